@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+// Arrears — delinquency scoring for debt collections.
+// Layout (arrows point to users):
+//   CLinearAlgebra → LinearAlgebra → Models
+//   PortfolioIO → Features → ArrearsCLI → arrears;  Models → ArrearsCLI
+//   PortfolioGenerator → ArrearsCLI
+import PackageDescription
+
+let package = Package(
+    name: "Arrears",
+    products: [
+        .executable(name: "arrears", targets: ["arrears"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "PortfolioIO", targets: ["PortfolioIO"]),
+        .library(name: "PortfolioGenerator", targets: ["PortfolioGenerator"]),
+        .library(name: "Features", targets: ["Features"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "ArrearsCLI", targets: ["ArrearsCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C interface: CBLAS + LAPACKE from Debian's libopenblas-dev and liblapacke-dev.
+        .systemLibrary(
+            name: "CLinearAlgebra",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        // Row-major matrices and thin wrappers over BLAS/LAPACK.
+        .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra"]),
+        // RFC 4180 CSV reading/writing and the portfolio schema (DESIGN §2, §7).
+        .target(name: "PortfolioIO"),
+        // Synthetic portfolios with a known ground truth (`arrears generate`).
+        .target(name: "PortfolioGenerator", dependencies: ["PortfolioIO"]),
+        // Payment histories → feature vectors (DESIGN §3).
+        .target(name: "Features", dependencies: ["PortfolioIO"]),
+        // Logistic regression, Cox proportional hazards, metrics (DESIGN §4).
+        .target(name: "Models", dependencies: ["LinearAlgebra"]),
+        // The commands, as a library so they can be tested in-process.
+        .target(
+            name: "ArrearsCLI",
+            dependencies: [
+                "PortfolioIO", "PortfolioGenerator", "Features", "Models",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "arrears", dependencies: ["ArrearsCLI"]),
+
+        .target(name: "_TestSupport", path: "Tests/_TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "_TestSupport"]),
+        .testTarget(name: "PortfolioIOTests", dependencies: ["PortfolioIO", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "PortfolioGeneratorTests", dependencies: ["PortfolioGenerator", "PortfolioIO", "_TestSupport"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "PortfolioIO", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "_TestSupport"]),
+    ]
+)

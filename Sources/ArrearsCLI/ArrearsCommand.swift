@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `arrears` command line: a thin layer over the library modules.
+public struct ArrearsCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "arrears",
+        abstract: "Delinquency scoring for debt collections: train, score, rank.",
+        version: "0.1.0",
+        subcommands: []
+    )
+
+    public init() {}
+}

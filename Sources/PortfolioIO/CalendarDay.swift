@@ -1,0 +1,79 @@
+/// Calendar dates as day numbers: days since 1970-01-01 in the proleptic Gregorian
+/// calendar (1970-01-01 = 0, 1969-12-31 = −1). Day arithmetic is plain integer
+/// arithmetic, so "days between" is a subtraction.
+public enum CalendarDay {
+    /// Marker for a missing optional date in columnar storage.
+    public static let missing: Int32 = .min
+
+    /// Day number of a valid (year, month, day); `nil` when the date does not exist
+    /// (month 13, 2026-02-30, 2025-02-29). Years 1…9999.
+    /// Algorithm: days-from-civil over 400-year eras (H. Hinnant, "chrono-compatible
+    /// low-level date algorithms").
+    public static func dayNumber(year: Int, month: Int, day: Int) -> Int32? {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+              day <= daysInMonth(year: year, month: month) else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return Int32(era * 146_097 + doe - 719_468)
+    }
+
+    /// (year, month, day) of a day number.
+    public static func civil(_ dayNumber: Int32) -> (year: Int, month: Int, day: Int) {
+        let z = Int(dayNumber) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    public static func isLeapYear(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Parses exactly `YYYY-MM-DD` (10 ASCII bytes); `nil` for any other form or a date
+    /// that does not exist.
+    @inlinable
+    public static func parse<C: Collection>(_ bytes: C) -> Int32? where C.Element == UInt8 {
+        guard bytes.count == 10 else { return nil }
+        var year = 0, month = 0, day = 0
+        var idx = 0
+        for b in bytes {
+            if idx == 4 || idx == 7 {
+                guard b == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard b >= 48 && b <= 57 else { return nil }
+                let digit = Int(b &- 48)
+                if idx < 4 { year = year * 10 + digit } else if idx < 7 { month = month * 10 + digit } else { day = day * 10 + digit }
+            }
+            idx += 1
+        }
+        return dayNumber(year: year, month: month, day: day)
+    }
+
+    /// Parses `YYYY-MM-DD` from a string.
+    public static func parse(_ text: String) -> Int32? { parse(Array(text.utf8)) }
+
+    /// Formats a day number as `YYYY-MM-DD`.
+    public static func format(_ dayNumber: Int32) -> String {
+        let (y, m, d) = civil(dayNumber)
+        func pad(_ x: Int, _ w: Int) -> String {
+            let s = String(x)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+}

@@ -1,0 +1,3 @@
+import ArrearsCLI
+
+ArrearsCommand.main()
