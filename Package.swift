@@ -3,7 +3,7 @@
 // Layout (arrows point to users):
 //   CLinearAlgebra → LinearAlgebra → Models
 //   PortfolioIO → Features → ArrearsCLI → arrears;  Models → ArrearsCLI
-//   PortfolioGenerator → ArrearsCLI
+//   PortfolioGenerator → ArrearsCLI;  PortfolioIO → Prioritizer → ArrearsCLI
 import PackageDescription
 
 let package = Package(
@@ -15,10 +15,12 @@ let package = Package(
         .library(name: "PortfolioGenerator", targets: ["PortfolioGenerator"]),
         .library(name: "Features", targets: ["Features"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "Prioritizer", targets: ["Prioritizer"]),
         .library(name: "ArrearsCLI", targets: ["ArrearsCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C interface: CBLAS + LAPACKE from Debian's libopenblas-dev and liblapacke-dev.
@@ -37,11 +39,16 @@ let package = Package(
         .target(name: "Features", dependencies: ["PortfolioIO"]),
         // Logistic regression, Cox proportional hazards, metrics (DESIGN §4).
         .target(name: "Models", dependencies: ["LinearAlgebra"]),
+        // The daily worklist: classes, compliance holds, policy file (DESIGN §6).
+        .target(
+            name: "Prioritizer",
+            dependencies: ["PortfolioIO", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         // The commands, as a library so they can be tested in-process.
         .target(
             name: "ArrearsCLI",
             dependencies: [
-                "PortfolioIO", "PortfolioGenerator", "Features", "Models",
+                "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +63,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "PrioritizerTests", dependencies: ["Prioritizer", "PortfolioIO", "_TestSupport"]),
         .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "_TestSupport"]),
     ]
 )

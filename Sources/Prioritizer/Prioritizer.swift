@@ -1,0 +1,1 @@
+// The Prioritizer module: the daily worklist (DESIGN §6).
