@@ -2,7 +2,7 @@
 // Arrears — delinquency scoring for debt collections.
 // Layout (arrows point to users):
 //   CLinearAlgebra → LinearAlgebra → Models
-//   PortfolioIO → Features → ArrearsCLI → arrears;  Models → ArrearsCLI
+//   PortfolioIO → Features → Scoring → ArrearsCLI → arrears;  Models → Scoring
 //   PortfolioGenerator → ArrearsCLI;  PortfolioIO → Prioritizer → ArrearsCLI
 import PackageDescription
 
@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Features", targets: ["Features"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Prioritizer", targets: ["Prioritizer"]),
+        .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "ArrearsCLI", targets: ["ArrearsCLI"]),
     ],
     dependencies: [
@@ -44,11 +45,13 @@ let package = Package(
             name: "Prioritizer",
             dependencies: ["PortfolioIO", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        // The model artifact, training and batch scoring pipelines (DESIGN §4–§5).
+        .target(name: "Scoring", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra"]),
         // The commands, as a library so they can be tested in-process.
         .target(
             name: "ArrearsCLI",
             dependencies: [
-                "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer",
+                "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer", "Scoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +67,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PrioritizerTests", dependencies: ["Prioritizer", "PortfolioIO", "_TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "_TestSupport"]),
         .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "_TestSupport"]),
     ]
 )
