@@ -1,0 +1,20 @@
+/// Settings of `FeatureSpec.fit` (the constructor holds settings, `fit` learns).
+public struct FeatureOptions: Codable, Sendable, Equatable {
+    /// A text level (of `product` or of an extra text column) gets its own one-hot
+    /// column only when at least this many training accounts have it; rarer levels
+    /// join `other`. Must be ≥ 1. Default 20.
+    public var minLevelCount: Int
+    /// Names to leave out, matched case-insensitively: a built-in feature
+    /// (`utilization`, `paid_trend_6`, …), `product`, or an extra account column of the
+    /// training portfolio. Any other name is a `FeatureError.Code.unknownIgnoredColumn`.
+    public var ignore: [String]
+    /// Include the extended history features (`BuiltinFeature.extended`) after the
+    /// core set. Default true.
+    public var includeExtendedHistory: Bool
+
+    public init(minLevelCount: Int = 20, ignore: [String] = [], includeExtendedHistory: Bool = true) {
+        self.minLevelCount = minLevelCount
+        self.ignore = ignore
+        self.includeExtendedHistory = includeExtendedHistory
+    }
+}
