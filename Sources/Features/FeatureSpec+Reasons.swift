@@ -50,23 +50,24 @@ extension FeatureSpec {
         let z = column.standardDeviation > 0 ? (value - column.mean) / column.standardDeviation : 0
         let hasTrend = template.contains("{trend}")
         var text = template
-        let replacements: [(String, String)] = [
-            ("{value}", Self.decimal(hasTrend ? Swift.abs(value) : value)),
-            ("{count}", String(Int(value.rounded()))),
-            ("{percent}", "\(Int((100 * value).rounded()))%"),
-            ("{amount}", Self.decimal(expm1(value))),
-            ("{level}", z > 0.5 ? "high" : z < -0.5 ? "low" : "typical"),
-            ("{trend}", value >= 0 ? "rising" : "falling"),
+        let replacements: [(String, () -> String)] = [
+            ("{value}", { Self.decimal(hasTrend ? Swift.abs(value) : value) }),
+            ("{count}", { Self.decimal(value.rounded()) }),
+            ("{percent}", { Self.decimal((100 * value).rounded()) + "%" }),
+            ("{amount}", { Self.decimal(expm1(value)) }),
+            ("{level}", { z > 0.5 ? "high" : z < -0.5 ? "low" : "typical" }),
+            ("{trend}", { value >= 0 ? "rising" : "falling" }),
         ]
         for (key, replacement) in replacements where text.contains(key) {
-            text = text.replacingAll(key, with: replacement)
+            text = text.replacingAll(key, with: replacement())
         }
         return text
     }
 
-    /// Up to 2 decimals, trailing zeros removed ("2.5", "3", "-0.25").
+    /// Up to 2 decimals, trailing zeros removed ("2.5", "3", "-0.25"); magnitudes of
+    /// 10¹⁵ and more, infinities and NaN as Swift prints them.
     static func decimal(_ x: Double) -> String {
-        guard x.isFinite else { return String(x) }
+        guard x.isFinite, Swift.abs(x) < 1e15 else { return String(x) }
         let hundredths = (x * 100).rounded()
         let negative = hundredths < 0
         let magnitude = Int(Swift.abs(hundredths))
