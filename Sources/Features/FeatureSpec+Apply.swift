@@ -31,7 +31,8 @@ extension FeatureSpec {
         let plan = try ApplyPlan(spec: self, accounts: accounts)
         var groups = try StatementGroups(accountIndex: portfolio.payments.accountIndex, accounts: accounts.count)
         let rows = accounts.count, cols = columns.count
-        var values = [Double](repeating: 0, count: rows * cols)
+        // Uninitialized: `processChunk` writes every cell of its rows.
+        var values = [Double](unsafeUninitializedCapacity: rows * cols) { _, initialized in initialized = rows * cols }
         let totals = computeRows(plan: plan, groups: &groups, payments: portfolio.payments,
                                  accounts: accounts, asOf: asOf, cols: cols, into: &values)
         return FeatureMatrix(rows: rows, cols: cols, names: names, values: values, asOf: asOf,
@@ -179,7 +180,7 @@ private struct KernelContext: @unchecked Sendable {
 }
 
 extension FeatureSpec {
-    /// Fills `values` (rows × cols, zeroed) and returns the statement counts.
+    /// Fills every cell of `values` (rows × cols) and returns the statement counts.
     fileprivate func computeRows(plan: ApplyPlan, groups: inout StatementGroups, payments: PaymentTable,
                                  accounts: AccountTable, asOf: Int32, cols: Int,
                                  into values: inout [Double]) -> (used: Int, after: Int, empty: Int) {
@@ -222,10 +223,14 @@ extension FeatureSpec {
     }
 }
 
-/// Computes the rows `range` of the matrix.
+/// Computes the rows `range` of the matrix, writing every cell of those rows (the
+/// matrix is allocated uninitialized, so the pages are first touched by the core that
+/// fills them). Built-ins row by row; then each extra column over the chunk's rows, so
+/// its arrays are retained once per chunk, not once per row.
 private func processChunk(_ range: Range<Int>, context c: KernelContext, plan: ApplyPlan, asOf: Int32,
                           cols: Int, totals: inout (used: Int, after: Int, empty: Int)) {
     let slotCount = BuiltinFeature.allCases.count
+    plan.builtins.withUnsafeBufferPointer { builtins in
     withUnsafeTemporaryAllocation(of: Double.self, capacity: slotCount) { feature in
         var used = 0, after = 0, empty = 0
         for i in range {
@@ -252,20 +257,33 @@ private func processChunk(_ range: Range<Int>, context c: KernelContext, plan: A
             historyFeatures(UnsafePointer(slice), count: n, context: c, asOf: asOf,
                             balance: c.balance[i], daysPastDue: c.dpd[i], creditLimit: limit, into: feature)
             let row = c.out + i * cols
-            for (slot, col) in plan.builtins { row[col] = feature[slot] }
-            for numeric in plan.numerics {
-                let x = numeric.values[i]
+            for pair in builtins { row[pair.col] = feature[pair.slot] }
+        }
+        totals = (used, after, empty)
+    }
+    }
+    for numeric in plan.numerics {
+        numeric.values.withUnsafeBufferPointer { values in
+            for i in range {
+                let row = c.out + i * cols, x = values[i]
                 if numeric.valueCol >= 0 { row[numeric.valueCol] = x.isNaN ? numeric.median : x }
                 if numeric.indicatorCol >= 0 { row[numeric.indicatorCol] = x.isNaN ? 1 : 0 }
             }
-            for categorical in plan.categoricals {
-                let text = categorical.values.isEmpty ? "" : categorical.values[i]
-                let code = categorical.lookup[text] ?? categorical.colForCode.count - 1
-                let col = categorical.colForCode[code]
+        }
+    }
+    for categorical in plan.categoricals {
+        let outputs = categorical.colForCode.filter { $0 >= 0 }
+        let otherCode = categorical.colForCode.count - 1
+        categorical.colForCode.withUnsafeBufferPointer { colForCode in
+            for i in range {
+                let row = c.out + i * cols
+                for col in outputs { row[col] = 0 }
+                let code = categorical.values.isEmpty ? categorical.lookup[""] ?? otherCode
+                    : categorical.lookup[categorical.values[i]] ?? otherCode
+                let col = colForCode[code]
                 if col >= 0 { row[col] = 1 }
             }
         }
-        totals = (used, after, empty)
     }
 }
 
