@@ -264,3 +264,20 @@ final class FeatureSpecTests: XCTestCase {
         XCTAssertEqual(direct[0, direct.columnIndex("product=other")!], 1)
     }
 }
+
+extension FeatureSpecTests {
+    func testSpecJSONIsReadable() throws {
+        var b = trainingBuilder()
+        b.extra("income", (0..<b.accounts.count).map { $0 % 6 == 0 ? "" : String($0) })
+        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(spec), as: UTF8.self)
+        XCTAssertTrue(json.contains(#"{"feature":"missed_3m","type":"builtin"}"#), json)
+        XCTAssertTrue(json.contains(#"{"column":"product","level":"other","type":"one_hot"}"#), json)
+        XCTAssertTrue(json.contains(#"{"column":"income","type":"missing_indicator"}"#), json)
+        XCTAssertTrue(json.contains(#""median":34.5"#), json)   // median of 1…69 without multiples of 6
+        let bad = Data(json.replacingOccurrences(of: #""type":"builtin""#, with: #""type":"spline""#).utf8)
+        XCTAssertThrowsError(try JSONDecoder().decode(FeatureSpec.self, from: bad))
+    }
+}
