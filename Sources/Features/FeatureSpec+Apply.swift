@@ -23,17 +23,19 @@ extension FeatureSpec {
     ///   `.inconsistentTable` when the tables disagree with themselves.
     /// - Complexity: O(statements + accounts × columns) time, with a stable counting
     ///   sort of the payments by account (one `Int32` per payment plus one offset per
-    ///   account of extra memory) and an insertion sort by date inside each account's
-    ///   slice; accounts are processed in chunks on all cores.
+    ///   account of extra memory; the scatter and its `Int32`s are skipped when the
+    ///   payments are already grouped by account) and an insertion sort by date of each
+    ///   account's rows in a per-chunk scratch buffer; accounts are processed in chunks
+    ///   on all cores.
     public func apply(to portfolio: Portfolio, asOf: Int32) throws(FeatureError) -> FeatureMatrix {
         try Self.validate(portfolio)
         let accounts = portfolio.accounts
         let plan = try ApplyPlan(spec: self, accounts: accounts)
-        var groups = try StatementGroups(accountIndex: portfolio.payments.accountIndex, accounts: accounts.count)
+        let groups = try StatementGroups(accountIndex: portfolio.payments.accountIndex, accounts: accounts.count)
         let rows = accounts.count, cols = columns.count
         // Uninitialized: `processChunk` writes every cell of its rows.
         var values = [Double](unsafeUninitializedCapacity: rows * cols) { _, initialized in initialized = rows * cols }
-        let totals = computeRows(plan: plan, groups: &groups, payments: portfolio.payments,
+        let totals = computeRows(plan: plan, groups: groups, payments: portfolio.payments,
                                  accounts: accounts, asOf: asOf, cols: cols, into: &values)
         return FeatureMatrix(rows: rows, cols: cols, names: names, values: values, asOf: asOf,
                              statementsUsed: totals.used, statementsAfterAsOf: totals.after,
@@ -43,30 +45,47 @@ extension FeatureSpec {
 
 /// Statements grouped by account: the payment rows of account `a` are
 /// `order[offsets[a] ..< offsets[a + 1]]`, in file order (a stable counting sort).
+/// When the payments are already grouped by account (`accountIndex` non-decreasing, as
+/// a generated or exported file usually is) the scatter is skipped: `order` stays
+/// empty and the rows of account `a` are `offsets[a] ..< offsets[a + 1]` themselves.
 struct StatementGroups {
     var offsets: [Int]
     var order: [Int32]
+    /// The most payment rows of any one account (the per-chunk scratch size).
+    var maxPerAccount: Int
 
     init(accountIndex: [Int32], accounts n: Int) throws(FeatureError) {
         let m = accountIndex.count
         var offsets = [Int](repeating: 0, count: n + 1)
-        var bad = -1
+        var bad = -1, grouped = true, maxPerAccount = 0
         accountIndex.withUnsafeBufferPointer { idx in
             offsets.withUnsafeMutableBufferPointer { off in
+                var previous = Int.min
                 for r in 0..<m {
                     let a = Int(idx[r])
                     if a < 0 || a >= n { bad = r; return }
+                    if a < previous { grouped = false }
+                    previous = a
                     off[a + 1] += 1
                 }
-                for a in 0..<n { off[a + 1] += off[a] }
+                for a in 0..<n {
+                    maxPerAccount = max(maxPerAccount, off[a + 1])
+                    off[a + 1] += off[a]
+                }
             }
         }
         if bad >= 0 {
             throw FeatureError(code: .inconsistentTable,
                                message: "payment row \(bad) has accountIndex \(accountIndex[bad]), outside the \(n) account rows.")
         }
+        self.offsets = offsets
+        self.maxPerAccount = maxPerAccount
+        if grouped {
+            self.order = []
+            return
+        }
         var cursor = offsets
-        let order = [Int32](unsafeUninitializedCapacity: m) { buf, initialized in
+        self.order = [Int32](unsafeUninitializedCapacity: m) { buf, initialized in
             accountIndex.withUnsafeBufferPointer { idx in
                 cursor.withUnsafeMutableBufferPointer { cur in
                     for r in 0..<m {
@@ -78,8 +97,6 @@ struct StatementGroups {
             }
             initialized = m
         }
-        self.offsets = offsets
-        self.order = order
     }
 }
 
@@ -165,10 +182,12 @@ struct ApplyPlan: Sendable {
 }
 
 /// Pointers shared by the chunks of one `concurrentPerform`; each chunk writes only
-/// its own rows of `out` and its own slices of `order`, and its own `totals` entry.
+/// its own rows of `out` and its own `totals` entry.
 private struct KernelContext: @unchecked Sendable {
     var offsets: UnsafePointer<Int>
-    var order: UnsafeMutablePointer<Int32>
+    /// nil when the payments are grouped by account (row = position).
+    var order: UnsafePointer<Int32>?
+    var maxPerAccount: Int
     var date: UnsafePointer<Int32>
     var due: UnsafePointer<Double>
     var paid: UnsafePointer<Double>
@@ -181,7 +200,7 @@ private struct KernelContext: @unchecked Sendable {
 
 extension FeatureSpec {
     /// Fills every cell of `values` (rows × cols) and returns the statement counts.
-    fileprivate func computeRows(plan: ApplyPlan, groups: inout StatementGroups, payments: PaymentTable,
+    fileprivate func computeRows(plan: ApplyPlan, groups: StatementGroups, payments: PaymentTable,
                                  accounts: AccountTable, asOf: Int32, cols: Int,
                                  into values: inout [Double]) -> (used: Int, after: Int, empty: Int) {
         let rows = accounts.count
@@ -191,7 +210,7 @@ extension FeatureSpec {
         var totals = [(used: Int, after: Int, empty: Int)](repeating: (0, 0, 0), count: chunkCount)
         let limits = accounts.creditLimit
         groups.offsets.withUnsafeBufferPointer { offsets in
-        groups.order.withUnsafeMutableBufferPointer { order in
+        groups.order.withUnsafeBufferPointer { order in
         payments.date.withUnsafeBufferPointer { date in
         payments.amountDue.withUnsafeBufferPointer { due in
         payments.amountPaid.withUnsafeBufferPointer { paid in
@@ -206,7 +225,7 @@ extension FeatureSpec {
             defer { dummyI32.deallocate(); dummyD.deallocate() }
             let context = KernelContext(
                 offsets: offsets.baseAddress!,
-                order: order.baseAddress ?? dummyI32,
+                order: order.isEmpty ? nil : order.baseAddress, maxPerAccount: groups.maxPerAccount,
                 date: date.baseAddress.map { UnsafePointer($0) } ?? UnsafePointer(dummyI32),
                 due: due.baseAddress ?? UnsafePointer(dummyD),
                 paid: paid.baseAddress ?? UnsafePointer(dummyD),
@@ -231,18 +250,19 @@ private func processChunk(_ range: Range<Int>, context c: KernelContext, plan: A
                           cols: Int, totals: inout (used: Int, after: Int, empty: Int)) {
     let slotCount = BuiltinFeature.allCases.count
     plan.builtins.withUnsafeBufferPointer { builtins in
+    withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(1, c.maxPerAccount)) { scratch in
     withUnsafeTemporaryAllocation(of: Double.self, capacity: slotCount) { feature in
+        let slice = scratch.baseAddress!
         var used = 0, after = 0, empty = 0
         for i in range {
             let start = c.offsets[i], end = c.offsets[i + 1]
-            let slice = c.order + start
-            // Keep the statements dated on or before as-of, in file order.
+            // The statements dated on or before as-of, in file order.
             var n = 0
-            for k in 0 ..< end - start {
-                let r = slice[k]
+            for k in start ..< end {
+                let r = c.order?[k] ?? Int32(truncatingIfNeeded: k)
                 if c.date[Int(r)] <= asOf { slice[n] = r; n += 1 } else { after += 1 }
             }
-            // Stable insertion sort by date (ties keep file order).
+            // Stable insertion sort by date (ties keep file order); O(n) when sorted.
             if n > 1 {
                 for k in 1 ..< n {
                     let r = slice[k], d = c.date[Int(r)]
@@ -260,6 +280,7 @@ private func processChunk(_ range: Range<Int>, context c: KernelContext, plan: A
             for pair in builtins { row[pair.col] = feature[pair.slot] }
         }
         totals = (used, after, empty)
+    }
     }
     }
     for numeric in plan.numerics {

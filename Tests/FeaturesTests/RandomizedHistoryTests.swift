@@ -86,6 +86,16 @@ final class RandomizedHistoryTests: XCTestCase {
                 }
             }
             XCTAssertEqual(mismatches, 0)
+
+            // The same rows grouped by account (file order kept within an account) take
+            // the no-scatter path and must give the identical matrix.
+            var grouped = b
+            let perm = (0..<rows.count).sorted { (b.payments.accountIndex[$0], $0) < (b.payments.accountIndex[$1], $1) }
+            grouped.payments.accountIndex = perm.map { b.payments.accountIndex[$0] }
+            grouped.payments.date = perm.map { b.payments.date[$0] }
+            grouped.payments.amountDue = perm.map { b.payments.amountDue[$0] }
+            grouped.payments.amountPaid = perm.map { b.payments.amountPaid[$0] }
+            XCTAssertEqual(try FeatureSpec.builtins().apply(to: grouped.portfolio, asOf: asOf2026), m)
         }
     }
 }
