@@ -136,6 +136,16 @@ extension FeatureSpec {
                                message: "the training portfolio has no valid accounts; nothing to fit features on.")
         }
 
+        // Extra columns are matched case-insensitively at scoring time: their names must
+        // differ in more than case.
+        var extraKeys = Set<String>()
+        for extra in accounts.extraColumns where !extraKeys.insert(extra.name.lowercased()).inserted {
+            throw FeatureError(
+                code: .duplicateFeatureName,
+                message: "two extra account columns are named '\(extra.name)' (names are matched case-insensitively); rename one of them.",
+                featureName: extra.name)
+        }
+
         // Resolve ignore names.
         var builtinNames: [String: BuiltinFeature] = [:]
         for b in BuiltinFeature.allCases { builtinNames[b.name] = b }

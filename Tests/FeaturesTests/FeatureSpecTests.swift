@@ -229,6 +229,13 @@ final class FeatureSpecTests: XCTestCase {
             XCTAssertEqual(($0 as? FeatureError)?.featureName, "utilization")
         }
         XCTAssertNoThrow(try FeatureSpec.fit(b.portfolio, asOf: asOf2026, options: FeatureOptions(ignore: ["utilization"])))
+        var c = trainingBuilder()
+        c.extra("Income", (0..<c.accounts.count).map { String($0) })
+        c.extra("income", (0..<c.accounts.count).map { String($0 * 2) })
+        XCTAssertThrowsError(try FeatureSpec.fit(c.portfolio, asOf: asOf2026)) {
+            XCTAssertEqual(($0 as? FeatureError)?.code, .duplicateFeatureName)
+            XCTAssertEqual(($0 as? FeatureError)?.featureName, "income")
+        }
     }
 
     func testEmptyTrainingPortfolioIsAnError() {
