@@ -1,0 +1,183 @@
+import Foundation
+import PortfolioIO
+
+/// Output file formats: CSV (RFC 4180, `\n` line ends, header row) or JSON Lines (one
+/// object per row, the same keys as the CSV header, numbers unquoted, empty → null).
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case csv, jsonl
+}
+
+/// The two output files of `arrears rank`:
+///
+/// - **worklist** — today's worklist in rank order, one row per account:
+///   `rank, account_id, balance, p_recover, expected_value, net_value, median_days,
+///   score_points, reason_1, reason_2, reason_3`.
+/// - **holds** — every other input row, with why it is not on the worklist:
+///   `class, account_id, rule, reason, balance, days_past_due, p_recover,
+///   expected_value, net_value, median_days, score_points, line`. Classes in the order
+///   deferred (tomorrow's work first), not_worth_pursuing, do_not_contact, rejected;
+///   within a class in ranking order (net value descending, p descending, account_id),
+///   rejected rows by line. `rule` is a stable code (`Rule.code`; for rejected rows the
+///   reject codes); `reason` is a sentence with the figures and thresholds; `line` is
+///   the account's line in the accounts file. Rejected rows leave the figures empty.
+///
+/// Number formats: currency with 2 decimals; p with 6 decimals; median days and score
+/// points with up to 2 decimals; an empty cell when a value is missing (NaN), e.g. a
+/// median beyond the model's follow-up. The same result always gives the same bytes.
+extension WorklistResult {
+    /// Header of the worklist file.
+    public static let worklistColumns = [
+        "rank", "account_id", "balance", "p_recover", "expected_value", "net_value",
+        "median_days", "score_points", "reason_1", "reason_2", "reason_3",
+    ]
+    /// Header of the holds file.
+    public static let holdsColumns = [
+        "class", "account_id", "rule", "reason", "balance", "days_past_due", "p_recover",
+        "expected_value", "net_value", "median_days", "score_points", "line",
+    ]
+
+    /// The worklist file's bytes.
+    public func worklistBytes(format: OutputFormat = .csv) -> [UInt8] {
+        var out = TextOutput(format: format == .csv ? .csv : .jsonLines, header: Self.worklistColumns)
+        out.bytes.reserveCapacity(160 * (worklist.count + 1))
+        for (position, a) in worklist.enumerated() {
+            let i = Int(a)
+            out.number(String(position + 1))
+            out.text(accounts.accountID[i])
+            figures(i, into: &out, daysPastDue: false)
+            for k in 0..<ReasonCodes.perAccount { out.text(reasons.text(account: i, k)) }
+            out.endRow()
+        }
+        return out.bytes
+    }
+
+    /// The holds file's bytes.
+    public func holdsBytes(format: OutputFormat = .csv) -> [UInt8] {
+        var out = TextOutput(format: format == .csv ? .csv : .jsonLines, header: Self.holdsColumns)
+        out.bytes.reserveCapacity(200 * (accounts.count - worklist.count + rejected.count + 1))
+        for c in [AccountClass.deferred, .notWorthPursuing, .doNotContact] {
+            for a in order where accountClass[Int(a)] == c {
+                let i = Int(a)
+                out.text(c.code)
+                out.text(accounts.accountID[i])
+                out.text(rule[i].code)
+                out.text(explanation(account: i))
+                figures(i, into: &out, daysPastDue: true)
+                out.number(accounts.sourceLine.isEmpty ? "" : String(accounts.sourceLine[i]))
+                out.endRow()
+            }
+        }
+        for r in rejected {
+            out.text(AccountClass.rejected.code)
+            out.text(r.accountID)
+            out.text(r.codes)
+            out.text(r.reason)
+            for _ in 0..<7 { out.number("") }
+            out.number(String(r.line))
+            out.endRow()
+        }
+        return out.bytes
+    }
+
+    /// Writes the worklist to `path` atomically (temporary file + rename); `-` writes
+    /// to standard output.
+    public func writeWorklist(to path: String, format: OutputFormat = .csv) throws {
+        try Self.write(worklistBytes(format: format), to: path)
+    }
+
+    /// Writes the holds file to `path` atomically; `-` writes to standard output.
+    public func writeHolds(to path: String, format: OutputFormat = .csv) throws {
+        try Self.write(holdsBytes(format: format), to: path)
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        if path == "-" {
+            FileHandle.standardOutput.write(Data(bytes))
+        } else {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
+    }
+
+    private func figures(_ i: Int, into out: inout TextOutput, daysPastDue: Bool) {
+        out.number(fixed(accounts.balance[i], 2))
+        if daysPastDue { out.number(trimmed(accounts.daysPastDue[i], 0)) }
+        out.number(fixed(scores.pRecover[i], 6))
+        out.number(fixed(expectedValue[i], 2))
+        out.number(fixed(netValue[i], 2))
+        out.number(trimmed(scores.medianDays[i]))
+        out.number(trimmed(scores.scorePoints[i]))
+    }
+
+    /// Why account row `i` is in its class, with the figures and thresholds (ASCII,
+    /// so it reads the same in any spreadsheet). Empty for worklist rows.
+    public func explanation(account i: Int) -> String {
+        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf)
+        let p = scores.pRecover[i]
+        switch rule[i] {
+        case .none:
+            return ""
+        case .bankruptcy, .ceaseAndDesist, .dispute, .deceased, .timeBarred:
+            let all = rules.doNotContactRules(i)
+            var parts: [String] = []
+            let flags = all.filter { $0 != .timeBarred }.map(\.code)
+            if !flags.isEmpty { parts.append("hold flag\(flags.count > 1 ? "s" : ""): \(flags.joined(separator: ", "))") }
+            if all.contains(.timeBarred), let end = rules.limitationEnd(i) {
+                let state = rules.state(i)
+                let years = policy.limitationPeriod.years(for: state)
+                let whose = state.isEmpty ? "default period, no state"
+                    : policy.limitationPeriod.byState[state.uppercased()] == nil ? "\(state), default period" : state
+                parts.append("time-barred: last payment \(CalendarDay.format(rules.day(accounts.lastPaymentDate, i)))"
+                    + " + \(years) years (\(whose)) = \(CalendarDay.format(end)) <= as-of \(CalendarDay.format(asOf))")
+            }
+            return parts.joined(separator: "; ")
+        case .belowMinNetValue:
+            var s = "net value \(fixed(netValue[i], 2)) < min_net_value \(fixed(policy.minNetValue, 2)) (\(valueFormula(i)))"
+            if p < policy.pFloor && rules.isChronic(i) { s += "; also " + chronicText(i, rules) }
+            return s
+        case .chronicBelowPFloor:
+            return chronicText(i, rules) + " (net value \(fixed(netValue[i], 2)))"
+        case .callLimit, .conversationCooldown:
+            var parts: [String] = []
+            if rule[i] == .callLimit {
+                parts.append("calls_last_7d \(rules.calls(i)) >= max_calls_7d \(policy.contactRules.maxCalls7d)")
+            }
+            if policy.contactRules.conversationCooldown && rules.inConversationCooldown(i) {
+                let last = rules.day(accounts.lastConversationDate, i)
+                let days = Int(asOf) - Int(last)
+                let allowed = Int32(Int(last) + policy.contactRules.conversationCooldownDays)
+                parts.append((parts.isEmpty ? "" : "also ")
+                    + "last conversation \(CalendarDay.format(last)), \(days) day\(days == 1 ? "" : "s") before as-of"
+                    + " < conversation_cooldown_days \(policy.contactRules.conversationCooldownDays);"
+                    + " contact allowed from \(CalendarDay.format(allowed))")
+            }
+            return parts.joined(separator: "; ")
+        case .overCapacity:
+            return "over capacity: rank \(pursuableRank[i]) > capacity \(policy.capacity) (net value \(fixed(netValue[i], 2)))"
+        case .invalidRow:
+            return ""
+        }
+    }
+
+    private func valueFormula(_ i: Int) -> String {
+        let product = accounts.product.isEmpty ? "" : accounts.product[i]
+        var s = "EV \(fixed(expectedValue[i], 2)) = balance \(fixed(accounts.balance[i], 2))"
+            + " x recovery rate \(trimmed(policy.recoveryRate.rate(for: product), 4))"
+            + " x p \(fixed(scores.pRecover[i], 6))"
+        if policy.discountAnnualRate > 0 { s += " x discount \(fixed(discountFactor[i], 4))" }
+        return s + "; cost_per_attempt \(fixed(policy.costPerAttempt, 2))"
+    }
+
+    private func chronicText(_ i: Int, _ rules: AccountRules) -> String {
+        let c = policy.chronicDefaulter
+        let (dpd, noPayment) = rules.chronicCriteria(i)
+        var why: [String] = []
+        if dpd == true { why.append("days_past_due \(trimmed(accounts.daysPastDue[i], 0)) >= \(c.daysPastDue)") }
+        if noPayment == true {
+            let last = rules.day(accounts.lastPaymentDate, i)
+            why.append(last == CalendarDay.missing ? "no payment on record"
+                : "last payment \(CalendarDay.format(last)), \(c.monthsWithoutPayment)+ months before as-of")
+        }
+        return "chronic defaulter (\(why.joined(separator: ", "))) with p \(fixed(scores.pRecover[i], 6))"
+            + " < p_floor \(trimmed(policy.pFloor, 6))"
+    }
+}
