@@ -152,7 +152,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
             let moving = Self.largestComponents(lastStep, featureNames: featureNames)
             throw LogisticError(
                 code: .notConverged, features: moving,
-                message: "did not converge in \(iterations) iterations (relative deviance change "
+                message: "did not converge in \(iterations) iteration\(iterations == 1 ? "" : "s") (relative deviance change "
                     + "\(change) is above the tolerance \(tolerance)); the coefficients still moving most are "
                     + "\(quotedList(moving)). Raise maxIterations, or add an L2 penalty (e.g. l2: 1).",
                 lastIterate: model)
@@ -284,8 +284,8 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         let kind = s.rows == solver.n ? "complete separation" : "quasi-complete separation"
         let hint = l2 > 0 ? "increase the L2 penalty" : "refit with an L2 penalty (e.g. LogisticRegression(l2: 1))"
         return LogisticError(code: .separation, features: names,
-                             message: "\(kind): \(s.rows) of \(solver.n) rows are predicted as 0 or 1 exactly "
-                                 + "while the coefficients of \(quotedList(names)) keep growing (the likelihood has "
+                             message: "\(kind): \(s.rows) of \(solver.n) rows have fitted probabilities within 1e-4 of "
+                                 + "their labels while the coefficients of \(quotedList(names)) keep growing (the likelihood has "
                                  + "no finite maximum). \(names.count == 1 ? "This feature splits" : "These features split") "
                                  + "the labels; drop or bin \(names.count == 1 ? "it" : "them"), or \(hint).")
     }
