@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A small byte buffer for CSV and JSON Lines output (local to this module: PortfolioIO
 /// has no writer yet). Cells are appended as UTF-8; nothing depends on the locale.
 struct TextOutput {
@@ -8,17 +10,46 @@ struct TextOutput {
     private var firstInRow = true
     private var keys: [String]
 
-    init(format: Format, header: [String]) {
+    private var keyIndex = 0
+
+    /// A buffer for rows with these columns; the CSV header row is written first when
+    /// `writeHeader` (JSON Lines has none: the keys are in every object).
+    init(format: Format, header: [String], writeHeader: Bool = true) {
         self.format = format
         self.keys = header
-        if format == .csv {
+        if format == .csv && writeHeader {
             for h in header { text(h) }
             endRow()
         }
-        keyIndex = 0
     }
 
-    private var keyIndex = 0
+    /// Renders `count` rows in chunks on all cores and returns the header (when
+    /// `writeHeader`) followed by the rows in order: the bytes do not depend on the
+    /// number of cores. `render(range, &out)` writes rows `range` into `out`.
+    static func rendered(format: Format, header: [String], count: Int, bytesPerRow: Int, chunkSize: Int = 16_384,
+                         _ render: @Sendable (Range<Int>, inout TextOutput) -> Void) -> [UInt8] {
+        var result = TextOutput(format: format, header: header).bytes
+        precondition(chunkSize >= 1, "rendered: chunkSize must be ≥ 1")
+        let chunks = count == 0 ? 0 : 1 + (count - 1) / chunkSize
+        guard chunks > 1 else {
+            var out = TextOutput(format: format, header: header, writeHeader: false)
+            render(0..<count, &out)
+            return result + out.bytes
+        }
+        var parts = [[UInt8]](repeating: [], count: chunks)
+        parts.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots   // each iteration writes only its own slot
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                var out = TextOutput(format: format, header: header, writeHeader: false)
+                out.bytes.reserveCapacity(bytesPerRow * min(chunkSize, count))
+                render(c * chunkSize ..< min(count, (c + 1) * chunkSize), &out)
+                slots[c] = out.bytes
+            }
+        }
+        result.reserveCapacity(result.count + parts.reduce(0) { $0 + $1.count })
+        for part in parts { result.append(contentsOf: part) }
+        return result
+    }
 
     /// A text cell. CSV: RFC 4180 quoting when it holds `,` `"` CR or LF, and a leading
     /// `'` when it starts with `=` `+` `-` `@` tab or CR, so a spreadsheet shows it as text
@@ -27,34 +58,37 @@ struct TextOutput {
         beginCell()
         switch format {
         case .csv:
-            var cell = s
-            if let first = s.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"),
-                                          0x09, 0x0D].contains(first) {
-                cell = "'" + s
+            var needsQuotes = false
+            for b in s.utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D {
+                needsQuotes = true
+                break
             }
-            if cell.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
-                bytes.append(UInt8(ascii: "\""))
-                for b in cell.utf8 {
+            if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
+            switch s.utf8.first {
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
+                bytes.append(UInt8(ascii: "'"))
+            default: break
+            }
+            if needsQuotes {
+                for b in s.utf8 {
                     if b == UInt8(ascii: "\"") { bytes.append(b) }
                     bytes.append(b)
                 }
                 bytes.append(UInt8(ascii: "\""))
             } else {
-                bytes.append(contentsOf: cell.utf8)
+                bytes.append(contentsOf: s.utf8)
             }
         case .jsonLines:
             appendJSONString(s)
         }
     }
 
-    /// A number already formatted (digits, `.`, leading `-`); "" writes an empty CSV
-    /// cell or JSON `null`. Never formula-escaped: it is a number.
-    mutating func number(_ s: String) {
+    /// A number cell: `x` with `decimals` digits (trailing zeros dropped when `trim`);
+    /// NaN writes an empty CSV cell or JSON `null`.
+    mutating func decimal(_ x: Double, _ decimals: Int, trim: Bool = false) {
         beginCell()
-        switch format {
-        case .csv: bytes.append(contentsOf: s.utf8)
-        case .jsonLines: bytes.append(contentsOf: (s.isEmpty ? "null" : s).utf8)
-        }
+        if x.isNaN && format == .jsonLines { bytes.append(contentsOf: "null".utf8); return }
+        appendDecimal(x, decimals, trim: trim, to: &bytes)
     }
 
     mutating func endRow() {
@@ -98,31 +132,51 @@ struct TextOutput {
     }
 }
 
-/// Fixed-point decimal text of `x` with `decimals` digits ("12.30", "-0.50"), without
-/// locale or binary-float artifacts; "" for NaN; −0 prints as 0. Magnitudes of 10¹⁵ and
-/// more fall back to Swift's shortest representation.
-func fixed(_ x: Double, _ decimals: Int) -> String {
-    guard !x.isNaN else { return "" }
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let scaled = (x * scale).rounded()
-    guard x.isFinite, Swift.abs(scaled) < 9.0e15 else { return String(x) }
+/// Appends the fixed-point decimal text of `x` with `decimals` digits (0…9) to `bytes`:
+/// "12.30", "-0.50"; with `trim`, trailing zeros and a bare point are dropped ("45",
+/// "45.5"). Nothing for NaN; −0 and values that round to 0 print without a sign; no
+/// locale and no binary-float artifacts. Magnitudes of 9·10¹⁵ and more (after scaling)
+/// fall back to Swift's shortest representation.
+func appendDecimal(_ x: Double, _ decimals: Int, trim: Bool = false, to bytes: inout [UInt8]) {
+    guard !x.isNaN else { return }
+    precondition((0...9).contains(decimals), "appendDecimal: 0…9 decimals")
+    var unit: Int64 = 1
+    for _ in 0..<decimals { unit &*= 10 }
+    let scaled = (x * Double(unit)).rounded()
+    guard x.isFinite, Swift.abs(scaled) < 9.0e15 else { bytes.append(contentsOf: String(x).utf8); return }
     let magnitude = Int64(Swift.abs(scaled))
-    let unit = Int64(scale)
-    var s = String(magnitude / unit)
-    if decimals > 0 {
-        let frac = String(magnitude % unit)
-        s += "." + String(repeating: "0", count: decimals - frac.count) + frac
+    if magnitude != 0 && scaled < 0 { bytes.append(UInt8(ascii: "-")) }
+    // Integer part, written backwards then reversed in place (no temporary buffer).
+    var whole = magnitude / unit
+    let start = bytes.count
+    repeat {
+        bytes.append(UInt8(ascii: "0") &+ UInt8(whole % 10))
+        whole /= 10
+    } while whole > 0
+    bytes[start...].reverse()
+    var frac = magnitude % unit
+    var digits = decimals
+    if trim { while digits > 0 && frac % 10 == 0 { frac /= 10; digits -= 1 } }
+    guard digits > 0 else { return }
+    bytes.append(UInt8(ascii: "."))
+    var divisor: Int64 = 1
+    for _ in 1..<digits { divisor &*= 10 }
+    while divisor > 0 {
+        bytes.append(UInt8(ascii: "0") &+ UInt8((frac / divisor) % 10))
+        divisor /= 10
     }
-    return scaled < 0 ? "-" + s : s
 }
 
-/// Up to `decimals` digits with trailing zeros (and a bare point) removed: 45 → "45",
-/// 45.5 → "45.5"; "" for NaN.
+/// `appendDecimal` as a String: fixed `decimals` digits; "" for NaN.
+func fixed(_ x: Double, _ decimals: Int) -> String {
+    var bytes: [UInt8] = []
+    appendDecimal(x, decimals, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `appendDecimal` as a String: up to `decimals` digits, trailing zeros dropped; "" for NaN.
 func trimmed(_ x: Double, _ decimals: Int = 2) -> String {
-    var s = fixed(x, decimals)
-    guard s.contains("."), !s.contains("e") else { return s }
-    while s.hasSuffix("0") { s.removeLast() }
-    if s.hasSuffix(".") { s.removeLast() }
-    return s
+    var bytes: [UInt8] = []
+    appendDecimal(x, decimals, trim: true, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
 }

@@ -36,47 +36,69 @@ extension WorklistResult {
         "expected_value", "net_value", "median_days", "score_points", "line",
     ]
 
-    /// The worklist file's bytes.
+    /// The worklist file's bytes (rendered in parallel chunks; deterministic).
     public func worklistBytes(format: OutputFormat = .csv) -> [UInt8] {
-        var out = TextOutput(format: format == .csv ? .csv : .jsonLines, header: Self.worklistColumns)
-        out.bytes.reserveCapacity(160 * (worklist.count + 1))
-        for (position, a) in worklist.enumerated() {
-            let i = Int(a)
-            out.number(String(position + 1))
-            out.text(accounts.accountID[i])
-            figures(i, into: &out, daysPastDue: false)
-            for k in 0..<ReasonCodes.perAccount { out.text(reasons.text(account: i, k)) }
-            out.endRow()
-        }
-        return out.bytes
+        worklistBytes(format: format, chunkSize: 16_384)
     }
 
-    /// The holds file's bytes.
-    public func holdsBytes(format: OutputFormat = .csv) -> [UInt8] {
-        var out = TextOutput(format: format == .csv ? .csv : .jsonLines, header: Self.holdsColumns)
-        out.bytes.reserveCapacity(200 * (accounts.count - worklist.count + rejected.count + 1))
-        for c in [AccountClass.deferred, .notWorthPursuing, .doNotContact] {
-            for a in order where accountClass[Int(a)] == c {
-                let i = Int(a)
-                out.text(c.code)
-                out.text(accounts.accountID[i])
-                out.text(rule[i].code)
-                out.text(explanation(account: i))
-                figures(i, into: &out, daysPastDue: true)
-                out.number(accounts.sourceLine.isEmpty ? "" : String(accounts.sourceLine[i]))
+    func worklistBytes(format: OutputFormat, chunkSize: Int) -> [UInt8] {
+        let result = self
+        return TextOutput.rendered(format: format == .csv ? .csv : .jsonLines, header: Self.worklistColumns,
+                                   count: worklist.count, bytesPerRow: 160, chunkSize: chunkSize) { range, out in
+            for position in range {
+                let i = Int(result.worklist[position])
+                out.decimal(Double(position + 1), 0)
+                out.text(result.accounts.accountID[i])
+                result.figures(i, into: &out, daysPastDue: false)
+                for k in 0..<ReasonCodes.perAccount { out.text(result.reasons.text(account: i, k)) }
                 out.endRow()
             }
         }
-        for r in rejected {
-            out.text(AccountClass.rejected.code)
-            out.text(r.accountID)
-            out.text(r.codes)
-            out.text(r.reason)
-            for _ in 0..<7 { out.number("") }
-            out.number(String(r.line))
-            out.endRow()
+    }
+
+    /// Account rows of the holds file in output order: deferred, not worth pursuing,
+    /// do not contact, each in ranking order.
+    var holdsOrder: [Int32] {
+        var rows: [Int32] = []
+        rows.reserveCapacity(accounts.count - worklist.count)
+        for c in [AccountClass.deferred, .notWorthPursuing, .doNotContact] {
+            for a in order where accountClass[Int(a)] == c { rows.append(a) }
         }
-        return out.bytes
+        return rows
+    }
+
+    /// The holds file's bytes (rendered in parallel chunks; deterministic).
+    public func holdsBytes(format: OutputFormat = .csv) -> [UInt8] {
+        holdsBytes(format: format, chunkSize: 16_384)
+    }
+
+    func holdsBytes(format: OutputFormat, chunkSize: Int) -> [UInt8] {
+        let result = self
+        let rows = holdsOrder
+        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf)
+        return TextOutput.rendered(format: format == .csv ? .csv : .jsonLines, header: Self.holdsColumns,
+                                   count: rows.count + rejected.count, bytesPerRow: 200, chunkSize: chunkSize) { range, out in
+            for k in range {
+                if k < rows.count {
+                    let i = Int(rows[k])
+                    out.text(result.accountClass[i].code)
+                    out.text(result.accounts.accountID[i])
+                    out.text(result.rule[i].code)
+                    out.text(result.explanation(account: i, rules))
+                    result.figures(i, into: &out, daysPastDue: true)
+                    out.decimal(result.accounts.sourceLine.isEmpty ? .nan : Double(result.accounts.sourceLine[i]), 0)
+                } else {
+                    let r = result.rejected[k - rows.count]
+                    out.text(AccountClass.rejected.code)
+                    out.text(r.accountID)
+                    out.text(r.codes)
+                    out.text(r.reason)
+                    for _ in 0..<7 { out.decimal(.nan, 0) }
+                    out.decimal(Double(r.line), 0)
+                }
+                out.endRow()
+            }
+        }
     }
 
     /// Writes the worklist to `path` atomically (temporary file + rename); `-` writes
@@ -99,19 +121,22 @@ extension WorklistResult {
     }
 
     private func figures(_ i: Int, into out: inout TextOutput, daysPastDue: Bool) {
-        out.number(fixed(accounts.balance[i], 2))
-        if daysPastDue { out.number(trimmed(accounts.daysPastDue[i], 0)) }
-        out.number(fixed(scores.pRecover[i], 6))
-        out.number(fixed(expectedValue[i], 2))
-        out.number(fixed(netValue[i], 2))
-        out.number(trimmed(scores.medianDays[i]))
-        out.number(trimmed(scores.scorePoints[i]))
+        out.decimal(accounts.balance[i], 2)
+        if daysPastDue { out.decimal(accounts.daysPastDue[i], 0) }
+        out.decimal(scores.pRecover[i], 6)
+        out.decimal(expectedValue[i], 2)
+        out.decimal(netValue[i], 2)
+        out.decimal(scores.medianDays[i], 2, trim: true)
+        out.decimal(scores.scorePoints[i], 2, trim: true)
     }
 
     /// Why account row `i` is in its class, with the figures and thresholds (ASCII,
     /// so it reads the same in any spreadsheet). Empty for worklist rows.
     public func explanation(account i: Int) -> String {
-        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf)
+        explanation(account: i, AccountRules(policy: policy, accounts: accounts, asOf: asOf))
+    }
+
+    func explanation(account i: Int, _ rules: AccountRules) -> String {
         let p = scores.pRecover[i]
         switch rule[i] {
         case .none:

@@ -47,10 +47,11 @@ final class OutputTests: XCTestCase {
         for s in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "plain", "a,b", "say \"hi\"", "line\nbreak", ""] {
             out.text(s)
         }
-        out.number("-3.50")
+        out.decimal(-3.5, 2)
+        out.decimal(.nan, 2)
         out.endRow()
         XCTAssertEqual(String(decoding: out.bytes, as: UTF8.self),
-                       "a\n'=1+1,'+1,'-1,'@SUM(A1),'\tx,\"'\rx\",plain,\"a,b\",\"say \"\"hi\"\"\",\"line\nbreak\",,-3.50\n")
+                       "a\n'=1+1,'+1,'-1,'@SUM(A1),'\tx,\"'\rx\",plain,\"a,b\",\"say \"\"hi\"\"\",\"line\nbreak\",,-3.50,\n")
     }
 
     func testJSONLinesCarryTheSameFields() throws {
@@ -80,6 +81,15 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(a.worklistBytes(), b.worklistBytes())
         XCTAssertEqual(a.holdsBytes(), b.holdsBytes())
         XCTAssertEqual(a.holdsBytes(format: .jsonl), b.holdsBytes(format: .jsonl))
+    }
+
+    func testChunkedRenderingMatchesOneChunk() throws {
+        let r = try mixedBook().rank(capacity: 2)
+        for format in OutputFormat.allCases {
+            XCTAssertEqual(r.holdsBytes(format: format, chunkSize: 1), r.holdsBytes(format: format, chunkSize: .max))
+            XCTAssertEqual(r.holdsBytes(format: format, chunkSize: 2), r.holdsBytes(format: format))
+            XCTAssertEqual(r.worklistBytes(format: format, chunkSize: 1), r.worklistBytes(format: format))
+        }
     }
 
     func testWritesFilesAtomically() throws {
@@ -117,5 +127,10 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(trimmed(45.5), "45.5")
         XCTAssertEqual(trimmed(612.499), "612.5")
         XCTAssertEqual(trimmed(.nan), "")
+        XCTAssertEqual(trimmed(-0.001, 2), "0")
+        XCTAssertEqual(trimmed(100, 2), "100")
+        XCTAssertEqual(fixed(7, 0), "7")
+        XCTAssertEqual(fixed(0.000001, 6), "0.000001")
+        XCTAssertEqual(fixed(1e20, 2), "1e+20")
     }
 }

@@ -29,6 +29,7 @@ final class RandomizedPortfolioTests: XCTestCase {
             XCTAssertEqual(r.text().split(separator: "\n").count, 1 + r.counts.worklist, "seed \(seed)")
             let holdsRows = r.counts.total - r.counts.worklist
             XCTAssertEqual(r.holdsBytes(format: .jsonl).filter { $0 == 0x0A }.count, holdsRows, "seed \(seed)")
+            XCTAssertEqual(r.holdsBytes(format: .csv, chunkSize: 7), r.holdsBytes(), "seed \(seed)")
 
             // Same classes, rules and worklist order as the reference.
             let expected = reference(book, policy)
