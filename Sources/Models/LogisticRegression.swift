@@ -25,16 +25,16 @@ import LinearAlgebra
 /// **Iteration.** From β̃ = (logit ȳ, 0, …, 0) (the null model), each step:
 ///   1. gradient g = Zᵀ(y − p) − λ·β̃′ (BLAS `dgemv`, transposed), β̃′ = β̃ with β̃₀ = 0;
 ///   2. Hessian H = ZᵀWZ + λ·I′, W = diag(pᵢ(1 − pᵢ)) (`weightedGram`: `dsyrk` into a
-///      scratch buffer reused across iterations), I′ = identity without the (0,0) entry;
+///      reused scratch buffer), I′ = identity without the (0,0) entry;
 ///   3. Newton step δ = H⁻¹g by Cholesky (LAPACK `dpotrf`, `dpotrs`);
 ///   4. β̃ + t·δ with t = 1, ½, ¼, … (at most 30 halvings) until D_λ does not rise;
 ///   5. stop when |ΔD_λ| / (|D_λ| + 0.1) < `tolerance` (R `glm.fit`'s rule).
-/// η, p, w, y − p and the deviance come from one pass per trial point (one `exp` and
-/// one `log1p` per row, via the sign-split forms of `logistic` and `softplus`); an
-/// accepted trial's weights are reused by the next step. The covariance is H⁻¹ at the
-/// final estimate (`dpotri`).
-/// - Complexity: O(n·p²) per iteration (the `dsyrk`), O(n·p) memory for Z and the
-///   scratch buffer; typically 5–10 iterations.
+/// D, g and ZᵀWZ of a trial point come from one pass over X in cache-sized blocks that
+/// are standardized on the fly (`NewtonEngine`): Z is never stored, and an accepted
+/// trial's g and ZᵀWZ are the next step's. The covariance is H⁻¹ at the final estimate
+/// (`dpotri`).
+/// - Complexity: O(n·p²) per iteration (the `dsyrk`), one read of X per evaluation,
+///   O(p²) extra memory per stripe; typically 4–8 iterations.
 ///
 /// **Diagnostics** (each a `LogisticError` naming features):
 ///   - constant features (a single value) and collinear features — from the
@@ -83,44 +83,49 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         precondition(featureNames.count == x.cols,
                      "LogisticRegression.fit: \(featureNames.count) names for \(x.cols) columns")
         let (n, p) = (x.rows, x.cols)
-        let nEvents = try validateInputs(x, y, featureNames: featureNames)
-
+        let (nEvents, range) = try validateInputs(x, y, featureNames: featureNames)
         let scaling = Standardization(fitting: x)
-        let z = scaling.designWithIntercept(x)
-        try checkCollinearity(z, featureNames: featureNames)
+        let engine = NewtonEngine(x: x, y: y, scaling: scaling, l2: l2, columnRange: range)
 
-        var solver = IRLS(z: z, y: y, l2: l2)
+        // Start at the null model β̃ = (logit ȳ, 0, …): every wᵢ = ȳ(1 − ȳ), so its ZᵀWZ is
+        // ȳ(1 − ȳ)·ZᵀZ and gives the correlation matrix for the collinearity check.
         let ybar = Double(nEvents) / Double(n)
-        var beta = [Double](repeating: 0, count: p + 1)
-        beta[0] = log(ybar / (1 - ybar))
-        solver.evaluate(beta, into: &solver.current)
+        var start = [Double](repeating: 0, count: p + 1)
+        start[0] = log(ybar / (1 - ybar))
+        var current = engine.evaluate(start)
+        try checkCollinearity(current.gram, weight: Double(n) * ybar * (1 - ybar), featureNames: featureNames)
 
         var iterations = 0, converged = false, change = Double.infinity
         var lastStep: [Double] = [], previousStep: [Double] = []
+        func failure(_ error: LinearAlgebraError) -> LogisticError {
+            if let s = engine.separation(at: current.beta, lastStep: lastStep, previousStep: previousStep) {
+                return separationError(s, n: n, featureNames: featureNames)
+            }
+            return singularError(error, featureNames: featureNames, iterations: iterations)
+        }
         while iterations < maxIterations {
             let delta: [Double]
             do throws(LinearAlgebraError) {
-                delta = try solver.newtonStep()
+                delta = try Cholesky(engine.hessian(current)).solve(current.gradient)
             } catch {
-                throw solverFailure(error, solver: solver, steps: (lastStep, previousStep),
-                                    featureNames: featureNames, iterations: iterations)
+                throw failure(error)
             }
             iterations += 1
-            let old = solver.current.penalizedDeviance
-            var t = 1.0, accepted = false
+            let old = current.penalizedDeviance
+            var t = 1.0
+            var accepted: NewtonPoint?
             for _ in 0...Self.maxHalvings {
-                let trial = zip(solver.current.beta, delta).map { $0 + t * $1 }
-                solver.evaluate(trial, into: &solver.trial)
-                let new = solver.trial.penalizedDeviance
+                let trial = engine.evaluate(zip(current.beta, delta).map { $0 + t * $1 })
                 // A rise below tolerance/2 in relative terms is rounding noise; accepting it
                 // ends the loop below (its relative change is under the tolerance).
-                if new.isFinite && new <= old + 0.5 * tolerance * (Swift.abs(old) + 0.1) {
-                    accepted = true
+                if trial.penalizedDeviance.isFinite
+                    && trial.penalizedDeviance <= old + 0.5 * tolerance * (Swift.abs(old) + 0.1) {
+                    accepted = trial
                     break
                 }
                 t /= 2
             }
-            if !accepted {
+            guard let next = accepted else {
                 // No point along the Newton (descent) direction lowers D_λ at machine
                 // precision: the current β̃ is the numerical optimum.
                 converged = true
@@ -128,26 +133,41 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
             }
             previousStep = lastStep
             lastStep = delta.map { t * $0 }
-            swap(&solver.current, &solver.trial)
-            let new = solver.current.penalizedDeviance
-            change = Swift.abs(new - old) / (Swift.abs(new) + 0.1)
+            current = next
+            change = Swift.abs(current.penalizedDeviance - old) / (Swift.abs(current.penalizedDeviance) + 0.1)
             if change < tolerance {
                 converged = true
                 break
             }
         }
 
-        if let culprits = solver.separation(lastStep: lastStep, previousStep: previousStep) {
-            throw separationError(culprits, solver: solver, featureNames: featureNames)
+        if let s = engine.separation(at: current.beta, lastStep: lastStep, previousStep: previousStep) {
+            throw separationError(s, n: n, featureNames: featureNames)
         }
-        let model: LogisticModel
+        // Cov(β̃) = H⁻¹ at the estimate (dpotrf, dpotri), then Cov(β) = A·Cov(β̃)·Aᵀ.
+        let covStd: SymmetricMatrix
         do throws(LinearAlgebraError) {
-            model = try solver.model(scaling: scaling, featureNames: featureNames, nEvents: nEvents,
-                                     iterations: iterations, converged: converged)
+            covStd = try Cholesky(engine.hessian(current)).inverse()
         } catch {
-            throw solverFailure(error, solver: solver, steps: (lastStep, previousStep),
-                                featureNames: featureNames, iterations: iterations)
+            throw failure(error)
         }
+        let q = p + 1
+        var a = Matrix(rows: q, cols: q)
+        for k in 0..<q {
+            var unit = [Double](repeating: 0, count: q)
+            unit[k] = 1
+            let column = engine.originalScale(unit)
+            for j in 0..<q { a[j, k] = column[j] }
+        }
+        let beta = engine.originalScale(current.beta)
+        let cov = multiply(multiply(a, covStd.matrix), a, transposeB: true)
+        let names = [LogisticModel.interceptName] + featureNames
+        let n1 = Double(nEvents), n0 = Double(n - nEvents), nd = Double(n)
+        let model = LogisticModel(
+            coefficients: (0..<q).map { Coefficient(name: names[$0], estimate: beta[$0], standardError: cov[$0, $0].squareRoot()) },
+            covariance: (0..<q).map { cov.row($0) }, standardization: scaling,
+            logLikelihood: -current.deviance / 2, nullLogLikelihood: n1 * log(n1 / nd) + n0 * log(n0 / nd),
+            iterations: iterations, converged: converged, nObs: n, nEvents: nEvents, l2: l2)
         if !converged {
             let moving = Self.largestComponents(lastStep, featureNames: featureNames)
             throw LogisticError(
@@ -162,10 +182,33 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
 
     // MARK: - Input checks
 
-    /// Non-finite values, labels, event counts and constant columns; returns n₁.
-    private func validateInputs(_ x: Matrix, _ y: [Double], featureNames: [String]) throws(LogisticError) -> Int {
+    /// Non-finite values, labels, event counts and constant columns; returns n₁ and
+    /// each column's (min, max).
+    private func validateInputs(_ x: Matrix, _ y: [Double], featureNames: [String])
+        throws(LogisticError) -> (events: Int, range: [(min: Double, max: Double)]) {
         let (n, p) = (x.rows, x.cols)
-        if let k = x.storage.firstIndex(where: { !$0.isFinite }) {
+        // One pass: the first non-finite value in row-major order, and each column's
+        // range (a column is constant when min == max).
+        var low = [Double](repeating: .infinity, count: p), high = [Double](repeating: -.infinity, count: p)
+        let bad: Int? = x.storage.withUnsafeBufferPointer { xp in
+            low.withUnsafeMutableBufferPointer { lo in
+                high.withUnsafeMutableBufferPointer { hi in
+                    for i in 0..<n {
+                        let row = i * p
+                        var finite = true
+                        for j in 0..<p {
+                            let value = xp[row + j]
+                            finite = finite && value.isFinite
+                            lo[j] = Swift.min(lo[j], value)
+                            hi[j] = Swift.max(hi[j], value)
+                        }
+                        if !finite { return (row..<(row + p)).first { !xp[$0].isFinite } }
+                    }
+                    return nil
+                }
+            }
+        }
+        if let k = bad {
             let (i, j) = (k / p, k % p)
             throw LogisticError(code: .nonFiniteInput, features: [featureNames[j]],
                                 message: "feature '\(featureNames[j])' is \(x.storage[k]) at row \(i); "
@@ -191,35 +234,28 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
             throw LogisticError(code: .noNonEvents,
                                 message: "every row has label 1 (\(n) rows): the event rate is 1, so there is nothing to fit.")
         }
-        // Constant columns: a single value across all rows (exact comparison with row 0).
-        var varies = [Bool](repeating: false, count: p)
-        x.storage.withUnsafeBufferPointer { xp in
-            for i in 1..<max(n, 1) {
-                let row = i * p
-                for j in 0..<p where xp[row + j] != xp[j] { varies[j] = true }
-            }
-        }
-        let constant = (0..<p).filter { !varies[$0] }.map { featureNames[$0] }
+        let constantIndex = (0..<p).filter { low[$0] == high[$0] }
+        let constant = constantIndex.map { featureNames[$0] }
         if !constant.isEmpty {
-            let value = constant.count == 1 ? " (every value is \(x.storage[varies.firstIndex(of: false)!]))" : ""
+            let value = constant.count == 1 ? " (every value is \(low[constantIndex[0]]))" : ""
             throw LogisticError(code: .constantFeature, features: constant,
                                 message: "\(constant.count == 1 ? "feature" : "features") \(quotedList(constant)) "
                                     + "\(constant.count == 1 ? "is" : "are") constant\(value); a constant has no effect "
                                     + "to estimate beside the intercept. Drop \(constant.count == 1 ? "it" : "them").")
         }
-        return events
+        return (events, (0..<p).map { (low[$0], high[$0]) })
     }
 
     /// Collinearity among the standardized features, from the Cholesky factor of their
-    /// correlation matrix R = zᵀz / n (`gram`: `dsyrk`; `dpotrf`). For unit-diagonal R,
+    /// correlation matrix R = zᵀz / n (`dpotrf`), read off `gram` = c·ZᵀZ with c·n = `weight`
+    /// (the null model's ZᵀWZ, whose weights are all ȳ(1 − ȳ)). For unit-diagonal R,
     /// Lⱼⱼ² = 1 − R²ⱼ of feature j on features 0..<j. The first j with Lⱼⱼ² below
     /// `collinearityTolerance` (or where `dpotrf` stops) is reported, with the earlier
     /// features that carry its regression (|bₖ| ≥ 1e-3·max|b|, b = R₍<j,<j₎⁻¹·R₍<j,j₎).
-    private func checkCollinearity(_ z: Matrix, featureNames: [String]) throws(LogisticError) {
-        let p = z.cols - 1
+    private func checkCollinearity(_ g: SymmetricMatrix, weight: Double, featureNames: [String]) throws(LogisticError) {
+        let p = g.n - 1
         if p < 1 { return }
-        let g = gram(z)
-        let invN = 1 / Double(z.rows)
+        let invN = 1 / weight
         var r = SymmetricMatrix(n: p)
         for j in 0..<p { for k in 0..<p { r[j, k] = g[j + 1, k + 1] * invN } }
 
@@ -267,11 +303,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
 
     // MARK: - Failure reports
 
-    private func solverFailure(_ error: LinearAlgebraError, solver: IRLS, steps: ([Double], [Double]),
-                               featureNames: [String], iterations: Int) -> LogisticError {
-        if let culprits = solver.separation(lastStep: steps.0, previousStep: steps.1) {
-            return separationError(culprits, solver: solver, featureNames: featureNames)
-        }
+    private func singularError(_ error: LinearAlgebraError, featureNames: [String], iterations: Int) -> LogisticError {
         let name = error.pivot == 0 ? LogisticModel.interceptName : featureNames[error.pivot - 1]
         return LogisticError(code: .singularHessian, features: [name],
                              message: "XᵀWX became singular at '\(name)' after \(iterations) iterations "
@@ -279,12 +311,12 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
                                  + "identify it. Check '\(name)' for near-duplicates or rare values, or add an L2 penalty.")
     }
 
-    private func separationError(_ s: IRLS.Separation, solver: IRLS, featureNames: [String]) -> LogisticError {
+    private func separationError(_ s: (rows: Int, features: [Int]), n: Int, featureNames: [String]) -> LogisticError {
         let names = s.features.map { featureNames[$0] }
-        let kind = s.rows == solver.n ? "complete separation" : "quasi-complete separation"
+        let kind = s.rows == n ? "complete separation" : "quasi-complete separation"
         let hint = l2 > 0 ? "increase the L2 penalty" : "refit with an L2 penalty (e.g. LogisticRegression(l2: 1))"
         return LogisticError(code: .separation, features: names,
-                             message: "\(kind): \(s.rows) of \(solver.n) rows have fitted probabilities within 1e-4 of "
+                             message: "\(kind): \(s.rows) of \(n) rows have fitted probabilities within 1e-4 of "
                                  + "their labels while the coefficients of \(quotedList(names)) keep growing (the likelihood has "
                                  + "no finite maximum). \(names.count == 1 ? "This feature splits" : "These features split") "
                                  + "the labels; drop or bin \(names.count == 1 ? "it" : "them"), or \(hint).")
@@ -299,150 +331,5 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         return mags.indices.filter { mags[$0] >= 0.1 * top }
             .sorted { mags[$0] > mags[$1] }
             .map { featureNames[$0] }
-    }
-}
-
-/// The mutable state of the Newton iterations, kept out of the public types.
-struct IRLS {
-    /// One evaluated point β̃: η = Zβ̃, wᵢ = pᵢ(1 − pᵢ), rᵢ = yᵢ − pᵢ, deviances.
-    struct Point {
-        var beta: [Double]
-        var eta: [Double]
-        var weight: [Double]
-        var residual: [Double]
-        var deviance = Double.infinity
-        var penalizedDeviance = Double.infinity
-    }
-
-    struct Separation {
-        /// Rows predicted as 0/1 with a non-shrinking step toward their label.
-        var rows: Int
-        /// Feature indices (0-based, without the intercept), most responsible first.
-        var features: [Int]
-    }
-
-    let z: Matrix
-    let y: [Double]
-    let l2: Double
-    var n: Int { z.rows }
-    var current: Point
-    var trial: Point
-    private var scratch: [Double] = []
-    private var hessian: SymmetricMatrix
-
-    init(z: Matrix, y: [Double], l2: Double) {
-        self.z = z
-        self.y = y
-        self.l2 = l2
-        let empty = Point(beta: [], eta: .init(repeating: 0, count: z.rows),
-                          weight: .init(repeating: 0, count: z.rows), residual: .init(repeating: 0, count: z.rows))
-        current = empty
-        trial = empty
-        hessian = SymmetricMatrix(n: z.cols)
-    }
-
-    /// Fills `point` at β̃: η by `dgemv`, then one pass for p, w, y − p and
-    /// D = 2 Σ softplus(ηᵢ) − yᵢηᵢ; D_λ = D + λ Σⱼ≥₁ β̃ⱼ².
-    func evaluate(_ beta: [Double], into point: inout Point) {
-        point.beta = beta
-        multiply(z, beta, into: &point.eta)
-        var sum = 0.0
-        point.eta.withUnsafeBufferPointer { eta in
-            y.withUnsafeBufferPointer { yp in
-                point.weight.withUnsafeMutableBufferPointer { w in
-                    point.residual.withUnsafeMutableBufferPointer { r in
-                        for i in 0..<eta.count {
-                            let e = eta[i]
-                            let t = exp(-Swift.abs(e))           // e^(−|η|) ∈ (0, 1]
-                            let q = 1 / (1 + t)
-                            let prob = e >= 0 ? q : t * q        // sign-split logistic
-                            w[i] = t * q * q                      // p(1 − p) without 1 − p
-                            r[i] = yp[i] - prob
-                            sum += Swift.max(e, 0) + log1p(t) - yp[i] * e   // softplus(η) − yη
-                        }
-                    }
-                }
-            }
-        }
-        point.deviance = 2 * sum
-        var penalty = 0.0
-        for j in 1..<beta.count { penalty += beta[j] * beta[j] }
-        point.penalizedDeviance = point.deviance + l2 * penalty
-    }
-
-    /// H = ZᵀWZ + λI′ at the current point into the reused buffer.
-    private mutating func formHessian() {
-        weightedGram(z, weights: current.weight, scratch: &scratch, into: &hessian)
-        for j in 1..<hessian.n { hessian[j, j] += l2 }
-    }
-
-    /// δ = H⁻¹g with g = Zᵀ(y − p) − λβ̃′ at the current point.
-    mutating func newtonStep() throws(LinearAlgebraError) -> [Double] {
-        var g = multiply(z, current.residual, transpose: true)
-        for j in 1..<g.count { g[j] -= l2 * current.beta[j] }
-        formHessian()
-        let delta = try Cholesky(hessian).solve(g)
-        return delta
-    }
-
-    /// Cov(β̃) = H⁻¹ at the current point (`dpotrf`, `dpotri`).
-    mutating func covariance() throws(LinearAlgebraError) -> SymmetricMatrix {
-        formHessian()
-        return try Cholesky(hessian).inverse()
-    }
-
-    /// The separation signature (see `LogisticRegression`), or nil.
-    func separation(lastStep: [Double], previousStep: [Double]) -> Separation? {
-        guard !lastStep.isEmpty, !previousStep.isEmpty else { return nil }
-        let moved = multiply(z, lastStep), before = multiply(z, previousStep)
-        var rows: [Int] = []
-        for i in 0..<n {
-            let e = current.eta[i]
-            let toward = y[i] == 1 ? moved[i] : -moved[i]
-            let tail = exp(-Swift.abs(e)) / (1 + exp(-Swift.abs(e)))    // min(p, 1 − p)
-            let agrees = (e > 0) == (y[i] == 1)
-            if agrees && tail < 1e-4 && toward >= 0.1 && Swift.abs(moved[i]) >= 0.5 * Swift.abs(before[i]) {
-                rows.append(i)
-            }
-        }
-        guard !rows.isEmpty else { return nil }
-        // Responsibility of feature j: its largest share of the move on separated rows.
-        let p = z.cols - 1
-        var share = [Double](repeating: 0, count: p)
-        for i in rows {
-            for j in 0..<p { share[j] = Swift.max(share[j], Swift.abs(z[i, j + 1] * lastStep[j + 1])) }
-        }
-        let top = share.max() ?? 0
-        let features = share.indices.filter { top > 0 && share[$0] >= 0.1 * top }.sorted { share[$0] > share[$1] }
-        return Separation(rows: rows.count, features: features)
-    }
-
-    /// The model at the current point, mapped back to the original scale.
-    mutating func model(scaling: Standardization, featureNames: [String], nEvents: Int,
-                        iterations: Int, converged: Bool) throws(LinearAlgebraError) -> LogisticModel {
-        let q = z.cols
-        let covStd = try covariance()
-        // A: β = A·β̃ (see LogisticRegression).
-        var a = Matrix(rows: q, cols: q)
-        a[0, 0] = 1
-        for j in 1..<q {
-            let s = scaling.standardDeviations[j - 1]
-            a[j, j] = 1 / s
-            a[0, j] = -scaling.means[j - 1] / s
-        }
-        let beta = multiply(a, current.beta)
-        let cov = multiply(multiply(a, covStd.matrix), a, transposeB: true)
-        let names = [LogisticModel.interceptName] + featureNames
-        let coefficients = (0..<q).map { j in
-            Coefficient(name: names[j], estimate: beta[j], standardError: cov[j, j].squareRoot())
-        }
-        let n1 = Double(nEvents), n0 = Double(n - nEvents), nd = Double(n)
-        let nullLL = n1 * log(n1 / nd) + n0 * log(n0 / nd)
-        return LogisticModel(coefficients: coefficients,
-                             covariance: (0..<q).map { cov.row($0) },
-                             standardization: scaling,
-                             logLikelihood: -current.deviance / 2, nullLogLikelihood: nullLL,
-                             iterations: iterations, converged: converged,
-                             nObs: n, nEvents: nEvents, l2: l2)
     }
 }

@@ -130,6 +130,38 @@ final class LogisticRegressionTests: XCTestCase {
         }
     }
 
+    /// 40 000 rows run in 9 concurrent stripes: the estimate must solve the score
+    /// equations Σ(yᵢ − pᵢ)·xᵢ = 0 (checked naively here) and be bitwise reproducible.
+    func testStripedFitSolvesTheScoreEquations() throws {
+        var rng = SeededGenerator(seed: 21)
+        let n = 40_000, p = 4
+        var x = Matrix(rows: n, cols: p)
+        var y = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            for j in 0..<p { x[i, j] = Double.random(in: -1...1, using: &rng) * pow(10, Double(j)) + Double(j * 100) }
+            let eta = -1 + 0.9 * (x[i, 0]) - 0.03 * (x[i, 1] - 100) + 0.002 * (x[i, 2] - 200)
+            y[i] = Double.random(in: 0..<1, using: &rng) < 1 / (1 + exp(-eta)) ? 1 : 0
+        }
+        let names = ["a", "b", "c", "d"]
+        let model = try LogisticRegression().fit(x, y, featureNames: names)
+        let prob = model.probability(x)
+        var score = [Double](repeating: 0, count: p + 1), ll = 0.0
+        for i in 0..<n {
+            let r = y[i] - prob[i]
+            score[0] += r
+            for j in 0..<p { score[j + 1] += r * x[i, j] }
+            ll += y[i] == 1 ? log(prob[i]) : log1p(-prob[i])
+        }
+        // Each score component relative to its scale Σ|xᵢⱼ|·p̄(1 − p̄).
+        XCTAssertEqual(score[0] / Double(n), 0, accuracy: 1e-10)
+        for j in 0..<p {
+            let scale = (0..<n).reduce(0.0) { $0 + abs(x[$1, j]) } / Double(n)
+            XCTAssertEqual(score[j + 1] / Double(n) / scale, 0, accuracy: 1e-10, names[j])
+        }
+        assertRelative(ll, model.logLikelihood, 1e-10, "log-likelihood")
+        XCTAssertEqual(try LogisticRegression().fit(x, y, featureNames: names), model)
+    }
+
     func testInterceptOnlyFitIsTheEventRate() throws {
         let y: [Double] = [1, 0, 0, 1, 0, 0, 0, 1]
         let model = try LogisticRegression().fit(Matrix(rows: 8, cols: 0), y, featureNames: [])
