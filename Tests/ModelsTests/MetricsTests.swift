@@ -53,6 +53,21 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(try Metrics.populationStability(expected: f.score, actual: f.score).index, 0)
     }
 
+    func testValidationSummaryCollectsTheMetrics() throws {
+        let f = try fixture()
+        let v = try ValidationMetrics(probabilities: f.probability, labels: f.label)
+        XCTAssertEqual(v.count, 400)
+        XCTAssertEqual(v.events, Int(f.label.reduce(0, +)))
+        assertRelative(v.auc, number(f.ref["auc_probability"]), 1e-12, "AUC")
+        XCTAssertEqual(v.gini, 2 * v.auc - 1)
+        assertRelative(v.brier, number(f.ref["brier"]), 1e-12, "Brier")
+        assertRelative(v.logLoss, number(f.ref["log_loss"]), 1e-12, "log-loss")
+        assertRelative(v.calibration.hosmerLemeshow, number(f.ref["hosmer_lemeshow"]), 1e-10, "HL")
+        XCTAssertEqual(v.ks, try Metrics.kolmogorovSmirnov(scores: f.probability, labels: f.label).statistic)
+        let decoded = try JSONDecoder().decode(ValidationMetrics.self, from: JSONEncoder().encode(v))
+        XCTAssertEqual(decoded, v)
+    }
+
     // MARK: Hand-computed cases
 
     func testAUCCountsTiesAsHalf() throws {
