@@ -134,6 +134,37 @@ final class LogisticFailureTests: XCTestCase {
         XCTAssertNoThrow(try LogisticRegression(l2: 0.5).fit(x, y, featureNames: names))
     }
 
+    /// The hard case for a deviance-based stop: one flagged row among 20 000 barely moves
+    /// the deviance, so the fit "converges" with a large finite coefficient unless the
+    /// separation signature is checked.
+    func testSingleFlaggedEventAmongManyRowsIsSeparation() throws {
+        var (x, y) = data(n: 20_000)
+        for i in 0..<x.rows { x[i, 2] = i == 7 ? 1 : 0 }
+        y[7] = 1
+        let e = try XCTUnwrap(failure(x, y))
+        XCTAssertEqual(e.code, .separation)
+        XCTAssertEqual(e.features, ["c"])
+        XCTAssertTrue(e.message.contains("1 of 20000 rows"), e.message)
+    }
+
+    /// No false alarm: a steep but overlapping effect puts many rows at p < 1e-4, yet the
+    /// maximum is finite and Newton's steps shrink, so the fit succeeds.
+    func testSteepOverlappingEffectIsNotSeparation() throws {
+        var rng = SeededGenerator(seed: 8)
+        let n = 5000
+        var x = Matrix(rows: n, cols: 2)
+        var y = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            x[i, 0] = Double.random(in: -1...1, using: &rng)
+            x[i, 1] = Double.random(in: 0...100, using: &rng)
+            y[i] = Double.random(in: 0..<1, using: &rng) < logistic(15 * x[i, 0]) ? 1 : 0
+        }
+        let model = try LogisticRegression().fit(x, y, featureNames: ["steep", "noise"])
+        let steep = model.coefficients[1]
+        XCTAssertEqual(steep.estimate, 15, accuracy: 4 * steep.standardError)
+        XCTAssertGreaterThan(model.probability(x).filter { $0 < 1e-4 }.count, 500)
+    }
+
     func testIterationCapReportsTheLastIterate() throws {
         let (x, y) = data()
         let e = try XCTUnwrap(failure(x, y, spec: LogisticRegression(maxIterations: 1)))
