@@ -32,9 +32,11 @@ public struct AccountTable: Sendable {
     public var callsLast7d: [Int32] = []
     /// Day number of the last right-party conversation, or `CalendarDay.missing`.
     public var lastConversationDate: [Int32] = []
-    /// Days from as-of to recovery or censoring (≥ 0); NaN when labels were not read.
+    /// Days from as-of to recovery or censoring (≥ 0). One entry per account; NaN where
+    /// the label was absent or invalid (possible only when `hasLabels` is false).
     public var daysToRecovery: [Double] = []
-    /// 1 = recovery observed at `daysToRecovery`, 0 = censored; empty when labels were not read.
+    /// 1 = recovery observed at `daysToRecovery`, 0 = censored. One entry per account;
+    /// false where the label was absent or invalid (possible only when `hasLabels` is false).
     public var recovered: [Bool] = []
     /// 1-based line in the accounts file where each account's record starts.
     public var sourceLine: [Int] = []
@@ -45,7 +47,8 @@ public struct AccountTable: Sendable {
 
     public init() {}
 
-    /// True when the label columns were read and validated (a training portfolio).
+    /// True when both label columns were present and every valid account has a valid
+    /// label (always true after a read with `ReadOptions.requireLabels`).
     public var hasLabels: Bool = false
 }
 
@@ -103,6 +106,11 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
         case unknownAccount = "unknown_account"
         case rejectedAccount = "rejected_account"
         case badEncoding = "bad_encoding"
+        /// A quoted field not closed before the end of the file, or text after a closing quote.
+        case badQuote = "bad_quote"
+        /// A number outside its allowed range other than a negative one: credit_limit = 0,
+        /// a count too large for 32 bits.
+        case outOfRange = "out_of_range"
     }
 
     /// Which of the two files.

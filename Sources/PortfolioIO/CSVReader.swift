@@ -1,0 +1,320 @@
+/// A streaming RFC 4180 reader over bytes.
+///
+/// - Records end at LF, CRLF or a lone CR outside quotes; the last record may lack a
+///   line break. Mixed line endings in one file are fine.
+/// - A field that starts with `"` is quoted: it may hold commas, line breaks and `""`
+///   (one literal quote). A `"` inside an unquoted field is an ordinary byte.
+/// - A UTF-8 byte-order mark at the start of the input is skipped.
+/// - Blank lines (a line break right after another, or at the start) are skipped and are
+///   not records; `""` alone on a line is a record with one empty field.
+///
+/// Fields are byte ranges into the reader's buffer, valid until the next call of
+/// `next()`; no `String` is made unless asked for. The input is read in chunks
+/// (default 4 MiB), so memory stays flat however large the file; the buffer grows only
+/// when a single record is longer than it.
+///
+/// - Complexity: O(n) in the input bytes; one pass, plus one in-place pass over quoted
+///   fields that contain `""`.
+public final class CSVReader {
+    /// How a record ended.
+    public enum Status: Equatable, Sendable {
+        /// A complete, well-formed record.
+        case record
+        /// The record's fields were read, but a quoted field has text after its closing
+        /// quote (`"abc"def`); that text is dropped.
+        case textAfterClosingQuote
+        /// The input ended inside a quoted field; the field runs to the end of the input.
+        case unterminatedQuote
+        /// No more records.
+        case end
+    }
+
+    @usableFromInline
+    struct FieldSpan {
+        @usableFromInline var start: Int
+        @usableFromInline var end: Int
+        @usableFromInline var escaped: Bool
+    }
+
+    enum Source {
+        case descriptor(Int32, closeWhenDone: Bool)
+        case memory([UInt8], offset: Int)
+    }
+
+    /// The name used in errors (the path as given, `<stdin>` for `-`).
+    public let displayName: String
+    /// Size of the input in bytes when known in advance (regular files, memory).
+    public let knownSize: Int?
+
+    private var source: Source
+    @usableFromInline var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var position = 0          // first byte of the next record
+    private var filled = 0            // bytes [0, filled) hold data
+    private var atEOF = false
+    private var startedInput = false
+    private var nextLine = 1          // line where the next record starts
+    /// Total input bytes consumed so far (for progress and sizing estimates).
+    public private(set) var bytesConsumed = 0
+
+    @usableFromInline var fields: UnsafeMutablePointer<FieldSpan>
+    private var fieldCapacity = 64
+    /// Fields of the current record.
+    public private(set) var fieldCount = 0
+    /// 1-based line where the current record starts.
+    public private(set) var line = 0
+
+    /// Reads the file at `path`, or standard input when `path` is `-`.
+    /// - Throws: `InputError.Code.unreadableFile` when it cannot be opened or is a directory.
+    public convenience init(path: String, chunkSize: Int = 4 << 20) throws(InputError) {
+        if path == "-" {
+            self.init(source: .descriptor(0, closeWhenDone: false), displayName: "<stdin>",
+                      knownSize: Sys.regularFileSize(0), chunkSize: chunkSize)
+            return
+        }
+        let fd = Sys.openForReading(path)
+        guard fd >= 0 else {
+            throw InputError(code: .unreadableFile, file: path, message: "cannot open: \(Sys.errnoMessage())")
+        }
+        if Sys.isDirectory(fd) {
+            Sys.close(fd)
+            throw InputError(code: .unreadableFile, file: path, message: "is a directory, not a CSV file")
+        }
+        self.init(source: .descriptor(fd, closeWhenDone: true), displayName: path,
+                  knownSize: Sys.regularFileSize(fd), chunkSize: chunkSize)
+    }
+
+    /// Reads bytes held in memory (tests, data already loaded). `chunkSize` sets the
+    /// read granularity; tiny values exercise the record-across-chunks logic.
+    public convenience init(bytes: [UInt8], name: String, chunkSize: Int = 4 << 20) {
+        self.init(source: .memory(bytes, offset: 0), displayName: name, knownSize: bytes.count,
+                  chunkSize: chunkSize)
+    }
+
+    private init(source: Source, displayName: String, knownSize: Int?, chunkSize: Int) {
+        self.source = source
+        self.displayName = displayName
+        self.knownSize = knownSize
+        capacity = max(4, chunkSize)
+        buffer = .allocate(capacity: capacity)
+        fields = .allocate(capacity: fieldCapacity)
+    }
+
+    deinit {
+        buffer.deallocate()
+        fields.deallocate()
+        if case .descriptor(let fd, true) = source { Sys.close(fd) }
+    }
+
+    // MARK: Field access
+
+    /// The bytes of field `i` of the current record (quotes removed, `""` → `"`).
+    /// Valid until the next call of `next()`.
+    @inlinable
+    public func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(i >= 0 && i < fieldCount, "field index \(i) out of range 0..<\(fieldCount)")
+        let f = fields[i]
+        return UnsafeBufferPointer(start: buffer + f.start, count: f.end - f.start)
+    }
+
+    /// Field `i` decoded as UTF-8 (invalid bytes become U+FFFD).
+    public func string(_ i: Int) -> String { String(decoding: field(i), as: UTF8.self) }
+
+    /// All fields of the current record as strings.
+    public func strings() -> [String] { (0..<fieldCount).map(string) }
+
+    // MARK: Reading
+
+    /// Advances to the next record.
+    /// - Throws: `unreadableFile` when reading fails midway.
+    public func next() throws(InputError) -> Status {
+        if !startedInput { try start() }
+        while true {
+            if position >= filled {
+                if atEOF { fieldCount = 0; return .end }
+                try refill()
+                continue
+            }
+            switch scanRecord() {
+            case .needMore:
+                try refill()
+            case .complete(let end, let newlines, let status):
+                let recordStart = position
+                line = nextLine
+                nextLine += newlines
+                bytesConsumed += end - position
+                position = end
+                // A line break alone is a blank line, not a record.
+                if status == .record && fieldCount == 1 && fields[0].start == recordStart
+                    && fields[0].end == recordStart && (end > recordStart || atEOF) {
+                    if end == recordStart { fieldCount = 0; return .end }
+                    continue
+                }
+                for k in 0..<fieldCount where fields[k].escaped { unescape(k) }
+                return status
+            }
+        }
+    }
+
+    private enum ScanOutcome {
+        case needMore
+        case complete(end: Int, newlines: Int, status: Status)
+    }
+
+    /// Scans one record at `position`; nothing is changed unless it is complete.
+    private func scanRecord() -> ScanOutcome {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf: UInt8 = 10, cr: UInt8 = 13
+        let buf = buffer
+        let end = filled
+        let eof = atEOF
+        var p = position
+        var nf = 0
+        var newlines = 0
+        var status = Status.record
+        while true {
+            if nf == fieldCapacity { growFields() }
+            if p < end && buf[p] == quote {
+                p += 1
+                let contentStart = p
+                var escaped = false
+                var closed = false
+                while p < end {
+                    let b = buf[p]
+                    if b == quote {
+                        if p + 1 < end {
+                            if buf[p + 1] == quote { escaped = true; p += 2; continue }
+                        } else if !eof {
+                            return .needMore
+                        }
+                        closed = true
+                        break
+                    } else if b == lf {
+                        newlines += 1
+                    } else if b == cr {
+                        if p + 1 < end {
+                            if buf[p + 1] != lf { newlines += 1 }
+                        } else if !eof {
+                            return .needMore
+                        } else {
+                            newlines += 1
+                        }
+                    }
+                    p += 1
+                }
+                if !closed {
+                    if !eof { return .needMore }
+                    fields[nf] = FieldSpan(start: contentStart, end: end, escaped: escaped)
+                    fieldCount = nf + 1
+                    return .complete(end: end, newlines: newlines, status: .unterminatedQuote)
+                }
+                fields[nf] = FieldSpan(start: contentStart, end: p, escaped: escaped)
+                p += 1
+                if p < end, buf[p] != comma && buf[p] != lf && buf[p] != cr {
+                    status = .textAfterClosingQuote
+                    while p < end && buf[p] != comma && buf[p] != lf && buf[p] != cr { p += 1 }
+                }
+            } else {
+                let s = p
+                while p < end {
+                    let b = buf[p]
+                    if b > comma { p += 1; continue }
+                    if b == comma || b == lf || b == cr { break }
+                    p += 1
+                }
+                fields[nf] = FieldSpan(start: s, end: p, escaped: false)
+            }
+            nf += 1
+            if p >= end {
+                if !eof { return .needMore }
+                fieldCount = nf
+                return .complete(end: p, newlines: newlines, status: status)
+            }
+            let b = buf[p]
+            if b == comma { p += 1; continue }
+            if b == cr {
+                if p + 1 < end {
+                    p += buf[p + 1] == lf ? 2 : 1
+                } else if !eof {
+                    return .needMore
+                } else {
+                    p += 1
+                }
+            } else {
+                p += 1  // LF
+            }
+            fieldCount = nf
+            return .complete(end: p, newlines: newlines + 1, status: status)
+        }
+    }
+
+    /// Replaces each `""` with `"` in field `k`, in place.
+    private func unescape(_ k: Int) {
+        var f = fields[k]
+        var r = f.start, w = f.start
+        while r < f.end {
+            let b = buffer[r]
+            buffer[w] = b
+            r += b == UInt8(ascii: "\"") ? 2 : 1
+            w += 1
+        }
+        f.end = w
+        f.escaped = false
+        fields[k] = f
+    }
+
+    private func growFields() {
+        let bigger = UnsafeMutablePointer<FieldSpan>.allocate(capacity: fieldCapacity * 2)
+        bigger.moveInitialize(from: fields, count: fieldCapacity)
+        fields.deallocate()
+        fields = bigger
+        fieldCapacity *= 2
+    }
+
+    /// First read: fills enough to see a byte-order mark and skips it.
+    private func start() throws(InputError) {
+        startedInput = true
+        while filled < 3 && !atEOF { try refill() }
+        if filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+            position = 3
+            bytesConsumed = 3
+        }
+    }
+
+    /// Keeps the unconsumed tail, moves it to the front, and reads more after it
+    /// (doubling the buffer when one record fills it).
+    private func refill() throws(InputError) {
+        if position > 0 {
+            let tail = filled - position
+            if tail > 0 { (buffer).update(from: buffer + position, count: tail) }
+            filled = tail
+            position = 0
+        }
+        if filled == capacity {
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            bigger.update(from: buffer, count: filled)
+            buffer.deallocate()
+            buffer = bigger
+            capacity *= 2
+        }
+        let room = capacity - filled
+        let n: Int
+        switch source {
+        case .descriptor(let fd, _):
+            n = Sys.read(fd, buffer + filled, room)
+            if n < 0 {
+                throw InputError(code: .unreadableFile, file: displayName,
+                                 message: "reading failed: \(Sys.errnoMessage())")
+            }
+        case .memory(let bytes, let offset):
+            n = min(room, bytes.count - offset)
+            if n > 0 {
+                bytes.withUnsafeBufferPointer { src in
+                    (buffer + filled).update(from: src.baseAddress! + offset, count: n)
+                }
+            }
+            source = .memory(bytes, offset: offset + n)
+        }
+        if n == 0 { atEOF = true }
+        filled += n
+    }
+}

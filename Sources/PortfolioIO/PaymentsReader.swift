@@ -1,0 +1,137 @@
+/// Reads the payments file into a `PaymentTable`, resolving each account_id through the
+/// accounts' id table. The valid-row path makes no `String` and no allocation beyond the
+/// table's own growth.
+struct PaymentsReader {
+    let reader: CSVReader
+    let file: String
+    let header: Header
+    let idColumn: Int, dateColumn: Int, dueColumn: Int, paidColumn: Int
+
+    init(reader: CSVReader) throws(InputError) {
+        self.reader = reader
+        file = reader.displayName
+        header = try Header(reader: reader)
+        var idx: [Int] = []
+        for c in PaymentColumn.allCases {
+            guard let i = header.index(of: c.name) else {
+                throw InputError(code: .missingColumn, file: file, line: reader.line, column: c.name,
+                                 message: "missing required column '\(c.name)'; the header has \(header.names.joined(separator: ", "))")
+            }
+            idx.append(i)
+        }
+        (idColumn, dateColumn, dueColumn, paidColumn) = (idx[0], idx[1], idx[2], idx[3])
+    }
+
+    mutating func read(ids: AccountIDTable, rejects: inout [Reject]) throws(InputError) -> (PaymentTable, Int) {
+        var t = PaymentTable()
+        var rows = 0
+        var nextReserveCheck = 4096
+        let width = header.names.count
+        // The last id looked up: payments are usually grouped by account.
+        var lastKey: [UInt8] = []
+        lastKey.reserveCapacity(64)
+        var lastValue: Int32? = nil
+
+        while true {
+            let status = try reader.next()
+            if status == .end { break }
+            rows += 1
+            if rows == nextReserveCheck {
+                if let n = estimatedRows(reader, rowsSoFar: rows), n > t.accountIndex.capacity {
+                    t.reserve(n)
+                }
+                nextReserveCheck = nextReserveCheck < 1 << 20 ? nextReserveCheck * 16 : .max
+            }
+            if status == .record && reader.fieldCount == width {
+                // Fast path: every check inline, failures fall to `rejectRow`.
+                let idBytes = reader.field(idColumn)
+                let value: Int32?
+                if idBytes.elementsEqual(lastKey) && !idBytes.isEmpty {
+                    value = lastValue
+                } else {
+                    value = ids.find(idBytes)
+                    lastKey.removeAll(keepingCapacity: true)
+                    lastKey.append(contentsOf: idBytes)
+                    lastValue = value
+                }
+                if let account = value, account >= 0,
+                   let date = CalendarDay.parse(reader.field(dateColumn)),
+                   case .value(let due) = NumberParser.parse(reader.field(dueColumn)), due >= 0,
+                   case .value(let paid) = NumberParser.parse(reader.field(paidColumn)), paid >= 0 {
+                    t.accountIndex.append(account)
+                    t.date.append(date)
+                    t.amountDue.append(due)
+                    t.amountPaid.append(paid)
+                    continue
+                }
+            }
+            do throws(CellProblem) {
+                if let row = try validate(status: status, ids: ids) {
+                    // Valid after trimming spaces (the fast path does not trim dates).
+                    t.accountIndex.append(row.account)
+                    t.date.append(row.date)
+                    t.amountDue.append(row.due)
+                    t.amountPaid.append(row.paid)
+                }
+            } catch {
+                rejects.append(Reject(source: .payments, file: file, line: reader.line, column: error.column,
+                                      code: error.code, reason: error.reason, accountID: readableID()))
+            }
+        }
+        return (t, rows)
+    }
+
+    private func readableID() -> String {
+        guard idColumn < reader.fieldCount else { return "" }
+        let b = reader.field(idColumn)
+        guard Cell.encodingProblem(b, column: "") == nil else { return "" }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// The careful path for a row the fast path did not accept: returns the row when it
+    /// is valid after all, else throws its first problem.
+    private func validate(status: CSVReader.Status, ids: AccountIDTable) throws(CellProblem)
+        -> (account: Int32, date: Int32, due: Double, paid: Double)? {
+        switch status {
+        case .unterminatedQuote:
+            throw CellProblem(column: nil, code: .badQuote,
+                              reason: "a quoted field is not closed before the end of the file; add the closing \"")
+        case .textAfterClosingQuote:
+            throw CellProblem(column: nil, code: .badQuote,
+                              reason: "text follows a closing quote; quote the whole field and write a quote inside it as \"\"")
+        case .record, .end:
+            break
+        }
+        guard reader.fieldCount == header.names.count else {
+            throw CellProblem(column: nil, code: .raggedRow,
+                              reason: "the row has \(reader.fieldCount) field\(reader.fieldCount == 1 ? "" : "s"); the header has \(header.names.count)")
+        }
+        let idBytes = reader.field(idColumn)
+        if idBytes.isEmpty {
+            throw CellProblem(column: "account_id", code: .missingValue, reason: "account_id is empty; every statement needs its account's id")
+        }
+        guard let account = ids.find(idBytes) else {
+            if let p = Cell.encodingProblem(idBytes, column: "account_id") { throw p }
+            throw CellProblem(column: "account_id", code: .unknownAccount,
+                              reason: "account_id \(Cell.quoted(idBytes)) is not in the accounts file")
+        }
+        if account < 0 {
+            throw CellProblem(column: "account_id", code: .rejectedAccount,
+                              reason: "account \(Cell.quoted(idBytes)) was rejected in the accounts file (line \(-account)), so its statements are too")
+        }
+        guard let date = try Cell.date(reader.field(dateColumn), column: "date") else {
+            throw CellProblem(column: "date", code: .missingValue, reason: "date is empty; every statement needs its date")
+        }
+        let due = try Cell.nonNegative(reader.field(dueColumn), column: "amount_due", what: "an amount due")
+        let paid = try Cell.nonNegative(reader.field(paidColumn), column: "amount_paid", what: "an amount paid")
+        return (account, date, due, paid)
+    }
+}
+
+extension PaymentTable {
+    /// Reserves room for `n` statements in every column.
+    mutating func reserve(_ n: Int) {
+        accountIndex.reserveCapacity(n); date.reserveCapacity(n)
+        amountDue.reserveCapacity(n); amountPaid.reserveCapacity(n)
+    }
+}

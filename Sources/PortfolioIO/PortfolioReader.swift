@@ -1,0 +1,362 @@
+/// Reads a portfolio (DESIGN §2, §7) from two CSV files; either path may be `-` for
+/// standard input (not both).
+///
+/// Whole-file problems throw one `InputError`: a file that cannot be read, an empty
+/// file, an accounts file with a header but no rows, a missing required column,
+/// duplicate column names (compared case-insensitively), an empty/undecodable header
+/// cell. A payments file with only its header is valid (no statements).
+///
+/// Row problems become `Reject`s and reading continues. Each rejected row gets exactly
+/// one reject, for the first problem found: quoting, then the field count, then the cells
+/// in schema order (the accounts columns as in DESIGN §2, then extra columns in header
+/// order; payments: account_id, date, amount_due, amount_paid), then cross-row checks.
+/// Hence `accountRows == accounts.count + rejectedAccountRows` and likewise for payments.
+///
+/// Decisions:
+/// - Numbers, dates and flags may carry spaces/tabs around them; text cells are kept as
+///   written (account_id `" A1"` ≠ `"A1"`). `state` is upper-cased (ASCII).
+/// - `30.0` is a valid whole number (days_past_due, calls_last_7d); `30.5` is not.
+/// - An account_id seen on an earlier row, valid or rejected, makes a later row a
+///   `duplicate_id`; the first row keeps the id. Payments of an id whose first row was
+///   rejected are `rejected_account`; of an id never seen, `unknown_account`.
+/// - Empty optional cells: NaN (numbers), `CalendarDay.missing` (dates), "" (text),
+///   false (flags), 0 (calls_last_7d).
+/// - Extra columns of the payments file are not read.
+/// - Blank lines are skipped and are not rows.
+///
+/// - Complexity: O(bytes) time; memory is the tables plus one 4 MiB read buffer (inputs
+///   are streamed, never held whole).
+public func readPortfolio(accountsPath: String, paymentsPath: String,
+                          options: ReadOptions = ReadOptions()) throws(InputError) -> Portfolio {
+    if accountsPath == "-" && paymentsPath == "-" {
+        throw InputError(code: .bothFromStandardInput, file: "<stdin>",
+                         message: "accounts and payments cannot both be read from standard input ('-'); give one as a file")
+    }
+    let accounts = try CSVReader(path: accountsPath)
+    let payments = try CSVReader(path: paymentsPath)
+    return try readPortfolio(accounts: accounts, payments: payments, options: options)
+}
+
+/// Reads a portfolio from bytes in memory (tests, data already loaded); `accountsName`
+/// and `paymentsName` appear in errors and rejects. Same rules as the path version.
+public func readPortfolio(accounts: [UInt8], payments: [UInt8],
+                          accountsName: String = "accounts.csv", paymentsName: String = "payments.csv",
+                          options: ReadOptions = ReadOptions(), chunkSize: Int = 4 << 20) throws(InputError) -> Portfolio {
+    try readPortfolio(accounts: CSVReader(bytes: accounts, name: accountsName, chunkSize: chunkSize),
+                      payments: CSVReader(bytes: payments, name: paymentsName, chunkSize: chunkSize),
+                      options: options)
+}
+
+/// Reads a portfolio from two readers positioned at the start of their input.
+public func readPortfolio(accounts: CSVReader, payments: CSVReader,
+                          options: ReadOptions = ReadOptions()) throws(InputError) -> Portfolio {
+    var rejects: [Reject] = []
+    let ids = AccountIDTable()
+    var accountReader = try AccountsReader(reader: accounts, options: options)
+    let (table, accountRows) = try accountReader.read(ids: ids, rejects: &rejects)
+    var paymentReader = try PaymentsReader(reader: payments)
+    let (paymentTable, paymentRows) = try paymentReader.read(ids: ids, rejects: &rejects)
+    return Portfolio(accounts: table, payments: paymentTable, rejects: rejects,
+                     accountRows: accountRows, paymentRows: paymentRows)
+}
+
+// MARK: - Header
+
+/// The header row: names as written (trimmed) and their lower-case keys.
+struct Header {
+    var names: [String]
+    var keys: [String]
+
+    init(reader: CSVReader) throws(InputError) {
+        let file = reader.displayName
+        let status = try reader.next()
+        switch status {
+        case .end:
+            throw InputError(code: .emptyFile, file: file, message: "the file is empty; expected a header row and data rows")
+        case .unterminatedQuote, .textAfterClosingQuote:
+            throw InputError(code: .badHeader, file: file, line: reader.line,
+                             message: "the header row has a malformed quoted name")
+        case .record:
+            break
+        }
+        names = []
+        keys = []
+        var seen: [String: Int] = [:]
+        for i in 0..<reader.fieldCount {
+            let cell = Cell.trimmed(reader.field(i))
+            if Cell.encodingProblem(cell, column: "header") != nil {
+                throw InputError(code: .badHeader, file: file, line: reader.line,
+                                 message: "header column \(i + 1) is not valid UTF-8 text; save the file as UTF-8")
+            }
+            let name = String(decoding: cell, as: UTF8.self)
+            if name.isEmpty {
+                throw InputError(code: .badHeader, file: file, line: reader.line,
+                                 message: "header column \(i + 1) has no name; name it or remove the column")
+            }
+            let key = name.lowercased()
+            if let first = seen[key] {
+                throw InputError(code: .duplicateColumn, file: file, line: reader.line, column: name,
+                                 message: "duplicate column '\(name)' (columns \(first + 1) and \(i + 1); names are compared ignoring case)")
+            }
+            seen[key] = i
+            names.append(name)
+            keys.append(key)
+        }
+    }
+
+    func index(of key: String) -> Int? { keys.firstIndex(of: key) }
+}
+
+/// Estimated data rows of a file from the bytes the first `rows` rows took.
+func estimatedRows(_ reader: CSVReader, rowsSoFar rows: Int) -> Int? {
+    guard let size = reader.knownSize, rows > 0, reader.bytesConsumed > 0 else { return nil }
+    let perRow = Double(reader.bytesConsumed) / Double(rows)
+    return Int(Double(size) / perRow * 1.02) + 16
+}
+
+// MARK: - Accounts
+
+struct AccountsReader {
+    let reader: CSVReader
+    let file: String
+    let options: ReadOptions
+    let header: Header
+    /// Header index of each schema column, −1 when absent (or not read).
+    var column = [Int](repeating: -1, count: AccountColumn.allCases.count)
+    /// Header indices and names of the extra columns kept.
+    var extras: [(index: Int, name: String)] = []
+
+    init(reader: CSVReader, options: ReadOptions) throws(InputError) {
+        self.reader = reader
+        self.file = reader.displayName
+        self.options = options
+        header = try Header(reader: reader)
+        for c in AccountColumn.allCases { column[c.rawValue] = header.index(of: c.name) ?? -1 }
+        let required = AccountColumn.allCases.filter { $0.isRequired || (options.requireLabels && $0.isLabel) }
+        let ignored = Set(options.ignoreColumns.map { $0.trimmingSpaces().lowercased() })
+        for c in required where ignored.contains(c.name) {
+            throw InputError(code: .ignoredRequiredColumn, file: file, column: c.name,
+                             message: "cannot ignore '\(c.name)': it is a required column")
+        }
+        for c in required where column[c.rawValue] < 0 {
+            let hint = c.isLabel ? " (training needs the labels days_to_recovery and recovered)" : ""
+            throw InputError(code: .missingColumn, file: file, line: reader.line, column: c.name,
+                             message: "missing required column '\(c.name)'\(hint); the header has \(header.names.joined(separator: ", "))")
+        }
+        let schemaKeys = Set(AccountColumn.allCases.map(\.name))
+        for (i, key) in header.keys.enumerated() where !schemaKeys.contains(key) && !ignored.contains(key) {
+            extras.append((i, header.names[i]))
+        }
+    }
+
+    /// Reads every data row; returns the table of valid accounts and the row count.
+    mutating func read(ids: AccountIDTable, rejects: inout [Reject]) throws(InputError) -> (AccountTable, Int) {
+        var t = AccountTable()
+        for c in AccountColumn.allCases where !c.isRequired && column[c.rawValue] >= 0 {
+            t.presentColumns.insert(c.name)
+        }
+        let labelsPresent = column[AccountColumn.daysToRecovery.rawValue] >= 0
+            && column[AccountColumn.recovered.rawValue] >= 0
+        var labelsValid = labelsPresent
+        var extraText = [[String]](repeating: [], count: extras.count)
+        var extraNumber = [[Double]](repeating: [], count: extras.count)
+        var extraNonNumeric = [Bool](repeating: false, count: extras.count)
+        var extraSawNumber = [Bool](repeating: false, count: extras.count)
+        var rows = 0
+        var reserved = false
+
+        while true {
+            let status = try reader.next()
+            if status == .end { break }
+            rows += 1
+            if !reserved && rows == 1024, let n = estimatedRows(reader, rowsSoFar: rows) {
+                t.reserve(n)
+                reserved = true
+            }
+            do throws(CellProblem) {
+                try parseRow(status: status, into: &t, ids: ids, labelsValid: &labelsValid)
+                for (k, extra) in extras.enumerated() {
+                    let b = reader.field(extra.index)
+                    extraText[k].append(String(decoding: b, as: UTF8.self))
+                    switch NumberParser.parse(b) {
+                    case .value(let v): extraNumber[k].append(v); extraSawNumber[k] = true
+                    case .empty: extraNumber[k].append(.nan)
+                    case .nonFinite, .invalid: extraNumber[k].append(.nan); extraNonNumeric[k] = true
+                    }
+                }
+            } catch {
+                rejects.append(reject(error, ids: ids))
+            }
+        }
+        if rows == 0 {
+            throw InputError(code: .noRows, file: file, line: reader.line + 1,
+                             message: "the accounts file has a header but no data rows")
+        }
+        t.hasLabels = labelsValid && labelsPresent
+        for (k, extra) in extras.enumerated() {
+            t.extraColumns.append(ExtraColumn(name: extra.name, text: extraText[k], numeric: extraNumber[k],
+                                              isNumeric: extraSawNumber[k] && !extraNonNumeric[k]))
+        }
+        return (t, rows)
+    }
+
+    /// The current row's account id when it can be read (for rejects), else "".
+    private func readableID() -> String {
+        let c = column[AccountColumn.accountID.rawValue]
+        guard c < reader.fieldCount else { return "" }
+        let b = reader.field(c)
+        guard Cell.encodingProblem(b, column: "") == nil else { return "" }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// The reject for the current row. Its account id (when readable and new) is
+    /// registered as rejected, so later rows with it are duplicates and its payments
+    /// are `rejected_account`.
+    private func reject(_ p: CellProblem, ids: AccountIDTable) -> Reject {
+        let id = readableID()
+        let c = column[AccountColumn.accountID.rawValue]
+        if !id.isEmpty { ids.insert(reader.field(c), value: -Int32(clamping: reader.line)) }
+        return Reject(source: .accounts, file: file, line: reader.line, column: p.column, code: p.code,
+                      reason: p.reason, accountID: id)
+    }
+
+    /// Validates the current row and appends it to `t`, or throws its first problem
+    /// (leaving `t` unchanged).
+    private func parseRow(status: CSVReader.Status, into t: inout AccountTable, ids: AccountIDTable,
+                          labelsValid: inout Bool) throws(CellProblem) {
+        switch status {
+        case .unterminatedQuote:
+            throw CellProblem(column: nil, code: .badQuote,
+                              reason: "a quoted field is not closed before the end of the file; add the closing \"")
+        case .textAfterClosingQuote:
+            throw CellProblem(column: nil, code: .badQuote,
+                              reason: "text follows a closing quote; quote the whole field and write a quote inside it as \"\"")
+        case .record, .end:
+            break
+        }
+        guard reader.fieldCount == header.names.count else {
+            throw CellProblem(column: nil, code: .raggedRow,
+                              reason: "the row has \(reader.fieldCount) field\(reader.fieldCount == 1 ? "" : "s"); the header has \(header.names.count)")
+        }
+        func cell(_ c: AccountColumn) -> UnsafeBufferPointer<UInt8>? {
+            let i = column[c.rawValue]
+            return i >= 0 ? reader.field(i) : nil
+        }
+
+        let idBytes = cell(.accountID)!
+        if idBytes.isEmpty {
+            throw CellProblem(column: "account_id", code: .missingValue, reason: "account_id is empty; every account needs an id")
+        }
+        let id = try Cell.text(idBytes, column: "account_id")
+        if let previous = ids.find(idBytes) {
+            let line = previous >= 0 ? t.sourceLine[Int(previous)] : Int(-previous)
+            throw CellProblem(column: "account_id", code: .duplicateID,
+                              reason: "account_id \(Cell.quoted(idBytes)) already appeared on line \(line); the first row keeps it")
+        }
+        let balance = try Cell.nonNegative(cell(.balance)!, column: "balance", what: "a balance")
+        let dpdBytes = cell(.daysPastDue)!
+        guard let dpd = try Cell.count(dpdBytes, column: "days_past_due", what: "days past due") else {
+            throw CellProblem(column: "days_past_due", code: .missingValue, reason: "days_past_due is empty; it is required")
+        }
+        var creditLimit = Double.nan
+        if let b = cell(.creditLimit), let v = try Cell.number(b, column: "credit_limit") {
+            if v <= 0 {
+                throw CellProblem(column: "credit_limit", code: v < 0 ? .negativeValue : .outOfRange,
+                                  reason: "credit_limit is \(Cell.quoted(Cell.trimmed(b))); a credit limit must be > 0 (leave the cell empty when there is none)")
+            }
+            creditLimit = v
+        }
+        let product = try cell(.product).map { b throws(CellProblem) in try Cell.text(b, column: "product") } ?? ""
+        var state = ""
+        if let b = cell(.state) {
+            state = try Cell.text(Cell.trimmed(b), column: "state")
+            if state.utf8.contains(where: { $0 >= 97 && $0 <= 122 }) { state = state.uppercased() }
+        }
+        let lastPayment = try cell(.lastPaymentDate).flatMap { b throws(CellProblem) in
+            try Cell.date(b, column: "last_payment_date") } ?? CalendarDay.missing
+        let bankruptcy = try cell(.bankruptcy).map { b throws(CellProblem) in try Cell.flag(b, column: "bankruptcy") } ?? false
+        let cease = try cell(.ceaseAndDesist).map { b throws(CellProblem) in try Cell.flag(b, column: "cease_and_desist") } ?? false
+        let dispute = try cell(.dispute).map { b throws(CellProblem) in try Cell.flag(b, column: "dispute") } ?? false
+        let deceased = try cell(.deceased).map { b throws(CellProblem) in try Cell.flag(b, column: "deceased") } ?? false
+        let calls = try cell(.callsLast7d).flatMap { b throws(CellProblem) in
+            try Cell.count(b, column: "calls_last_7d", what: "calls_last_7d") } ?? 0
+        let lastConversation = try cell(.lastConversationDate).flatMap { b throws(CellProblem) in
+            try Cell.date(b, column: "last_conversation_date") } ?? CalendarDay.missing
+
+        var daysToRecovery = Double.nan
+        var recovered = false
+        if let db = cell(.daysToRecovery), let rb = cell(.recovered) {
+            do throws(CellProblem) {
+                guard let d = try Cell.number(db, column: "days_to_recovery"), d >= 0 else {
+                    throw CellProblem(column: "days_to_recovery", code: .badLabel,
+                                      reason: "days_to_recovery is \(Cell.quoted(db)); it must be a number of days ≥ 0")
+                }
+                let r = try Cell.number(rb, column: "recovered")
+                guard r == 0 || r == 1 else {
+                    throw CellProblem(column: "recovered", code: .badLabel,
+                                      reason: "recovered is \(Cell.quoted(rb)); it must be 1 (recovered) or 0 (censored)")
+                }
+                daysToRecovery = d
+                recovered = r == 1
+            } catch {
+                if options.requireLabels {
+                    var p = error
+                    if p.code != .badLabel {
+                        p.reason = "\(p.column ?? "label") is \(Cell.quoted(p.column == "recovered" ? rb : db)); " +
+                            (p.column == "recovered" ? "it must be 1 (recovered) or 0 (censored)" : "it must be a number of days ≥ 0")
+                        p.code = .badLabel
+                    }
+                    throw p
+                }
+                labelsValid = false
+                daysToRecovery = .nan
+                recovered = false
+            }
+        }
+
+        for extra in extras {
+            if let p = Cell.encodingProblem(reader.field(extra.index), column: extra.name) { throw p }
+        }
+
+        let row = Int32(t.count)
+        ids.insert(idBytes, value: row)
+        t.accountID.append(id)
+        t.balance.append(balance)
+        t.daysPastDue.append(Double(dpd))
+        t.creditLimit.append(creditLimit)
+        t.product.append(product)
+        t.state.append(state)
+        t.lastPaymentDate.append(lastPayment)
+        t.bankruptcy.append(bankruptcy)
+        t.ceaseAndDesist.append(cease)
+        t.dispute.append(dispute)
+        t.deceased.append(deceased)
+        t.callsLast7d.append(calls)
+        t.lastConversationDate.append(lastConversation)
+        t.daysToRecovery.append(daysToRecovery)
+        t.recovered.append(recovered)
+        t.sourceLine.append(reader.line)
+    }
+}
+
+extension AccountTable {
+    /// Reserves room for `n` accounts in every schema column.
+    mutating func reserve(_ n: Int) {
+        accountID.reserveCapacity(n); balance.reserveCapacity(n); daysPastDue.reserveCapacity(n)
+        creditLimit.reserveCapacity(n); product.reserveCapacity(n); state.reserveCapacity(n)
+        lastPaymentDate.reserveCapacity(n); bankruptcy.reserveCapacity(n); ceaseAndDesist.reserveCapacity(n)
+        dispute.reserveCapacity(n); deceased.reserveCapacity(n); callsLast7d.reserveCapacity(n)
+        lastConversationDate.reserveCapacity(n); daysToRecovery.reserveCapacity(n)
+        recovered.reserveCapacity(n); sourceLine.reserveCapacity(n)
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
