@@ -14,7 +14,7 @@ suppressPackageStartupMessages(library(survival))
 
 out <- "Tests/ModelsTests/Fixtures/cox"
 dir.create(out, recursive = TRUE, showWarnings = FALSE)
-ctrl <- coxph.control(eps = 1e-12, iter.max = 100, toler.chol = 1e-12)
+ctrl <- coxph.control(eps = 1e-12, iter.max = 100, toler.chol = 1e-14)
 
 # ---- minimal JSON writer (no jsonlite dependency) ---------------------------------
 num <- function(v) {
@@ -73,10 +73,14 @@ tt <- pmin(tev, tcen, 365)
 tied <- data.frame(time = pmax(1, ceiling(tt)), event = as.integer(tev <= pmin(tcen, 365)),
                    x1 = round(x1, 6), x2 = x2, x3 = round(x3, 6), x4 = x4)
 write_data(tied, "ties.csv")
+# weeks: the same accounts in whole weeks (<= 53 distinct times, ~40 rows per time),
+# so every risk-set group is large enough for the BLAS-3 path of the Swift kernel.
+weeks <- tied
+weeks$time <- ceiling(tied$time / 7)
+write_data(weeks, "weeks.csv")
 
 # ---- fits -----------------------------------------------------------------------------
-horizons <- c(30, 60, 90, 180)
-reference <- function(df, features, ties, rows, file, penalty = NULL) {
+reference <- function(df, features, ties, rows, file, penalty = NULL, horizons = c(30, 60, 90, 180)) {
   rhs <- if (is.null(penalty)) paste(features, collapse = " + ") else
     sprintf("ridge(%s, theta = %.17g, scale = FALSE)", paste(features, collapse = ", "), penalty)
   f <- as.formula(paste("Surv(time, event) ~", rhs))
@@ -84,6 +88,7 @@ reference <- function(df, features, ties, rows, file, penalty = NULL) {
   bh <- basehaz(fit, centered = FALSE)            # H0(t) at x = 0, every distinct time
   nd <- df[rows, features, drop = FALSE]
   sf <- survfit(fit, newdata = nd, se.fit = FALSE)
+  stopifnot(max(horizons) <= max(df$time))        # summary() drops later times
   pred <- summary(sf, times = horizons)$surv      # horizons x rows
   med <- unname(quantile(sf, probs = 0.5, conf.int = FALSE))
   cc <- concordance(fit)
@@ -95,7 +100,7 @@ reference <- function(df, features, ties, rows, file, penalty = NULL) {
     standard_errors = unname(sqrt(diag(fit$var))),
     loglik = fit$loglik,
     lr_statistic = 2 * (fit$loglik[2] - fit$loglik[1]),
-    means = unname(fit$means),
+    means = unname(fit$means),                     # survival >= 3: 0 for a 0/1 covariate
     baseline_time = bh$time, baseline_cumhaz = bh$hazard,
     rows = rows - 1L,                              # 0-based for Swift
     horizons = horizons,
@@ -117,6 +122,7 @@ for (ties in c("efron", "breslow")) {
   reference(lungd, lungf, ties, c(1, 2, 50, 100, 150), sprintf("lung_%s.json", ties))
   reference(vetd, vetf, ties, c(1, 20, 60, 100, 137), sprintf("veteran_%s.json", ties))
   reference(tied, tief, ties, c(1, 2, 3, 500, 1999), sprintf("ties_%s.json", ties))
+  reference(weeks, tief, ties, c(1, 2, 3), sprintf("weeks_%s.json", ties), horizons = c(4, 8, 13, 26))
   # Only discrete covariates: many ties in the linear predictor (concordance tied.x).
   reference(lungd, c("sex", "ph_ecog"), ties, c(1, 2), sprintf("lung_discrete_%s.json", ties))
 }
