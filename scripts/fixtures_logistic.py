@@ -56,7 +56,8 @@ def logit_reference(frame, features, label, note):
     assert res.mle_retvals["converged"]
     return {"note": note, "versions": VERSIONS, "names": ["(intercept)"] + features,
             "params": res.params.tolist(), "bse": res.bse.tolist(),
-            "cov": res.cov_params().tolist(), "llf": res.llf, "llnull": res.llnull,
+            "cov": res.cov_params().tolist(), "z": res.tvalues.tolist(), "pvalues": res.pvalues.tolist(),
+            "llf": res.llf, "llnull": res.llnull,
             "aic": res.aic, "nobs": int(res.nobs), "events": int(frame[label].sum())}
 
 

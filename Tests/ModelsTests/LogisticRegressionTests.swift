@@ -18,6 +18,10 @@ final class LogisticRegressionTests: XCTestCase {
             assertRelative(c.estimate, b, 1e-6, "\(c.name) estimate", file: file, line: line)
             assertRelative(c.standardError, se, 1e-6, "\(c.name) standard error", file: file, line: line)
         }
+        for (c, (z, pv)) in zip(model.coefficients, zip(doubles(ref["z"]), doubles(ref["pvalues"]))) {
+            assertRelative(c.z, z, 1e-6, "\(c.name) Wald z", file: file, line: line)
+            assertRelative(c.pValue, pv, 1e-6, "\(c.name) p-value", file: file, line: line)
+        }
         let cov = (ref["cov"] as? [Any] ?? []).map(doubles)
         for j in cov.indices { for k in cov.indices {
             assertRelative(model.covariance[j][k], cov[j][k], 1e-6, "cov[\(j)][\(k)]", file: file, line: line)
