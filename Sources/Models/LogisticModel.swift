@@ -115,3 +115,45 @@ public struct LogisticModel: Sendable, Codable, Equatable {
         return p
     }
 }
+
+extension LogisticModel {
+    /// Decodes a model and checks its shape, so a damaged or hand-edited artifact fails
+    /// at load time with a message instead of trapping when it scores: the first
+    /// coefficient must be the intercept, the covariance (p + 1) × (p + 1), the
+    /// standardization p features, and every number finite.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        coefficients = try c.decode([Coefficient].self, forKey: .coefficients)
+        covariance = try c.decode([[Double]].self, forKey: .covariance)
+        standardization = try c.decode(Standardization.self, forKey: .standardization)
+        logLikelihood = try c.decode(Double.self, forKey: .logLikelihood)
+        nullLogLikelihood = try c.decode(Double.self, forKey: .nullLogLikelihood)
+        deviance = try c.decode(Double.self, forKey: .deviance)
+        nullDeviance = try c.decode(Double.self, forKey: .nullDeviance)
+        aic = try c.decode(Double.self, forKey: .aic)
+        iterations = try c.decode(Int.self, forKey: .iterations)
+        converged = try c.decode(Bool.self, forKey: .converged)
+        nObs = try c.decode(Int.self, forKey: .nObs)
+        nEvents = try c.decode(Int.self, forKey: .nEvents)
+        l2 = try c.decode(Double.self, forKey: .l2)
+
+        let q = coefficients.count
+        guard q >= 1, coefficients[0].name == Self.interceptName else {
+            throw DecodingError.dataCorruptedError(forKey: .coefficients, in: c, debugDescription:
+                "the first logistic coefficient must be '\(Self.interceptName)', found '\(coefficients.first?.name ?? "nothing")'")
+        }
+        guard covariance.count == q, covariance.allSatisfy({ $0.count == q }) else {
+            throw DecodingError.dataCorruptedError(forKey: .covariance, in: c, debugDescription:
+                "the logistic covariance must be \(q)×\(q) for \(q - 1) features and the intercept; found "
+                + "\(covariance.count) rows of lengths \(Set(covariance.map(\.count)).sorted())")
+        }
+        guard standardization.count == q - 1, standardization.standardDeviations.count == q - 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .standardization, in: c, debugDescription:
+                "the logistic standardization has \(standardization.count) features; the coefficients have \(q - 1)")
+        }
+        if let bad = coefficients.first(where: { !$0.estimate.isFinite || !$0.standardError.isFinite }) {
+            throw DecodingError.dataCorruptedError(forKey: .coefficients, in: c, debugDescription:
+                "the logistic coefficient '\(bad.name)' is not a finite number")
+        }
+    }
+}

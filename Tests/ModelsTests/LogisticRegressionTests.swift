@@ -186,6 +186,18 @@ final class LogisticRegressionTests: XCTestCase {
         XCTAssertEqual(decoded.featureNames, names)
     }
 
+    func testDecodingRejectsAMisshapenModel() throws {
+        let names = ["GPA", "TUCE", "PSI"]
+        let (x, y) = try LogisticFixtures.design("spector.csv", features: names, label: "GRADE")
+        var model = try LogisticRegression().fit(x, y, featureNames: names)
+        model.covariance.removeLast()
+        let data = try JSONEncoder().encode(model)
+        XCTAssertThrowsError(try JSONDecoder().decode(LogisticModel.self, from: data)) { error in
+            guard case DecodingError.dataCorrupted(let context) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(context.debugDescription.contains("must be 4×4"), context.debugDescription)
+        }
+    }
+
     func testLogisticAndSoftplusAreStableAtExtremes() {
         XCTAssertEqual(logistic(0), 0.5)
         XCTAssertEqual(logistic(800), 1)
