@@ -127,7 +127,10 @@ public struct CoxRegression: Sendable, Codable, Equatable {
                 converged = true
                 break
             }
-            if iterations == maxIterations { break }
+            if iterations == maxIterations {
+                if new.isFinite && new >= old { good = trial }   // the last iterate, as R returns it
+                break
+            }
             if !new.isFinite || new < old {
                 halving = true
                 trialBeta = zip(trialBeta, good.beta).map { ($0 + $1) / 2 }
