@@ -40,47 +40,78 @@ struct CoxRiskSets: Sendable {
     init(x: Matrix, time: [Double], event: [Bool]) {
         let (n, p) = (x.rows, x.cols)
         let order = Self.sortOrder(time: time, event: event)
-        // Column means and population SDs, two passes (no cancellation).
+        // Column means and population SDs, two sequential passes (no cancellation).
         var mean = [Double](repeating: 0, count: p)
         var ss = [Double](repeating: 0, count: p)
+        let count = Double(max(n, 1))
         x.storage.withUnsafeBufferPointer { xp in
-            for i in 0..<n { for j in 0..<p { mean[j] += xp[i * p + j] } }
-            for j in 0..<p { mean[j] /= Double(max(n, 1)) }
-            for i in 0..<n { for j in 0..<p { let d = xp[i * p + j] - mean[j]; ss[j] += d * d } }
+            mean.withUnsafeMutableBufferPointer { m in
+                for i in 0..<n { for j in 0..<p { m[j] += xp[i * p + j] } }
+                for j in 0..<p { m[j] /= count }
+                ss.withUnsafeMutableBufferPointer { s in
+                    for i in 0..<n { for j in 0..<p { let d = xp[i * p + j] - m[j]; s[j] += d * d } }
+                }
+            }
         }
-        let scale = ss.map { ($0 / Double(max(n, 1))).squareRoot() }
+        let scale = ss.map { ($0 / count).squareRoot() }
         means = mean
         scales = scale
 
-        // The first event in time order; earlier (censored) rows are in no risk set.
-        let first = order.firstIndex { event[$0] } ?? n
+        // Sorted times and flags, the groups, and each row's destination. Rows before the
+        // first event time are in no risk set (destination −1).
+        var first = n
+        var position = [Int](repeating: -1, count: n)
+        var starts: [Int] = [], events: [Int] = [], times: [Double] = []
+        for k in 0..<n {
+            let i = order[k]
+            if first == n {
+                if !event[i] { continue }
+                first = k
+            }
+            position[i] = k - first
+            if event[i] {
+                if let last = times.last, last == time[i] {
+                    events[events.count - 1] += 1
+                } else {
+                    starts.append(k - first)
+                    events.append(1)
+                    times.append(time[i])
+                }
+            }
+        }
         let m = n - first
+        starts.append(m)
+
+        // Standardize in one sequential pass over X, scattering rows to their sorted place
+        // (sequential reads and scattered writes: a gather by `order` would stall on
+        // every row's cache miss).
         var zs = [Double](repeating: 0, count: m * p)
-        var starts: [Int] = []
-        var events: [Int] = []
-        var times: [Double] = []
         var esum = [Double](repeating: 0, count: p)
         let inverse = scale.map { $0 > 0 ? 1 / $0 : 0 }
         x.storage.withUnsafeBufferPointer { xp in
             zs.withUnsafeMutableBufferPointer { zp in
-                for k in 0..<m {
-                    let i = order[first + k]
-                    let src = i * p, dst = k * p
-                    for j in 0..<p { zp[dst + j] = (xp[src + j] - mean[j]) * inverse[j] }
-                    if event[i] {
-                        for j in 0..<p { esum[j] += zp[dst + j] }
-                        if let last = times.last, last == time[i] {
-                            events[events.count - 1] += 1
-                        } else {
-                            starts.append(k)
-                            events.append(1)
-                            times.append(time[i])
+                mean.withUnsafeBufferPointer { mp in
+                    inverse.withUnsafeBufferPointer { ip in
+                        esum.withUnsafeMutableBufferPointer { ep in
+                            for i in 0..<n {
+                                let k = position[i]
+                                if k < 0 { continue }
+                                let src = i * p, dst = k * p
+                                if event[i] {
+                                    for j in 0..<p {
+                                        let v = (xp[src + j] - mp[j]) * ip[j]
+                                        zp[dst + j] = v
+                                        ep[j] += v
+                                    }
+                                } else {
+                                    for j in 0..<p { zp[dst + j] = (xp[src + j] - mp[j]) * ip[j] }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-        starts.append(m)
         z = Matrix(rows: m, cols: p, storage: zs)
         groupStart = starts
         groupEvents = events
@@ -129,40 +160,47 @@ struct CoxEvaluation: Sendable {
     var information: SymmetricMatrix
 }
 
-/// Evaluates ℓ, U and I in one backward pass over the risk-set groups.
+/// Evaluates ℓ, U and I: one backward pass over the risk-set groups for the scalar and
+/// vector sums, then one BLAS-3 weighted Gram matrix for all second moments.
 ///
 /// For group g with events D_g (d = |D_g|) and risk set R_g, with rᵢ = exp(ηᵢ − c)
 /// (c = maxᵢ ηᵢ, so no exp overflows; c is added back in the logs):
 ///   S0 = Σ_{R_g} rᵢ, S1 = Σ_{R_g} rᵢzᵢ, S2 = Σ_{R_g} rᵢzᵢzᵢᵀ and D0, D1, D2 the same over D_g.
-/// Breslow: ℓ += Σ_{D_g} ηᵢ − d·log S0,  U += Σ_{D_g} zᵢ − d·S1/S0,
-///          I += d·(S2/S0 − S1S1ᵀ/S0²).
 /// Efron (1977): the k-th of the d tied events (k = 0 … d−1) sees the risk set with a
 /// fraction f_k = k/d of the tied events' weight removed, den_k = S0 − f_k·D0,
 /// a_k = (S1 − f_k·D1)/den_k:
-///          ℓ += Σ_{D_g} ηᵢ − Σ_k log den_k,  U += Σ_{D_g} zᵢ − Σ_k a_k,
-///          I += Σ_k [(S2 − f_k·D2)/den_k − a_k a_kᵀ].
-/// The sums over k are folded into five scalars (Σ1/den, Σf/den, Σ1/den², Σf/den²,
-/// Σf²/den²), so a group costs O(d + p²) on top of its covariate sums.
-/// The running sums S· are accumulated from the last group backwards; a group's
-/// Σ rᵢzᵢzᵢᵀ is one BLAS-3 `dsyrk` (`gram`) on its √rᵢ-scaled rows when the group has
-/// at least `blockRows` rows, else rank-1 updates of the upper triangle.
+///   ℓ += Σ_{D_g} ηᵢ − Σ_k log den_k,   U += Σ_{D_g} zᵢ − Σ_k a_k,
+///   I += Σ_k [(S2 − f_k·D2)/den_k − a_k a_kᵀ].
+/// Breslow is the same with every f_k = 0. With the per-group scalars
+/// h = Σ_k 1/den_k, h_f = Σ_k f_k/den_k, q = Σ_k 1/den_k², q_f = Σ_k f_k/den_k²,
+/// q_ff = Σ_k f_k²/den_k², a group adds
+///   U −= h·S1 − h_f·D1,   I −= q·S1S1ᵀ − q_f·(S1D1ᵀ + D1S1ᵀ) + q_ff·D1D1ᵀ   (O(p²)),
+/// and its second-moment term h·S2 − h_f·D2. Summed over groups, that term is
+///   Σ_g (h_g·S2_g − h_f,g·D2_g) = Σᵢ wᵢ zᵢzᵢᵀ,  wᵢ = rᵢ·(H_{g(i)−1} + [i event]·(h − h_f)_{g(i)} + [i censored]·h_{g(i)}),
+/// where H_g = Σ_{g′ ≤ g} h_{g′} (row i belongs to the risk sets of every event time up to
+/// its own). So all second moments come from ONE `weightedGram` (`dsyrk` on √wᵢ-scaled
+/// rows into a reused scratch buffer) instead of a per-row or per-time p² loop; every
+/// wᵢ ≥ 0 since h − h_f = Σ_k (1 − f_k)/den_k.
 /// Reference: Therneau & Grambsch (2000), §3.3; survival's `coxfit6.c`.
-/// - Complexity: O(m·p²) per evaluation (m = rows in risk sets), one `dgemv` for η.
+/// - Complexity: O(m·p²) per evaluation (m = rows in risk sets) in one BLAS-3 call, plus
+///   one `dgemv` for η and an O(m·p + G·p²) pass; scratch memory m·p doubles.
 struct CoxEvaluator {
     let sets: CoxRiskSets
     let efron: Bool
     let l2: Double
-    /// Groups smaller than this use scalar rank-1 updates instead of `dsyrk`.
-    static let blockRows = 16
 
     private var eta: [Double]
-    private var block: [Double] = []
+    private var weight: [Double]
+    private var scratch: [Double] = []
+    private var second: SymmetricMatrix
 
     init(sets: CoxRiskSets, ties: CoxTies, l2: Double) {
         self.sets = sets
         self.efron = ties == .efron
         self.l2 = l2
         self.eta = [Double](repeating: 0, count: sets.z.rows)
+        self.weight = [Double](repeating: 0, count: sets.z.rows)
+        self.second = SymmetricMatrix(n: sets.p)
     }
 
     /// The risk weights of the sorted rows, exp(zᵢ·β̃ − c), and the shift c = max zᵢ·β̃.
@@ -173,7 +211,7 @@ struct CoxEvaluator {
     }
 
     mutating func evaluate(_ beta: [Double]) -> CoxEvaluation {
-        let p = sets.p
+        let p = sets.p, groups = sets.groupCount
         multiply(sets.z, beta, into: &eta)        // dgemv: η = Z·β̃
         var c = -Double.infinity
         for v in eta { c = max(c, v) }
@@ -184,57 +222,88 @@ struct CoxEvaluator {
             return CoxEvaluation(beta: beta, logLikelihood: -.infinity, penalizedLogLikelihood: -.infinity,
                                  gradient: grad, information: info)
         }
-        var s0 = 0.0, s1 = [Double](repeating: 0, count: p), s2 = [Double](repeating: 0, count: p * p)
-        var d0 = 0.0, d1 = [Double](repeating: 0, count: p), d2 = [Double](repeating: 0, count: p * p)
-        for v in eta.indices { eta[v] = exp(eta[v] - c) }   // η now holds rᵢ
-
-        for g in stride(from: sets.groupCount - 1, through: 0, by: -1) {
-            let a = sets.groupStart[g], d = sets.groupEvents[g], b = sets.groupStart[g + 1]
-            // Censored rows of the group join the running sums directly; the events are
-            // summed apart (D·) because Efron's correction needs them, then added.
-            accumulate(rows: (a + d)..<b, s0: &s0, s1: &s1, s2: &s2, reset: false)
-            accumulate(rows: a..<(a + d), s0: &d0, s1: &d1, s2: &d2, reset: true)
-            s0 += d0
-            for j in 0..<p { s1[j] += d1[j] }
-            for k in 0..<(p * p) { s2[k] += d2[k] }
-            let dd = Double(d)
-            if !efron || d == 1 {
-                let inv = 1 / s0
-                loglik -= dd * (log(s0) + c)
-                info.storage.withUnsafeMutableBufferPointer { ip in
-                    for j in 0..<p {
-                        let aj = s1[j] * inv
-                        grad[j] -= dd * aj
-                        for k in j..<p { ip[j * p + k] += dd * (s2[j * p + k] * inv - aj * s1[k] * inv) }
+        eta.withUnsafeMutableBufferPointer { e in
+            for i in e.indices { e[i] = exp(e[i] - c) }    // η now holds rᵢ
+        }
+        var h = [Double](repeating: 0, count: groups)          // h_g
+        var hEvent = [Double](repeating: 0, count: groups)     // (h − h_f)_g
+        var s0 = 0.0
+        var s1 = [Double](repeating: 0, count: p), d1 = [Double](repeating: 0, count: p)
+        sets.z.storage.withUnsafeBufferPointer { zp in
+        eta.withUnsafeBufferPointer { rp in
+        s1.withUnsafeMutableBufferPointer { s1p in
+        d1.withUnsafeMutableBufferPointer { d1p in
+        info.storage.withUnsafeMutableBufferPointer { ip in
+        grad.withUnsafeMutableBufferPointer { gp in
+            for g in stride(from: groups - 1, through: 0, by: -1) {
+                let a = sets.groupStart[g], d = sets.groupEvents[g], b = sets.groupStart[g + 1]
+                // Rows censored in [t_g, t_{g+1}) join the running sums directly; the events
+                // are summed apart (D·) because Efron's correction needs them.
+                for i in (a + d)..<b {
+                    let r = rp[i]
+                    s0 += r
+                    for j in 0..<p { s1p[j] += r * zp[i * p + j] }
+                }
+                var d0 = 0.0
+                for j in 0..<p { d1p[j] = 0 }
+                for i in a..<(a + d) {
+                    let r = rp[i]
+                    d0 += r
+                    for j in 0..<p { d1p[j] += r * zp[i * p + j] }
+                }
+                s0 += d0
+                for j in 0..<p { s1p[j] += d1p[j] }
+                let dd = Double(d)
+                var h1 = 0.0, hf = 0.0, q1 = 0.0, qf = 0.0, qff = 0.0, he = 0.0
+                if !efron || d == 1 {
+                    h1 = dd / s0
+                    he = h1
+                    q1 = dd / (s0 * s0)
+                    loglik -= dd * (log(s0) + c)
+                } else {
+                    var logs = 0.0
+                    for k in 0..<d {
+                        let f = Double(k) / dd
+                        let den = s0 - f * d0
+                        let inv = 1 / den
+                        h1 += inv; hf += f * inv; he += (1 - f) * inv
+                        q1 += inv * inv; qf += f * inv * inv; qff += f * f * inv * inv
+                        logs += log(den)
                     }
+                    loglik -= logs + dd * c
                 }
-            } else {
-                var h1 = 0.0, hf = 0.0, q1 = 0.0, qf = 0.0, qff = 0.0, logs = 0.0
-                for k in 0..<d {
-                    let f = Double(k) / dd
-                    let den = s0 - f * d0
-                    let inv = 1 / den
-                    h1 += inv; hf += f * inv
-                    q1 += inv * inv; qf += f * inv * inv; qff += f * f * inv * inv
-                    logs += log(den)
-                }
-                loglik -= logs + dd * c
-                info.storage.withUnsafeMutableBufferPointer { ip in
-                    for j in 0..<p {
-                        grad[j] -= s1[j] * h1 - d1[j] * hf
-                        for k in j..<p {
-                            let mean2 = s1[j] * s1[k] * q1 - (s1[j] * d1[k] + d1[j] * s1[k]) * qf
-                                + d1[j] * d1[k] * qff
-                            ip[j * p + k] += s2[j * p + k] * h1 - d2[j * p + k] * hf - mean2
-                        }
+                h[g] = h1
+                hEvent[g] = he
+                for j in 0..<p {
+                    gp[j] -= s1p[j] * h1 - d1p[j] * hf
+                    for k in j..<p {
+                        ip[j * p + k] -= s1p[j] * s1p[k] * q1 - (s1p[j] * d1p[k] + d1p[j] * s1p[k]) * qf
+                            + d1p[j] * d1p[k] * qff
                     }
                 }
             }
+        }}}}}}
+        // Row weights wᵢ for the second moments, forward in time.
+        var cumulative = 0.0
+        eta.withUnsafeBufferPointer { rp in
+            weight.withUnsafeMutableBufferPointer { wp in
+                for g in 0..<groups {
+                    let a = sets.groupStart[g], d = sets.groupEvents[g], b = sets.groupStart[g + 1]
+                    let eventWeight = cumulative + hEvent[g]
+                    cumulative += h[g]
+                    for i in a..<(a + d) { wp[i] = rp[i] * eventWeight }
+                    for i in (a + d)..<b { wp[i] = rp[i] * cumulative }
+                }
+            }
         }
-        // Mirror the upper triangle, add the penalty.
+        weightedGram(sets.z, weights: weight, scratch: &scratch, into: &second)   // dsyrk
         var penalty = 0.0
         for j in 0..<p {
-            for k in (j + 1)..<max(p, j + 1) { info[k, j] = info[j, k] }
+            for k in j..<p {
+                let v = info[j, k] + second[j, k]
+                info[j, k] = v
+                info[k, j] = v
+            }
         }
         if l2 > 0 {
             for j in 0..<p {
@@ -247,61 +316,5 @@ struct CoxEvaluator {
         return CoxEvaluation(beta: beta, logLikelihood: loglik,
                              penalizedLogLikelihood: loglik - 0.5 * l2 * penalty,
                              gradient: grad, information: info)
-    }
-
-    /// Adds Σ rᵢ, Σ rᵢzᵢ and the upper triangle of Σ rᵢzᵢzᵢᵀ over `rows` (rᵢ in `eta`).
-    private mutating func accumulate(rows: Range<Int>, s0: inout Double, s1: inout [Double],
-                                     s2: inout [Double], reset: Bool) {
-        let p = sets.p
-        if reset {
-            s0 = 0
-            for j in 0..<p { s1[j] = 0 }
-            for k in 0..<(p * p) { s2[k] = 0 }
-        }
-        if rows.isEmpty { return }
-        if rows.count >= Self.blockRows && p > 0 {
-            // √rᵢ·zᵢ into a reused buffer, then one dsyrk for the block.
-            block.removeAll(keepingCapacity: true)
-            block.append(contentsOf: repeatElement(0, count: rows.count * p))
-            var t0 = 0.0
-            sets.z.storage.withUnsafeBufferPointer { zp in
-                eta.withUnsafeBufferPointer { rp in
-                    block.withUnsafeMutableBufferPointer { bp in
-                        s1.withUnsafeMutableBufferPointer { s1p in
-                            for (k, i) in rows.enumerated() {
-                                let r = rp[i], h = r.squareRoot()
-                                t0 += r
-                                for j in 0..<p {
-                                    let v = zp[i * p + j]
-                                    s1p[j] += r * v
-                                    bp[k * p + j] = h * v
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            s0 += t0
-            let g = gram(Matrix(rows: rows.count, cols: p, storage: block))   // dsyrk
-            for j in 0..<p { for k in j..<p { s2[j * p + k] += g[j, k] } }
-            return
-        }
-        sets.z.storage.withUnsafeBufferPointer { zp in
-            eta.withUnsafeBufferPointer { rp in
-                s1.withUnsafeMutableBufferPointer { s1p in
-                    s2.withUnsafeMutableBufferPointer { s2p in
-                        for i in rows {
-                            let r = rp[i]
-                            s0 += r
-                            for j in 0..<p {
-                                let rv = r * zp[i * p + j]
-                                s1p[j] += rv
-                                for k in j..<p { s2p[j * p + k] += rv * zp[i * p + k] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 }

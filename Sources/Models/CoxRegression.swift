@@ -44,12 +44,14 @@ public enum CoxTies: String, Sendable, Codable, Equatable {
 /// counts evaluations after the one at β̃ = 0, as R's `fit$iter`. The covariance is I⁻¹
 /// at the estimate (`dpotri`).
 ///
-/// **Ties and grouping.** One sort by time (a counting sort for whole days), then each
-/// evaluation is one backward pass over the distinct event times; a time's
-/// Σ rᵢzᵢzᵢᵀ is a single `dsyrk` on its √r-scaled rows (see `CoxEvaluator`), so whole-day
-/// durations (≤ 365 distinct times, many ties) cost a few BLAS-3 calls per iteration.
-/// - Complexity: O(n log n) or O(n) for the sort; O(n·p²) per iteration; memory one
-///   sorted standardized copy of X (n·p doubles).
+/// **Ties and grouping.** One sort by time (a counting sort for whole days) groups the
+/// rows by distinct event time; each evaluation is one backward pass over the groups for
+/// the risk-set sums S0, S1 (O(n·p + G·p²)) and one `dsyrk` over all rows for the second
+/// moments, whose per-row weights fold in every risk set a row belongs to (see
+/// `CoxEvaluator`). Whole-day durations (≤ 365 distinct times, many ties) therefore cost
+/// one large BLAS-3 call per iteration, not a per-row or per-time p² loop.
+/// - Complexity: O(n log n) or O(n) for the sort; O(n·p²) per iteration; memory a
+///   sorted standardized copy of X and one scratch buffer of the same size (2·n·p doubles).
 ///
 /// **Diagnostics** (each a `CoxError` naming features): non-finite input, negative
 /// durations, no events, a single event time, constant features, collinear features
