@@ -105,7 +105,7 @@ public struct CoxRegression: Sendable, Codable, Equatable {
         try checkCollinearity(sets, featureNames: featureNames)
 
         var evaluator = CoxEvaluator(sets: sets, ties: ties, l2: l2)
-        var current = evaluator.evaluate([Double](repeating: 0, count: p))
+        let current = evaluator.evaluate([Double](repeating: 0, count: p))
         let nullLogLikelihood = current.logLikelihood
         var step: [Double]
         do throws(LinearAlgebraError) {
