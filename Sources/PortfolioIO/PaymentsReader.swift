@@ -28,8 +28,9 @@ struct PaymentsReader {
         var nextReserveCheck = 4096
         let width = header.names.count
         // The last id looked up: payments are usually grouped by account.
-        var lastKey: [UInt8] = []
-        lastKey.reserveCapacity(64)
+        let lastKey = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        defer { lastKey.deallocate() }
+        var lastKeyLength = -1           // −1: nothing cached; keys over 256 bytes are not cached
         var lastValue: Int32? = nil
 
         while true {
@@ -46,12 +47,16 @@ struct PaymentsReader {
                 // Fast path: every check inline, failures fall to `rejectRow`.
                 let idBytes = reader.field(idColumn)
                 let value: Int32?
-                if idBytes.elementsEqual(lastKey) && !idBytes.isEmpty {
+                if idBytes.count == lastKeyLength && sameBytes(idBytes.baseAddress, lastKey, lastKeyLength) {
                     value = lastValue
                 } else {
                     value = ids.find(idBytes)
-                    lastKey.removeAll(keepingCapacity: true)
-                    lastKey.append(contentsOf: idBytes)
+                    if idBytes.count <= 256, let base = idBytes.baseAddress {
+                        lastKey.update(from: base, count: idBytes.count)
+                        lastKeyLength = idBytes.count
+                    } else {
+                        lastKeyLength = -1
+                    }
                     lastValue = value
                 }
                 if let account = value, account >= 0,
@@ -126,6 +131,23 @@ struct PaymentsReader {
         let paid = try Cell.nonNegative(reader.field(paidColumn), column: "amount_paid", what: "an amount paid")
         return (account, date, due, paid)
     }
+}
+
+/// True when the `n` bytes at `a` and `b` are equal (8 bytes at a time).
+@inline(__always)
+func sameBytes(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    guard let a else { return n == 0 }
+    var i = 0
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    while i + 8 <= n {
+        if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+        i += 8
+    }
+    while i < n {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
 }
 
 extension PaymentTable {
