@@ -61,7 +61,7 @@ public struct Generate: ParsableCommand {
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
-            throw ValidationError("--out: cannot create directory '\(out)': \(error.localizedDescription)")
+            throw GenerateFailure(message: "--out: cannot create directory '\(out)': \(Self.reason(error))")
         }
         let clock = ContinuousClock()
         let start = clock.now
@@ -78,6 +78,17 @@ public struct Generate: ParsableCommand {
             + "\(summary.accountsBytes + summary.paymentsBytes) bytes in "
             + String(format: "%.2f", seconds) + " s → \(out)\n"
         FileHandle.standardError.write(Data(line.utf8))
+    }
+}
+
+extension Generate {
+    /// The POSIX cause behind a Foundation file error ("Permission denied"), else its text.
+    static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return ns.localizedDescription
     }
 }
 

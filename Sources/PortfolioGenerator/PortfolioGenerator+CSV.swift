@@ -120,9 +120,9 @@ extension PortfolioGenerator {
         let base = directory.hasSuffix("/") ? directory : directory + "/"
         let accountsPath = base + "accounts.csv", paymentsPath = base + "payments.csv"
         let accountsTemp = base + ".accounts.csv.partial", paymentsTemp = base + ".payments.csv.partial"
-        var accountsFile = try OutputFile(path: accountsTemp)
+        var accountsFile = try OutputFile(path: accountsTemp, finalPath: accountsPath)
         defer { accountsFile.discard() }
-        var paymentsFile = try OutputFile(path: paymentsTemp)
+        var paymentsFile = try OutputFile(path: paymentsTemp, finalPath: paymentsPath)
         defer { paymentsFile.discard() }
         var accountsSink = FileDescriptorSink(descriptor: accountsFile.descriptor, path: accountsPath)
         var paymentsSink = FileDescriptorSink(descriptor: paymentsFile.descriptor, path: paymentsPath)
@@ -140,13 +140,14 @@ struct OutputFile {
     private(set) var descriptor: Int32
     private var committed = false
 
-    init(path: String) throws {
+    /// Creates the temporary file `path`; errors name `finalPath`, the file the user asked for.
+    init(path: String, finalPath: String) throws {
         self.path = path
         descriptor = Syscalls.createFile(path)
         guard descriptor >= 0 else {
             let code = Syscalls.errno
-            throw GeneratorError(.cannotCreate, path: path,
-                                 "cannot create \(path): \(Syscalls.describe(code)); check that the directory exists and is writable")
+            throw GeneratorError(.cannotCreate, path: finalPath,
+                                 "cannot create \(finalPath): \(Syscalls.describe(code)); check that the directory exists and is writable")
         }
     }
 
