@@ -68,8 +68,8 @@ public struct Generate: ParsableCommand {
         let summary: GenerationSummary
         do {
             summary = try PortfolioGenerator(config).write(toDirectory: out)
-        } catch let error as GeneratorError {
-            throw GenerateFailure(message: "--out: \(error.message)")
+        } catch {
+            throw GenerateFailure(message: "--out: \(error.description)")
         }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

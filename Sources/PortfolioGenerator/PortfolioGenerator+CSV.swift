@@ -23,20 +23,17 @@ extension PortfolioGenerator {
     /// The payments.csv header.
     public static let paymentsHeader = "account_id,date,amount_due,amount_paid"
 
-    /// Streams the portfolio into two sinks: accounts.csv bytes into `accounts`,
-    /// payments.csv bytes into `payments`, through 1 MiB buffers. `\n` line ends, no
+    /// Streams the portfolio into two sinks (PortfolioIO's `ByteSink`: `MemorySink`,
+    /// `FileDescriptorSink`, `AtomicFileWriter`, …): accounts.csv bytes into `accounts`,
+    /// payments.csv bytes into `payments`, through buffers of `bufferSize` bytes (1 MiB). `\n` line ends, no
     /// quoted fields (no generated value contains a comma, quote or newline).
     ///
     /// - Complexity: O(accounts + statements) time; O(1) memory beyond the two buffers
     ///   and one account's statements.
-    public func write<A: ByteSink, P: ByteSink>(accounts: inout A, payments: inout P,
-                                                bufferSize: Int = 1 << 20) throws -> GenerationSummary {
+    public func write<A: ByteSink, P: ByteSink>(accounts: A, payments: P,
+                                                bufferSize: Int = 1 << 20) throws(OutputError) -> GenerationSummary {
         let accountsOut = BufferedWriter(sink: accounts, capacity: bufferSize)
         let paymentsOut = BufferedWriter(sink: payments, capacity: bufferSize)
-        defer {
-            accounts = accountsOut.sink
-            payments = paymentsOut.sink
-        }
         var summary = GenerationSummary()
         accountsOut.text(Self.accountsHeader)
         accountsOut.byte(UInt8(ascii: "\n"))
@@ -75,7 +72,7 @@ extension PortfolioGenerator {
 
     /// One accounts.csv row (at most ~200 bytes).
     @inline(__always)
-    func writeAccountRow<S: ByteSink>(_ a: SyntheticAccount, digits: Int, _ out: BufferedWriter<S>) throws {
+    func writeAccountRow<S: ByteSink>(_ a: SyntheticAccount, digits: Int, _ out: BufferedWriter<S>) throws(OutputError) {
         let comma = UInt8(ascii: ",")
         try out.reserve(512)
         out.byte(UInt8(ascii: "A"))
@@ -114,59 +111,16 @@ extension PortfolioGenerator {
 
 extension PortfolioGenerator {
     /// Writes `accounts.csv` and `payments.csv` into `directory` (which must exist).
-    /// Each file is written to a temporary name in the same directory, synced, and
-    /// renamed into place, so a reader never sees a half-written file.
-    public func write(toDirectory directory: String) throws -> GenerationSummary {
+    /// Each file goes through an `AtomicFileWriter`: written to a temporary file beside
+    /// the target, synced and renamed into place, so a reader never sees a half-written
+    /// file, and on failure the previous files stay untouched.
+    public func write(toDirectory directory: String) throws(OutputError) -> GenerationSummary {
         let base = directory.hasSuffix("/") ? directory : directory + "/"
-        let accountsPath = base + "accounts.csv", paymentsPath = base + "payments.csv"
-        let accountsTemp = base + ".accounts.csv.partial", paymentsTemp = base + ".payments.csv.partial"
-        var accountsFile = try OutputFile(path: accountsTemp, finalPath: accountsPath)
-        defer { accountsFile.discard() }
-        var paymentsFile = try OutputFile(path: paymentsTemp, finalPath: paymentsPath)
-        defer { paymentsFile.discard() }
-        var accountsSink = FileDescriptorSink(descriptor: accountsFile.descriptor, path: accountsPath)
-        var paymentsSink = FileDescriptorSink(descriptor: paymentsFile.descriptor, path: paymentsPath)
-        let summary = try write(accounts: &accountsSink, payments: &paymentsSink)
-        try accountsFile.commit(to: accountsPath)
-        try paymentsFile.commit(to: paymentsPath)
+        let accountsFile = try AtomicFileWriter(path: base + "accounts.csv")
+        let paymentsFile = try AtomicFileWriter(path: base + "payments.csv")
+        let summary = try write(accounts: accountsFile, payments: paymentsFile)
+        try accountsFile.commit()
+        try paymentsFile.commit()
         return summary
-    }
-}
-
-/// A temporary output file: created, then either committed (synced, closed, renamed)
-/// or discarded (closed, unlinked).
-struct OutputFile {
-    let path: String
-    private(set) var descriptor: Int32
-    private var committed = false
-
-    /// Creates the temporary file `path`; errors name `finalPath`, the file the user asked for.
-    init(path: String, finalPath: String) throws {
-        self.path = path
-        descriptor = Syscalls.createFile(path)
-        guard descriptor >= 0 else {
-            let code = Syscalls.errno
-            throw GeneratorError(.cannotCreate, path: finalPath,
-                                 "cannot create \(finalPath): \(Syscalls.describe(code)); check that the directory exists and is writable")
-        }
-    }
-
-    mutating func commit(to finalPath: String) throws {
-        if Syscalls.sync(descriptor) != 0 || Syscalls.closeFile(descriptor) != 0 {
-            let code = Syscalls.errno
-            throw GeneratorError(.writeFailed, path: finalPath, "cannot finish writing \(finalPath): \(Syscalls.describe(code))")
-        }
-        descriptor = -1
-        guard Syscalls.move(path, finalPath) == 0 else {
-            let code = Syscalls.errno
-            throw GeneratorError(.cannotRename, path: finalPath,
-                                 "cannot move \(path) to \(finalPath): \(Syscalls.describe(code))")
-        }
-        committed = true
-    }
-
-    mutating func discard() {
-        if descriptor >= 0 { _ = Syscalls.closeFile(descriptor); descriptor = -1 }
-        if !committed { Syscalls.remove(path) }
     }
 }

@@ -166,3 +166,24 @@ final class ContentTests: XCTestCase {
         for channel in Channel.allCases { XCTAssertGreaterThan(count { $0[c("channel")] == channel.name }, 200) }
     }
 }
+
+/// The project's own reader accepts every generated row.
+final class ReadBackTests: XCTestCase {
+    func testPortfolioReaderAcceptsEveryRow() throws {
+        let sample = ContentTests.sample
+        let portfolio = try readPortfolio(accounts: sample.accountsBytes, payments: sample.paymentsBytes)
+        XCTAssertEqual(portfolio.rejects, [], portfolio.rejects.prefix(3).map(\.description).joined(separator: "; "))
+        XCTAssertEqual(portfolio.accounts.count, 4000)
+        XCTAssertEqual(portfolio.payments.count, sample.summary.statements)
+        XCTAssertTrue(portfolio.accounts.hasLabels)
+        XCTAssertEqual(portfolio.accounts.extraColumns.map(\.name), ["months_on_book", "channel"])
+        XCTAssertEqual(portfolio.accounts.extraColumns.map(\.isNumeric), [true, false])
+        XCTAssertEqual(portfolio.accounts.recovered.filter { $0 }.count, sample.summary.recovered)
+        for i in stride(from: 0, to: 4000, by: 97) {
+            let a = sample.generator.account(i)
+            XCTAssertEqual(portfolio.accounts.balance[i], Double(a.balanceCents) / 100)
+            XCTAssertEqual(portfolio.accounts.lastPaymentDate[i], a.lastPaymentDate ?? CalendarDay.missing)
+            XCTAssertEqual(portfolio.accounts.daysToRecovery[i], Double(a.daysToRecovery))
+        }
+    }
+}

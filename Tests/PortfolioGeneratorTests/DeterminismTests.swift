@@ -82,9 +82,10 @@ final class DeterminismTests: XCTestCase {
     func testMissingDirectoryFailsNamingThePath() {
         let path = "/nonexistent-arrears-dir/sub"
         XCTAssertThrowsError(try PortfolioGenerator(GeneratorConfig(accounts: 3, seed: 1)).write(toDirectory: path)) { error in
-            guard let e = error as? GeneratorError else { return XCTFail("\(error)") }
+            guard let e = error as? OutputError else { return XCTFail("\(error)") }
             XCTAssertEqual(e.code, .cannotCreate)
-            XCTAssertTrue(e.message.contains(path), e.message)
+            XCTAssertEqual(e.path, path + "/accounts.csv")
+            XCTAssertTrue(e.description.contains(path), e.description)
         }
     }
 }

@@ -17,8 +17,8 @@ struct GeneratedSample {
     init(accounts: Int, seed: UInt64, asOf: Int32 = GeneratorConfig.defaultAsOf, bufferSize: Int = 1 << 20) throws {
         config = GeneratorConfig(accounts: accounts, seed: seed, asOf: asOf)
         generator = PortfolioGenerator(config)
-        var a = ByteArraySink(), p = ByteArraySink()
-        summary = try generator.write(accounts: &a, payments: &p, bufferSize: bufferSize)
+        let a = MemorySink(), p = MemorySink()
+        summary = try generator.write(accounts: a, payments: p, bufferSize: bufferSize)
         accountsBytes = a.bytes
         paymentsBytes = p.bytes
         (accountsHeader, accountRows) = Self.split(a.bytes)

@@ -59,7 +59,7 @@ final class RandomAndMathTests: XCTestCase {
     }
 
     func testWriterFormatsNumbersExactly() throws {
-        let w = BufferedWriter(sink: ByteArraySink(), capacity: 4096)
+        let w = BufferedWriter(sink: MemorySink(), capacity: 4096)
         for cents: Int64 in [0, 7, 10, 99, 100, 12_345, 25_000_000] { w.cents(cents); w.byte(UInt8(ascii: " ")) }
         w.unsigned(0); w.byte(UInt8(ascii: " ")); w.unsigned(1_000_000); w.byte(UInt8(ascii: " "))
         w.date(CalendarDayShim.day(2024, 2, 29)); w.byte(UInt8(ascii: " ")); w.date(0)

@@ -1,56 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PortfolioIO
 
-/// Where the generator's bytes go: a file, an in-memory array, a hash, a pipe.
-public protocol ByteSink {
-    /// Takes all of `bytes` (or throws); called with chunks of up to the writer's buffer
-    /// size (1 MiB by default), never with an empty chunk.
-    mutating func write(_ bytes: UnsafeRawBufferPointer) throws
-}
-
-/// Collects everything in memory (tests, small portfolios).
-public struct ByteArraySink: ByteSink, Sendable {
-    public private(set) var bytes: [UInt8] = []
-    public init() {}
-    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
-        self.bytes.append(contentsOf: bytes)
-    }
-}
-
-/// Writes to an open POSIX file descriptor with `write(2)`, retrying on `EINTR` and
-/// after partial writes. Does not own the descriptor.
-public struct FileDescriptorSink: ByteSink, Sendable {
-    public let descriptor: Int32
-    /// The path, for error messages only.
-    public let path: String
-
-    public init(descriptor: Int32, path: String) {
-        self.descriptor = descriptor
-        self.path = path
-    }
-
-    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Syscalls.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                let code = Syscalls.errno
-                if code == EINTR { continue }
-                throw GeneratorError(.writeFailed, path: path,
-                                     "cannot write \(path): \(Syscalls.describe(code))")
-            }
-            offset += n
-        }
-    }
-}
-
-/// A write buffer in front of a sink: rows are formatted straight into one fixed
+/// A write buffer in front of a `ByteSink` (PortfolioIO): rows are formatted straight into one fixed
 /// allocation (1 MiB by default) and handed to the sink when the next row might not
 /// fit, so a portfolio of any size streams through constant memory.
 ///
@@ -59,7 +9,7 @@ public struct FileDescriptorSink: ByteSink, Sendable {
 /// then append without further checks.
 @usableFromInline
 final class BufferedWriter<Sink: ByteSink> {
-    @usableFromInline var sink: Sink
+    @usableFromInline let sink: Sink
     @usableFromInline let buffer: UnsafeMutablePointer<UInt8>
     @usableFromInline let capacity: Int
     @usableFromInline var count = 0
@@ -78,13 +28,13 @@ final class BufferedWriter<Sink: ByteSink> {
 
     /// Makes room for `n` more bytes (n ≤ capacity), flushing if needed.
     @inlinable @inline(__always)
-    func reserve(_ n: Int) throws {
+    func reserve(_ n: Int) throws(OutputError) {
         if count + n > capacity { try flush() }
     }
 
     /// Hands the buffered bytes to the sink.
     @inlinable
-    func flush() throws {
+    func flush() throws(OutputError) {
         guard count > 0 else { return }
         try sink.write(UnsafeRawBufferPointer(start: buffer, count: count))
         flushed += count
