@@ -6,7 +6,7 @@ public struct ArrearsCommand: ParsableCommand {
         commandName: "arrears",
         abstract: "Delinquency scoring for debt collections: train, score, rank.",
         version: "0.1.0",
-        subcommands: [Generate.self]
+        subcommands: [Generate.self, Validate.self]
     )
 
     public init() {}
