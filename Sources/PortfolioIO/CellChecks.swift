@@ -3,6 +3,25 @@ struct CellProblem: Error {
     var column: String?
     var code: Reject.Code
     var reason: String
+
+    /// The record-level checks shared by both files, before any cell is read: quoting
+    /// (an unclosed quote, text after a closing quote) and the field count.
+    static func checkRecordShape(_ status: CSVReader.Status, fieldCount: Int, headerCount: Int) throws(CellProblem) {
+        switch status {
+        case .unterminatedQuote:
+            throw CellProblem(column: nil, code: .badQuote,
+                              reason: "a quoted field is not closed before the end of the file; add the closing \"")
+        case .textAfterClosingQuote:
+            throw CellProblem(column: nil, code: .badQuote,
+                              reason: "text follows a closing quote; quote the whole field and write a quote inside it as \"\"")
+        case .record, .end:
+            break
+        }
+        guard fieldCount == headerCount else {
+            throw CellProblem(column: nil, code: .raggedRow,
+                              reason: "the row has \(fieldCount) field\(fieldCount == 1 ? "" : "s"); the header has \(headerCount)")
+        }
+    }
 }
 
 /// Cell-level parsing shared by the accounts and payments readers. Every function is

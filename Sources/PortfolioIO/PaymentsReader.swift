@@ -97,20 +97,7 @@ struct PaymentsReader {
     /// is valid after all, else throws its first problem.
     private func validate(status: CSVReader.Status, ids: AccountIDTable) throws(CellProblem)
         -> (account: Int32, date: Int32, due: Double, paid: Double)? {
-        switch status {
-        case .unterminatedQuote:
-            throw CellProblem(column: nil, code: .badQuote,
-                              reason: "a quoted field is not closed before the end of the file; add the closing \"")
-        case .textAfterClosingQuote:
-            throw CellProblem(column: nil, code: .badQuote,
-                              reason: "text follows a closing quote; quote the whole field and write a quote inside it as \"\"")
-        case .record, .end:
-            break
-        }
-        guard reader.fieldCount == header.names.count else {
-            throw CellProblem(column: nil, code: .raggedRow,
-                              reason: "the row has \(reader.fieldCount) field\(reader.fieldCount == 1 ? "" : "s"); the header has \(header.names.count)")
-        }
+        try CellProblem.checkRecordShape(status, fieldCount: reader.fieldCount, headerCount: header.names.count)
         let idBytes = reader.field(idColumn)
         if idBytes.isEmpty {
             throw CellProblem(column: "account_id", code: .missingValue, reason: "account_id is empty; every statement needs its account's id")

@@ -224,20 +224,7 @@ struct AccountsReader {
     /// (leaving `t` unchanged).
     private func parseRow(status: CSVReader.Status, into t: inout AccountTable, ids: AccountIDTable,
                           labelsValid: inout Bool) throws(CellProblem) {
-        switch status {
-        case .unterminatedQuote:
-            throw CellProblem(column: nil, code: .badQuote,
-                              reason: "a quoted field is not closed before the end of the file; add the closing \"")
-        case .textAfterClosingQuote:
-            throw CellProblem(column: nil, code: .badQuote,
-                              reason: "text follows a closing quote; quote the whole field and write a quote inside it as \"\"")
-        case .record, .end:
-            break
-        }
-        guard reader.fieldCount == header.names.count else {
-            throw CellProblem(column: nil, code: .raggedRow,
-                              reason: "the row has \(reader.fieldCount) field\(reader.fieldCount == 1 ? "" : "s"); the header has \(header.names.count)")
-        }
+        try CellProblem.checkRecordShape(status, fieldCount: reader.fieldCount, headerCount: header.names.count)
         func cell(_ c: AccountColumn) -> UnsafeBufferPointer<UInt8>? {
             let i = column[c.rawValue]
             return i >= 0 ? reader.field(i) : nil
