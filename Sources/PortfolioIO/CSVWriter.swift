@@ -64,27 +64,7 @@ public final class CSVWriter {
     /// A text cell, escaped as described above.
     public func text(_ s: String) {
         separator()
-        var s = s
-        s.withUTF8 { u in
-            var needsQuotes = false
-            for b in u where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
-                needsQuotes = true
-                break
-            }
-            let formula = u.first.map { [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"),
-                                         UInt8(ascii: "@"), 9, 13].contains($0) } ?? false
-            if needsQuotes { buffer.append(UInt8(ascii: "\"")) }
-            if formula { buffer.append(UInt8(ascii: "'")) }
-            if needsQuotes {
-                for b in u {
-                    buffer.append(b)
-                    if b == UInt8(ascii: "\"") { buffer.append(b) }
-                }
-                buffer.append(UInt8(ascii: "\""))
-            } else {
-                buffer.append(contentsOf: u)
-            }
-        }
+        CSVEscaping.appendTextCell(s, to: &buffer)
     }
 
     /// A number cell: shortest round-trip decimal; NaN → empty; ±infinity → `inf`/`-inf`.
@@ -154,5 +134,39 @@ extension Reject {
             try writer.endRow()
         }
         try writer.flush()
+    }
+}
+
+/// The escaping rule for CSV text cells, shared by every CSV the project writes.
+public enum CSVEscaping {
+    /// Appends `s` as one CSV text cell: RFC 4180 quotes when it holds `,` `"` CR or LF
+    /// (inner quotes doubled), and a leading `'` when it starts with `=` `+` `-` `@` tab
+    /// or CR, so a spreadsheet shows it as text instead of running it as a formula
+    /// (OWASP "CSV injection").
+    public static func appendTextCell(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { u in
+            var needsQuotes = false
+            for b in u where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
+                needsQuotes = true
+                break
+            }
+            if needsQuotes { out.append(UInt8(ascii: "\"")) }
+            switch u.first {
+            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13:
+                out.append(UInt8(ascii: "'"))
+            default:
+                break
+            }
+            if needsQuotes {
+                for b in u {
+                    out.append(b)
+                    if b == UInt8(ascii: "\"") { out.append(b) }
+                }
+                out.append(UInt8(ascii: "\""))
+            } else {
+                out.append(contentsOf: u)
+            }
+        }
     }
 }

@@ -1,7 +1,8 @@
+import PortfolioIO
 import Dispatch
 
-/// A small byte buffer for CSV and JSON Lines output (local to this module: PortfolioIO
-/// has no writer yet). Cells are appended as UTF-8; nothing depends on the locale.
+/// A byte buffer for CSV and JSON Lines output that can be rendered in parallel chunks;
+/// CSV text cells use PortfolioIO's `CSVEscaping`. Nothing depends on the locale.
 struct TextOutput {
     enum Format { case csv, jsonLines }
 
@@ -58,26 +59,7 @@ struct TextOutput {
         beginCell()
         switch format {
         case .csv:
-            var needsQuotes = false
-            for b in s.utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 0x0A || b == 0x0D {
-                needsQuotes = true
-                break
-            }
-            if needsQuotes { bytes.append(UInt8(ascii: "\"")) }
-            switch s.utf8.first {
-            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
-                bytes.append(UInt8(ascii: "'"))
-            default: break
-            }
-            if needsQuotes {
-                for b in s.utf8 {
-                    if b == UInt8(ascii: "\"") { bytes.append(b) }
-                    bytes.append(b)
-                }
-                bytes.append(UInt8(ascii: "\""))
-            } else {
-                bytes.append(contentsOf: s.utf8)
-            }
+            CSVEscaping.appendTextCell(s, to: &bytes)
         case .jsonLines:
             appendJSONString(s)
         }

@@ -112,12 +112,19 @@ extension WorklistResult {
         try Self.write(holdsBytes(format: format), to: path)
     }
 
+    /// Through PortfolioIO's `AtomicFileWriter` (temporary file, fsync, rename; `-` is
+    /// standard output), so a failed run leaves any previous file intact.
     static func write(_ bytes: [UInt8], to path: String) throws {
-        if path == "-" {
-            FileHandle.standardOutput.write(Data(bytes))
-        } else {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        let file = try AtomicFileWriter(path: path)
+        var failure: (any Error)?
+        bytes.withUnsafeBytes { buffer in
+            do { try file.write(buffer) } catch { failure = error }
         }
+        if let failure {
+            file.discard()
+            throw failure
+        }
+        try file.commit()
     }
 
     private func figures(_ i: Int, into out: inout TextOutput, daysPastDue: Bool) {
