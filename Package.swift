@@ -4,6 +4,7 @@
 //   CLinearAlgebra → LinearAlgebra → Models
 //   PortfolioIO → Features → Scoring → ArrearsCLI → arrears;  Models → Scoring
 //   PortfolioGenerator → ArrearsCLI;  PortfolioIO → Prioritizer → ArrearsCLI
+//   Models → Report → ArrearsCLI
 import PackageDescription
 
 let package = Package(
@@ -17,6 +18,7 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Prioritizer", targets: ["Prioritizer"]),
         .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "Report", targets: ["Report"]),
         .library(name: "ArrearsCLI", targets: ["ArrearsCLI"]),
     ],
     dependencies: [
@@ -47,11 +49,13 @@ let package = Package(
         ),
         // The model artifact, training and batch scoring pipelines (DESIGN §4–§5).
         .target(name: "Scoring", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra"]),
+        // The self-contained HTML model report with inline SVG charts (`arrears report`).
+        .target(name: "Report", dependencies: ["Models"]),
         // The commands, as a library so they can be tested in-process.
         .target(
             name: "ArrearsCLI",
             dependencies: [
-                "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer", "Scoring",
+                "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer", "Scoring", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +72,10 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PrioritizerTests", dependencies: ["Prioritizer", "PortfolioIO", "_TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "_TestSupport"]),
-        .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "_TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "_TestSupport"]),
+        .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "Scoring", "PortfolioIO", "_TestSupport"]),
+        // The bad-input corpus (DESIGN §7): one small file per case, through every reader.
+        .testTarget(name: "BadInputTests", dependencies: ["ArrearsCLI", "PortfolioIO", "Scoring", "_TestSupport"],
+                    resources: [.copy("Corpus")]),
     ]
 )
