@@ -1,13 +1,12 @@
-import PortfolioIO
 import Dispatch
 
 /// A byte buffer for CSV and JSON Lines output that can be rendered in parallel chunks;
 /// CSV text cells use PortfolioIO's `CSVEscaping`. Nothing depends on the locale.
-struct TextOutput {
-    enum Format { case csv, jsonLines }
+public struct TextOutput {
+    public enum Format: Sendable { case csv, jsonLines }
 
-    let format: Format
-    var bytes: [UInt8] = []
+    public let format: Format
+    public private(set) var bytes: [UInt8] = []
     private var firstInRow = true
     private var keys: [String]
 
@@ -15,7 +14,7 @@ struct TextOutput {
 
     /// A buffer for rows with these columns; the CSV header row is written first when
     /// `writeHeader` (JSON Lines has none: the keys are in every object).
-    init(format: Format, header: [String], writeHeader: Bool = true) {
+    public init(format: Format, header: [String], writeHeader: Bool = true) {
         self.format = format
         self.keys = header
         if format == .csv && writeHeader {
@@ -27,7 +26,7 @@ struct TextOutput {
     /// Renders `count` rows in chunks on all cores and returns the header (when
     /// `writeHeader`) followed by the rows in order: the bytes do not depend on the
     /// number of cores. `render(range, &out)` writes rows `range` into `out`.
-    static func rendered(format: Format, header: [String], count: Int, bytesPerRow: Int, chunkSize: Int = 16_384,
+    public static func rendered(format: Format, header: [String], count: Int, bytesPerRow: Int, chunkSize: Int = 16_384,
                          _ render: @Sendable (Range<Int>, inout TextOutput) -> Void) -> [UInt8] {
         var result = TextOutput(format: format, header: header).bytes
         precondition(chunkSize >= 1, "rendered: chunkSize must be ≥ 1")
@@ -55,7 +54,7 @@ struct TextOutput {
     /// A text cell. CSV: RFC 4180 quoting when it holds `,` `"` CR or LF, and a leading
     /// `'` when it starts with `=` `+` `-` `@` tab or CR, so a spreadsheet shows it as text
     /// instead of running it as a formula (OWASP "CSV injection"). JSON: a string.
-    mutating func text(_ s: String) {
+    public mutating func text(_ s: String) {
         beginCell()
         switch format {
         case .csv:
@@ -67,13 +66,13 @@ struct TextOutput {
 
     /// A number cell: `x` with `decimals` digits (trailing zeros dropped when `trim`);
     /// NaN writes an empty CSV cell or JSON `null`.
-    mutating func decimal(_ x: Double, _ decimals: Int, trim: Bool = false) {
+    public mutating func decimal(_ x: Double, _ decimals: Int, trim: Bool = false) {
         beginCell()
         if x.isNaN && format == .jsonLines { bytes.append(contentsOf: "null".utf8); return }
         appendDecimal(x, decimals, trim: trim, to: &bytes)
     }
 
-    mutating func endRow() {
+    public mutating func endRow() {
         if format == .jsonLines { bytes.append(UInt8(ascii: "}")) }
         bytes.append(0x0A)
         firstInRow = true
@@ -119,7 +118,7 @@ struct TextOutput {
 /// "45.5"). Nothing for NaN; −0 and values that round to 0 print without a sign; no
 /// locale and no binary-float artifacts. Magnitudes of 9·10¹⁵ and more (after scaling)
 /// fall back to Swift's shortest representation.
-func appendDecimal(_ x: Double, _ decimals: Int, trim: Bool = false, to bytes: inout [UInt8]) {
+public func appendDecimal(_ x: Double, _ decimals: Int, trim: Bool = false, to bytes: inout [UInt8]) {
     guard !x.isNaN else { return }
     precondition((0...9).contains(decimals), "appendDecimal: 0…9 decimals")
     var unit: Int64 = 1
@@ -147,18 +146,4 @@ func appendDecimal(_ x: Double, _ decimals: Int, trim: Bool = false, to bytes: i
         bytes.append(UInt8(ascii: "0") &+ UInt8((frac / divisor) % 10))
         divisor /= 10
     }
-}
-
-/// `appendDecimal` as a String: fixed `decimals` digits; "" for NaN.
-func fixed(_ x: Double, _ decimals: Int) -> String {
-    var bytes: [UInt8] = []
-    appendDecimal(x, decimals, to: &bytes)
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-/// `appendDecimal` as a String: up to `decimals` digits, trailing zeros dropped; "" for NaN.
-func trimmed(_ x: Double, _ decimals: Int = 2) -> String {
-    var bytes: [UInt8] = []
-    appendDecimal(x, decimals, trim: true, to: &bytes)
-    return String(decoding: bytes, as: UTF8.self)
 }
