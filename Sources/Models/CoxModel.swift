@@ -167,13 +167,22 @@ public struct CoxModel: Sendable, Codable, Equatable {
         predict(horizons, x) { -expm1(-$0) }
     }
 
+    /// `probabilityRecovered(by:x:)` from linear predictors (x − m)ᵀβ already computed
+    /// (`relativeLinearPredictor`), one per account.
+    public func probabilityRecovered(by horizons: [Double], relativeLinearPredictor eta: [Double]) -> Matrix {
+        predict(horizons, eta) { -expm1(-$0) }
+    }
+
     private func predict(_ horizons: [Double], _ x: Matrix, _ transform: (Double) -> Double) -> Matrix {
-        let eta = relativeLinearPredictor(x)
+        predict(horizons, relativeLinearPredictor(x), transform)
+    }
+
+    private func predict(_ horizons: [Double], _ eta: [Double], _ transform: (Double) -> Double) -> Matrix {
         let h = horizons.map { hazardAtMeans(at: $0) }
         let k = h.count
-        var out = Matrix(rows: x.rows, cols: k)
+        var out = Matrix(rows: eta.count, cols: k)
         out.storage.withUnsafeMutableBufferPointer { op in
-            for i in 0..<x.rows {
+            for i in 0..<eta.count {
                 let risk = exp(eta[i])
                 for j in 0..<k { op[i * k + j] = transform(h[j] * risk) }
             }
@@ -192,6 +201,11 @@ public struct CoxModel: Sendable, Codable, Equatable {
     /// `medianDaysToRecovery` for every row, with one `dgemv` for the linear predictors.
     public func medianDaysToRecovery(_ x: Matrix) -> [Double?] {
         relativeLinearPredictor(x).map(median)
+    }
+
+    /// The median days to recovery of an account with linear predictor (x − m)ᵀβ = `eta`.
+    public func medianDaysToRecovery(relativeLinearPredictor eta: Double) -> Double? {
+        median(eta)
     }
 
     private func median(_ eta: Double) -> Double? {

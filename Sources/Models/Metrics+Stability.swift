@@ -51,28 +51,52 @@ extension Metrics {
                 throw MetricsError(code: .nonFiniteScore, row: i, message: "the \(name) score at row \(i) is \(values[i]).")
             }
         }
-        let sorted = expected.sorted()
+        let cuts = stabilityCuts(expected, bins: bins)
+        var counts = [Int](repeating: 0, count: cuts.count + 1)
+        for v in expected { counts[stabilityBin(v, cuts)] += 1 }
+        let shares = counts.map { Double($0) / Double(expected.count) }
+        return try populationStability(cuts: cuts, expectedShares: shares, actual: actual)
+    }
+
+    /// The PSI bins' cut points: the sorted scores at positions ⌊k·n/B⌋, k = 1 … B−1,
+    /// duplicates removed (ascending). Empty for no scores.
+    public static func stabilityCuts(_ scores: [Double], bins: Int = 10) -> [Double] {
+        let sorted = scores.sorted()
         var cuts: [Double] = []
+        guard !sorted.isEmpty else { return cuts }
         for k in 1..<bins {
             let c = sorted[k * sorted.count / bins]
             if cuts.last != c { cuts.append(c) }
         }
-        /// Number of cut points ≤ v (binary search).
-        func bin(_ v: Double) -> Int {
-            var lo = 0, hi = cuts.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if cuts[mid] <= v { lo = mid + 1 } else { hi = mid }
-            }
-            return lo
+        return cuts
+    }
+
+    /// The bin of `v`: the number of cut points ≤ v (binary search).
+    public static func stabilityBin(_ v: Double, _ cuts: [Double]) -> Int {
+        var lo = 0, hi = cuts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cuts[mid] <= v { lo = mid + 1 } else { hi = mid }
         }
-        var e = [Int](repeating: 0, count: cuts.count + 1), a = e
-        for v in expected { e[bin(v)] += 1 }
-        for v in actual { a[bin(v)] += 1 }
+        return lo
+    }
+
+    /// PSI of `actual` scores against a stored reference: bins from `cuts` (ascending,
+    /// `stabilityCuts`) and the reference's share in each of the `cuts.count + 1` bins
+    /// (a model artifact keeps these instead of every training score).
+    public static func populationStability(cuts: [Double], expectedShares: [Double],
+                                           actual: [Double]) throws(MetricsError) -> PopulationStability {
+        precondition(expectedShares.count == cuts.count + 1, "populationStability: one more share than cuts")
+        if actual.isEmpty { throw MetricsError(code: .tooFewRows, message: "the actual scores are empty.") }
+        if let i = actual.firstIndex(where: { !$0.isFinite }) {
+            throw MetricsError(code: .nonFiniteScore, row: i, message: "the actual score at row \(i) is \(actual[i]).")
+        }
+        var a = [Int](repeating: 0, count: cuts.count + 1)
+        for v in actual { a[stabilityBin(v, cuts)] += 1 }
         var result: [PopulationStability.Bin] = []
         var psi = 0.0
         for b in 0...cuts.count {
-            let es = Double(e[b]) / Double(expected.count), as_ = Double(a[b]) / Double(actual.count)
+            let es = expectedShares[b], as_ = Double(a[b]) / Double(actual.count)
             let ef = Swift.max(es, stabilityShareFloor), af = Swift.max(as_, stabilityShareFloor)
             let c = (af - ef) * log(af / ef)
             psi += c

@@ -1,0 +1,156 @@
+import ArgumentParser
+import Features
+import Foundation
+import PortfolioIO
+import Scoring
+
+/// `--accounts`, `--payments`, `--as-of`: the portfolio every data command reads.
+struct PortfolioOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Accounts CSV ('-' for standard input).", valueName: "file"))
+    var accounts: String
+
+    @Option(help: ArgumentHelp("Payments CSV ('-' for standard input); a file with only its header means no histories.",
+                               valueName: "file"))
+    var payments: String
+
+    @Option(name: .customLong("as-of"),
+            help: ArgumentHelp("The as-of date, YYYY-MM-DD: features use statements up to and including it.",
+                               valueName: "date"))
+    var asOf: String
+
+    func validate() throws {
+        guard CalendarDay.parse(asOf) != nil else {
+            throw ValidationError("--as-of must be a real date written YYYY-MM-DD, got '\(asOf)'.")
+        }
+        if accounts == "-" && payments == "-" {
+            throw ValidationError("--accounts and --payments cannot both be '-' (standard input).")
+        }
+    }
+
+    /// The as-of day number (validated).
+    var asOfDay: Int32 { CalendarDay.parse(asOf)! }
+
+    /// Reads both files; a whole-file problem stops the run naming the file.
+    func read(labels: Bool) throws -> Portfolio {
+        do {
+            return try readPortfolio(accountsPath: accounts, paymentsPath: payments,
+                                     options: ReadOptions(requireLabels: labels))
+        } catch {
+            throw CommandFailure(message: error.description)
+        }
+    }
+}
+
+/// `--format`: CSV (default) or JSON Lines.
+enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable {
+    case csv, jsonl
+
+    var textFormat: TextOutput.Format { self == .csv ? .csv : .jsonLines }
+}
+
+/// Progress lines on standard error, only when it is a terminal and not `--quiet`;
+/// summaries and counts are printed with `note` regardless.
+struct Console {
+    var quiet: Bool
+
+    /// Whether progress lines are shown.
+    var showsProgress: Bool { !quiet && isatty(2) == 1 }
+
+    func progress(_ line: String) {
+        if showsProgress { FileHandle.standardError.write(Data(("… " + line + "\n").utf8)) }
+    }
+
+    /// A line on standard error (counts, where files went).
+    func note(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Text on standard output.
+    func print(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// Writes `bytes` to `path` atomically (`-` = standard output); failures name the flag.
+func writeOutput(_ bytes: [UInt8], to path: String, flag: String) throws {
+    do {
+        let file = try AtomicFileWriter(path: path)
+        var failure: OutputError?
+        bytes.withUnsafeBytes { buffer in
+            do throws(OutputError) { try file.write(buffer) } catch { failure = error }
+        }
+        if let failure {
+            file.discard()
+            throw failure
+        }
+        try file.commit()
+    } catch let error as OutputError {
+        throw CommandFailure(message: "\(flag): \(error.description)")
+    }
+}
+
+/// Checks before any work that an output path can be written: its directory exists and
+/// is writable. Saves a long run that would fail at the end.
+func checkWritable(_ path: String, flag: String) throws {
+    guard path != "-" else { return }
+    let directory = (path as NSString).deletingLastPathComponent
+    let dir = directory.isEmpty ? "." : directory
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw CommandFailure(message: "\(flag): cannot write '\(path)': directory '\(dir)' does not exist")
+    }
+    guard access(dir, W_OK) == 0 else {
+        throw CommandFailure(message: "\(flag): cannot write '\(path)': directory '\(dir)' is not writable")
+    }
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        throw CommandFailure(message: "\(flag): cannot write '\(path)': it is a directory")
+    }
+}
+
+/// `<out without .csv/.jsonl/.json>-<suffix>.csv` next to `out`; nil when `out` is `-`.
+func siblingPath(of out: String, suffix: String) -> String? {
+    guard out != "-" else { return nil }
+    var stem = out
+    for ext in [".csv", ".jsonl", ".json"] where stem.hasSuffix(ext) {
+        stem.removeLast(ext.count)
+        break
+    }
+    return stem + "-" + suffix + ".csv"
+}
+
+/// Writes the rejects to `path` as CSV, or — when there is no path — every reject as a
+/// line on standard error, so nothing is lost either way.
+func writeRejects(_ rejects: [Reject], to path: String?, console: Console) throws {
+    if let path {
+        let sink = MemorySink()
+        let writer = CSVWriter(to: sink)
+        do { try Reject.writeCSV(rejects, to: writer) } catch { throw CommandFailure(message: "--rejects: \(error)") }
+        try writeOutput(sink.bytes, to: path, flag: "--rejects")
+    } else {
+        for r in rejects { console.note("rejected: \(r)") }
+    }
+}
+
+/// Rejected lines of the accounts file (a line with several problems counts once).
+func rejectedAccountLines(_ portfolio: Portfolio) -> Int {
+    Set(portfolio.rejects.lazy.filter { $0.source == .accounts }.map(\.line)).count
+}
+
+extension ArtifactError {
+    /// `--model` in front of the artifact's message.
+    var asFailure: CommandFailure { CommandFailure(message: "--model: \(description)") }
+}
+
+/// Loads the model named by `--model`.
+func loadModel(_ path: String) throws -> ModelArtifact {
+    do { return try ModelArtifact.load(path: path) } catch { throw error.asFailure }
+}
+
+/// The feature matrix of a portfolio under a model's spec; a mismatch names the column.
+func features(of portfolio: Portfolio, model: ModelArtifact, modelPath: String, asOf: Int32) throws -> FeatureMatrix {
+    do {
+        return try model.features.apply(to: portfolio, asOf: asOf)
+    } catch {
+        throw CommandFailure(message: "the portfolio does not fit the model \(modelPath): \(error.message)")
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Features
+import Foundation
+import PortfolioIO
+import Scoring
+
+/// `arrears score`: both models' outputs for every valid account.
+public struct Score: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score a portfolio with a trained model: p_recover, recovery by each horizon, median days, points, reasons.",
+        discussion: """
+            One output row per valid account, in the accounts file's order: account_id, \
+            p_recover (P(recovered within the model's horizon)), p_recovered_<t>d for each \
+            Cox horizon, median_days (empty when the predicted curve stays above ½ through \
+            the training follow-up), score_points, and the top three reasons (reason_k = \
+            the feature, reason_k_text = why). CSV by default, JSON Lines with --format \
+            jsonl. Rejected input rows go to --rejects (default <out>-rejects.csv; when \
+            --out is '-' and no --rejects is given, each rejected row is listed on \
+            standard error), and the counts on standard error always add up: rows read = \
+            rows scored + rows rejected.
+
+            Example:
+              arrears score --model models/arrears-model.json --accounts data/accounts.csv \\
+                --payments data/payments.csv --as-of 2026-01-01 --out /tmp/scores.csv
+              arrears score --model M --accounts - --payments p.csv --as-of 2026-01-01 --format jsonl < a.csv | head
+            """
+    )
+
+    @Option(help: ArgumentHelp("The model artifact written by 'arrears train'.", valueName: "file"))
+    var model: String
+
+    @OptionGroup var portfolio: PortfolioOptions
+
+    @Option(help: ArgumentHelp("Where to write the scores ('-' for standard output).", valueName: "file"))
+    var out: String = "-"
+
+    @Option(help: "Output format: csv or jsonl.")
+    var format: OutputFormatOption = .csv
+
+    @Option(help: ArgumentHelp("Write rejected rows here (CSV; default <out>-rejects.csv).", valueName: "file"))
+    var rejects: String?
+
+    @Flag(help: "Stop with an error when any input row is rejected.")
+    var strict = false
+
+    @Flag(help: "No progress lines on standard error.")
+    var quiet = false
+
+    public init() {}
+
+    public func run() throws {
+        let console = Console(quiet: quiet)
+        let rejectsPath = rejects ?? siblingPath(of: out, suffix: "rejects")
+        try checkWritable(out, flag: "--out")
+        if let rejectsPath { try checkWritable(rejectsPath, flag: "--rejects") }
+        let artifact = try loadModel(model)
+        console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
+        let data = try portfolio.read(labels: false)
+        if strict && !data.rejects.isEmpty {
+            throw CommandFailure(message: "--strict: \(data.rejects.count) rows rejected, first: \(data.rejects[0])")
+        }
+        console.progress("features and scores for \(data.accounts.count) accounts")
+        let matrix = try features(of: data, model: artifact, modelPath: model, asOf: portfolio.asOfDay)
+        let scores = artifact.score(matrix)
+        let table = ScoreTable(accountIDs: data.accounts.accountID, scores: scores, matrix: matrix, spec: artifact.features)
+        try writeOutput(table.rendered(format: format.textFormat), to: out, flag: "--out")
+        try writeRejects(data.rejects, to: rejectsPath, console: console)
+        console.note("accounts: \(data.accountRows) rows read = \(scores.count) scored + \(rejectedAccountLines(data)) rejected; "
+                     + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected"
+                     + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
+        if matrix.statementsAfterAsOf > 0 {
+            console.note("payments: \(matrix.statementsAfterAsOf) statements dated after \(portfolio.asOf) ignored")
+        }
+    }
+}

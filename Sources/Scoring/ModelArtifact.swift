@@ -1,0 +1,193 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Features
+import Models
+
+/// The model artifact (DESIGN §5): one versioned JSON document with everything needed to
+/// score a portfolio — the feature specification, both models, the horizon, the score
+/// scaling — and the training summary a reviewer needs to trust it.
+///
+/// Write it with `write(to:)` (atomic) and read it with `ModelArtifact.load(path:)`,
+/// which checks the format, the version and every dimension before anything is scored.
+public struct ModelArtifact: Codable, Sendable, Equatable {
+    /// The `format` field of every artifact.
+    public static let formatName = "arrears-model"
+    /// The artifact layout this build writes and reads.
+    public static let currentVersion = 1
+
+    /// Always `formatName`.
+    public var format: String
+    /// Always `currentVersion` for artifacts this build can read.
+    public var version: Int
+    /// H, the recovery-propensity horizon in days: the logistic model predicts
+    /// P(recovered within H days of as-of).
+    public var horizonDays: Int
+    /// The Cox model's prediction horizons in days, strictly increasing (30, 60, 90, 180).
+    public var predictionHorizons: [Int]
+    /// Points from log-odds.
+    public var scoreScaling: ScoreScaling
+    /// The feature specification fitted on the training portfolio, applied unchanged.
+    public var features: FeatureSpec
+    /// Recovery propensity within `horizonDays`.
+    public var logistic: LogisticModel
+    /// Time to recovery.
+    public var cox: CoxModel
+    /// Counts, options, metrics, when, and the SHA-256 of each input.
+    public var training: TrainingSummary
+
+    public init(horizonDays: Int, predictionHorizons: [Int], scoreScaling: ScoreScaling, features: FeatureSpec,
+                logistic: LogisticModel, cox: CoxModel, training: TrainingSummary) {
+        self.format = Self.formatName
+        self.version = Self.currentVersion
+        self.horizonDays = horizonDays
+        self.predictionHorizons = predictionHorizons
+        self.scoreScaling = scoreScaling
+        self.features = features
+        self.logistic = logistic
+        self.cox = cox
+        self.training = training
+    }
+}
+
+/// Score points from log-odds, as in a credit scorecard:
+/// points = offset + factor·ln(odds), odds = p / (1 − p),
+/// factor = pointsToDoubleOdds / ln 2, offset = baseScore − factor·ln(baseOdds).
+/// So `baseScore` points mean odds of `baseOdds` to 1 of recovering within the horizon,
+/// and every `pointsToDoubleOdds` points double the odds. Defaults: 600 points at even
+/// odds (p = 0.5), 40 points to double the odds (p = 0.8 → 680, p = 0.2 → 520).
+public struct ScoreScaling: Codable, Sendable, Equatable {
+    public var baseScore: Double
+    public var baseOdds: Double
+    public var pointsToDoubleOdds: Double
+
+    public init(baseScore: Double = 600, baseOdds: Double = 1, pointsToDoubleOdds: Double = 40) {
+        self.baseScore = baseScore
+        self.baseOdds = baseOdds
+        self.pointsToDoubleOdds = pointsToDoubleOdds
+    }
+
+    /// Points per unit of log-odds.
+    public var factor: Double { pointsToDoubleOdds / log(2.0) }
+    /// Points at log-odds 0.
+    public var offset: Double { baseScore - factor * log(baseOdds) }
+    /// Points at log-odds `eta` (natural log).
+    @inline(__always)
+    public func points(logOdds eta: Double) -> Double { offset + factor * eta }
+}
+
+/// What the artifact records about its training run. Nothing here is needed to score;
+/// everything here is needed to review.
+public struct TrainingSummary: Codable, Sendable, Equatable {
+    /// The day the model was trained (UTC, YYYY-MM-DD), or the instant given by
+    /// `SOURCE_DATE_EPOCH` (ISO 8601) for reproducible builds. A day rather than an
+    /// instant so that training twice gives byte-identical artifacts.
+    public var trainedAt: String
+    /// The as-of date of the training portfolio, YYYY-MM-DD.
+    public var asOf: String
+    /// The `arrears` version that wrote the artifact.
+    public var producer: String
+    /// The input files with their SHA-256.
+    public var inputs: [InputFile]
+    /// Rows of the input files.
+    public var rows: RowCounts
+    /// The options the models were fitted with.
+    public var options: TrainingOptionsRecord
+    /// Accounts in each part of the split.
+    public var trainAccounts: Int
+    public var holdoutAccounts: Int
+    /// The logistic fit's rows: training accounts with a label, and those left out
+    /// because they were censored before the horizon.
+    public var logisticRows: Int
+    public var logisticEvents: Int
+    public var logisticExcludedCensored: Int
+    /// The Cox fit's rows and events (every training account).
+    public var coxRows: Int
+    public var coxEvents: Int
+    /// Feature columns dropped because they were constant on the training portfolio.
+    public var droppedConstantFeatures: [String]
+    /// Metrics on the holdout accounts; nil when trained with `--holdout 0`.
+    public var holdout: EvaluationMetrics?
+    /// Metrics on the training accounts themselves (in-sample).
+    public var inSample: EvaluationMetrics
+    /// The training accounts' score distribution, for the PSI of later portfolios.
+    public var scoreDistribution: ScoreDistribution
+}
+
+/// One input file of a training run.
+public struct InputFile: Codable, Sendable, Equatable {
+    /// `accounts` or `payments`.
+    public var role: String
+    /// The path as given on the command line.
+    public var path: String
+    public var bytes: Int
+    /// Lower-case hex SHA-256 of the file's bytes.
+    public var sha256: String
+
+    public init(role: String, path: String, bytes: Int, sha256: String) {
+        self.role = role
+        self.path = path
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
+
+    /// Size and SHA-256 of the file at `path`. Standard input (`-`) has been consumed by
+    /// the time it could be hashed: it is recorded with 0 bytes and an empty hash.
+    public init(role: String, hashing path: String) throws(InputFileError) {
+        guard path != "-" else {
+            self.init(role: role, path: path, bytes: 0, sha256: "")
+            return
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw InputFileError(path: path, message: String(cString: strerror(errno)))
+        }
+        let hex: String
+        do { hex = try sha256Hex(ofFileAt: path) } catch {
+            throw InputFileError(path: path, message: "\(error)")
+        }
+        self.init(role: role, path: path, bytes: Int(info.st_size), sha256: hex)
+    }
+}
+
+/// An input file could not be hashed.
+public struct InputFileError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): cannot hash the input file: \(message)" }
+}
+
+/// Rows read, valid and rejected, per file.
+public struct RowCounts: Codable, Sendable, Equatable {
+    public var accountRows: Int
+    public var validAccounts: Int
+    public var rejectedAccountRows: Int
+    public var paymentRows: Int
+    public var validPayments: Int
+    public var rejectedPaymentRows: Int
+}
+
+/// The options of a training run, as recorded in the artifact.
+public struct TrainingOptionsRecord: Codable, Sendable, Equatable {
+    public var holdoutFraction: Double
+    public var seed: UInt64
+    public var logisticL2: Double
+    public var coxL2: Double
+    public var ties: CoxTies
+    public var ignoredColumns: [String]
+    public var minLevelCount: Int
+}
+
+/// The training score distribution: decile cut points of score points and the share of
+/// training accounts in each of the bins they make (the PSI's expected shares), plus a
+/// fixed-width histogram of p_recover for the report.
+public struct ScoreDistribution: Codable, Sendable, Equatable {
+    /// Ascending, distinct; a score s falls in bin b = number of cuts ≤ s.
+    public var cuts: [Double]
+    /// cuts.count + 1 shares summing to 1.
+    public var shares: [Double]
+    /// Accounts in p_recover bins [k/20, (k+1)/20), the last bin closed; 20 counts.
+    public var pRecoverHistogram: [Int]
+}

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Dispatch
+import Features
+import LinearAlgebra
+import Models
+
+/// Both models' outputs for every account of a feature matrix, in its row order.
+public struct Scores: Sendable, Equatable {
+    /// Accounts scored.
+    public var count: Int
+    /// H, the logistic model's horizon in days.
+    public var horizonDays: Int
+    /// η = β₀ + xᵀβ, the log-odds of recovering within H days.
+    public var logOdds: [Double]
+    /// p = P(recovered within H days) = 1 / (1 + e^−η).
+    public var pRecover: [Double]
+    /// (x − m)ᵀβ, the Cox log relative risk against an account at the training means
+    /// (higher = sooner recovery).
+    public var coxLinearPredictor: [Double]
+    /// The Cox horizons in days (e.g. 30, 60, 90, 180).
+    public var horizons: [Int]
+    /// P(recovered by tₕ | x) = 1 − S(tₕ | x), row-major `count × horizons.count`.
+    public var recoveredBy: [Double]
+    /// Median days to recovery from the Cox model; NaN when S(t | x) stays above ½
+    /// through the last event time of the training data.
+    public var medianDays: [Double]
+    /// Score points (`ScoreScaling`) from the log-odds.
+    public var scorePoints: [Double]
+    /// The top three reasons per account: `reasons[i * 3 + k]` is the index (into
+    /// `ReasonGroups`) of the group with the k-th largest pull |Σ_{j∈g} βⱼ·(xᵢⱼ − x̄ⱼ)|
+    /// on the log-odds away from the training average, or −1 when fewer than k groups
+    /// pull at all.
+    public var reasons: [Int32]
+
+    /// Reasons kept per account.
+    public static let reasonsPerAccount = 3
+}
+
+extension ModelArtifact {
+    /// Applies both models to a feature matrix built with this artifact's `features`.
+    ///
+    /// Logistic: one `dgemv` for η, then p = logistic(η), points = offset + factor·η.
+    /// Cox: one `dgemv` for (x − m)ᵀβ, then 1 − S(tₕ | x) at each horizon and the median
+    /// by binary search on the baseline. Reasons: the contributions βⱼ·(xᵢⱼ − x̄ⱼ) with
+    /// the training means x̄ⱼ, top three by absolute value (ties: lower column first),
+    /// in chunks on all cores.
+    /// - Precondition: `matrix.names == features.names` (same columns, same order).
+    /// - Complexity: O(n·p) time, O(n·(h + 3)) output.
+    public func score(_ matrix: FeatureMatrix) -> Scores {
+        precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
+        let n = matrix.rows
+        let x = Matrix(rows: n, cols: matrix.cols, storage: matrix.values)
+        let eta = logistic.linearPredictor(x)
+        var p = eta, points = eta
+        let scaling = scoreScaling
+        p.withUnsafeMutableBufferPointer { b in
+            for i in b.indices { b[i] = 1 / (1 + exp(-b[i])) }
+        }
+        points.withUnsafeMutableBufferPointer { b in
+            for i in b.indices { b[i] = scaling.points(logOdds: b[i]) }
+        }
+        let coxEta = cox.relativeLinearPredictor(x)
+        let recovered = cox.probabilityRecovered(by: predictionHorizons.map(Double.init), relativeLinearPredictor: coxEta)
+        let medians = coxEta.map { cox.medianDaysToRecovery(relativeLinearPredictor: $0) ?? .nan }
+        let reasons = ReasonGroups(features).top(x, slopes: logistic.slopes, means: logistic.standardization.means)
+        return Scores(count: n, horizonDays: horizonDays, logOdds: eta, pRecover: p, coxLinearPredictor: coxEta, horizons: predictionHorizons,
+                      recoveredBy: recovered.storage, medianDays: medians, scorePoints: points,
+                      reasons: reasons)
+    }
+}
+
+/// The units a reason speaks of: every feature column on its own, except that the
+/// one-hot columns of one categorical column (product=card, product=medical, …) form
+/// one group named after the column — an account's product is one fact, and its pull
+/// is the sum of its columns' pulls, so the reason reads "product is medical" rather
+/// than "product is not card".
+public struct ReasonGroups: Sendable {
+    /// The reason code of each group: the feature name, or the categorical column's name.
+    public var codes: [String]
+    /// Feature column indices of each group.
+    public var members: [[Int]]
+    /// The group of each feature column.
+    public var groupOfColumn: [Int]
+    /// For a categorical group, the reference level's label (the level with no column).
+    public var referenceLevel: [String?]
+
+    public init(_ spec: FeatureSpec) {
+        var codes: [String] = [], members: [[Int]] = [], reference: [String?] = []
+        var groupOf = [Int](repeating: 0, count: spec.count)
+        var categoricalGroup: [String: Int] = [:]
+        for (j, column) in spec.columns.enumerated() {
+            if case .oneHot(let name, _) = column.kind {
+                if let g = categoricalGroup[name] {
+                    members[g].append(j); groupOf[j] = g
+                    continue
+                }
+                categoricalGroup[name] = codes.count
+                groupOf[j] = codes.count
+                codes.append(name); members.append([j])
+                reference.append(spec.categoricals.first { $0.column == name }?.reference.label)
+            } else {
+                groupOf[j] = codes.count
+                codes.append(column.name); members.append([j]); reference.append(nil)
+            }
+        }
+        self.codes = codes
+        self.members = members
+        self.groupOfColumn = groupOf
+        self.referenceLevel = reference
+    }
+
+    public var count: Int { codes.count }
+
+    /// The reason text of group `g` for an account whose feature row is `row`:
+    /// the feature's reason text at its value; for a categorical group, the text of the
+    /// level the account has ("product is medical"), or the reference level's.
+    public func text(_ g: Int, spec: FeatureSpec, value: (Int) -> Double) -> String {
+        if let reference = referenceLevel[g] {
+            for j in members[g] where value(j) >= 0.5 { return spec.reasonText(j, 1) }
+            return "\(codes[g]) is \(reference)"
+        }
+        let j = members[g][0]
+        return spec.reasonText(j, value(j))
+    }
+
+    /// Top-3 groups by |Σ_{j∈g} βⱼ·(xᵢⱼ − x̄ⱼ)| per row of `x`; −1 pads rows with fewer
+    /// than three non-zero pulls. Rows in chunks on all cores.
+    func top(_ x: Matrix, slopes: [Double], means: [Double]) -> [Int32] {
+        let n = x.rows, p = x.cols, k = Scores.reasonsPerAccount, groups = count
+        var out = [Int32](repeating: -1, count: n * k)
+        let chunk = 8_192
+        let chunks = (n + chunk - 1) / chunk
+        let groupOf = groupOfColumn
+        x.storage.withUnsafeBufferPointer { xp in
+            out.withUnsafeMutableBufferPointer { op in
+                nonisolated(unsafe) let xp = xp, op = op   // each chunk writes only its own rows
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    var pull = [Double](repeating: 0, count: groups)
+                    for i in (c * chunk)..<min(n, (c + 1) * chunk) {
+                        for g in 0..<groups { pull[g] = 0 }
+                        for j in 0..<p { pull[groupOf[j]] += slopes[j] * (xp[i * p + j] - means[j]) }
+                        var best = (0.0, 0.0, 0.0)
+                        var index: (Int32, Int32, Int32) = (-1, -1, -1)
+                        for g in 0..<groups {
+                            let v = Swift.abs(pull[g])
+                            if v > best.0 {
+                                best = (v, best.0, best.1); index = (Int32(g), index.0, index.1)
+                            } else if v > best.1 {
+                                best = (best.0, v, best.1); index = (index.0, Int32(g), index.1)
+                            } else if v > best.2 {
+                                best.2 = v; index.2 = Int32(g)
+                            }
+                        }
+                        op[i * k] = index.0; op[i * k + 1] = index.1; op[i * k + 2] = index.2
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

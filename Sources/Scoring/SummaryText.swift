@@ -1,0 +1,107 @@
+import Foundation
+import Models
+
+/// Plain-text summaries for `train`, `inspect` and `evaluate`: fixed-width tables a
+/// modeller can read in one screen, the same bytes for the same model.
+extension ModelArtifact {
+    /// The model summary: what it was trained on, both coefficient tables, and the
+    /// holdout (or in-sample) metrics.
+    public func summaryText() -> String {
+        let t = training
+        var out: [String] = []
+        out.append("Arrears model v\(version) — trained \(t.trainedAt) on data as of \(t.asOf) by \(t.producer)")
+        for f in t.inputs { out.append("  \(f.role): \(f.path) (\(f.bytes) bytes, sha256 \(f.sha256))") }
+        let r = t.rows
+        out.append("  rows: accounts \(r.accountRows) = \(r.validAccounts) valid + \(r.rejectedAccountRows) rejected; "
+                   + "payments \(r.paymentRows) = \(r.validPayments) valid + \(r.rejectedPaymentRows) rejected")
+        let holdout = t.options.holdoutFraction > 0
+            ? "holdout \(Self.number(t.options.holdoutFraction, 2)) (seed \(t.options.seed)): \(t.trainAccounts) train, \(t.holdoutAccounts) holdout"
+            : "no holdout: all \(t.trainAccounts) accounts train"
+        out.append("  split: \(holdout)")
+        out.append("  features: \(features.count)"
+                   + (t.droppedConstantFeatures.isEmpty ? "" : "; dropped as constant: \(t.droppedConstantFeatures.joined(separator: ", "))")
+                   + (t.options.ignoredColumns.isEmpty ? "" : "; ignored: \(t.options.ignoredColumns.joined(separator: ", "))"))
+        out.append("  score: \(Self.number(scoreScaling.baseScore, 0)) points at odds \(Self.number(scoreScaling.baseOdds, 2)):1, "
+                   + "\(Self.number(scoreScaling.pointsToDoubleOdds, 0)) points to double the odds")
+        out.append("")
+        out.append("Recovery within \(horizonDays) days — logistic regression (L2 \(Self.number(logistic.l2, 4)))")
+        out.append("  \(t.logisticRows) accounts, \(t.logisticEvents) recovered; \(t.logisticExcludedCensored) censored before \(horizonDays) days left out; "
+                   + "\(logistic.iterations) iterations\(logistic.converged ? "" : " (NOT converged)")")
+        out.append("  log-likelihood \(Self.number(logistic.logLikelihood, 2)) (null \(Self.number(logistic.nullLogLikelihood, 2))), "
+                   + "pseudo R² \(Self.number(logistic.pseudoRSquared, 4)), AIC \(Self.number(logistic.aic, 2))")
+        out += Self.coefficientTable(logistic.coefficients, hazardRatios: false)
+        out.append("")
+        out.append("Time to recovery — Cox proportional hazards (\(cox.ties.rawValue) ties, L2 \(Self.number(cox.l2, 4)))")
+        let lr = cox.likelihoodRatioTest
+        out.append("  \(t.coxRows) accounts, \(t.coxEvents) recoveries; \(cox.iterations) iterations\(cox.converged ? "" : " (NOT converged)"); "
+                   + "likelihood ratio \(Self.number(lr.statistic, 2)) on \(lr.df) df, p \(Self.pValue(lr.pValue))")
+        out += Self.coefficientTable(cox.coefficients, hazardRatios: true)
+        out.append("")
+        if let h = t.holdout {
+            out += h.summaryLines(title: "Holdout (\(t.holdoutAccounts) accounts)", horizonDays: horizonDays)
+        } else {
+            out += t.inSample.summaryLines(title: "In-sample (no holdout)", horizonDays: horizonDays)
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `name  estimate  std.err  z  p` (and exp(coef) for hazard ratios).
+    static func coefficientTable(_ coefficients: [Coefficient], hazardRatios: Bool) -> [String] {
+        let width = Swift.max(12, coefficients.map(\.name.count).max() ?? 0)
+        func pad(_ s: String, _ w: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: Swift.max(0, w - s.count))
+            return left ? s + fill : fill + s
+        }
+        var header = "  " + pad("feature", width, left: true) + pad("estimate", 12)
+        if hazardRatios { header += pad("exp(coef)", 11) }
+        header += pad("std.err", 11) + pad("z", 9) + pad("p", 10)
+        var lines = [header]
+        for c in coefficients {
+            var line = "  " + pad(c.name, width, left: true) + pad(Self.number(c.estimate, 6), 12)
+            if hazardRatios { line += pad(Self.number(exp(c.estimate), 4), 11) }
+            line += pad(Self.number(c.standardError, 6), 11) + pad(Self.number(c.z, 2), 9) + pad(Self.pValue(c.pValue), 10)
+            lines.append(line)
+        }
+        return lines
+    }
+
+    static func number(_ x: Double, _ decimals: Int) -> String {
+        x.isFinite ? String(format: "%.\(decimals)f", x) : "\(x)"
+    }
+
+    static func pValue(_ p: Double) -> String {
+        p < 1e-4 ? "<1e-4" : String(format: "%.4f", p)
+    }
+}
+
+extension EvaluationMetrics {
+    /// The metrics block of a summary.
+    public func summaryLines(title: String, horizonDays: Int) -> [String] {
+        typealias A = ModelArtifact
+        var out = ["\(title):"]
+        if let m = logistic {
+            out.append("  logistic (\(logisticRows) accounts with a label, \(m.events) recovered within \(horizonDays) days; "
+                       + "\(logisticExcludedCensored) censored before \(horizonDays) days left out)")
+            out.append("    AUC \(A.number(m.auc, 4))  Gini \(A.number(m.gini, 4))  KS \(A.number(m.ks, 4))  "
+                       + "Brier \(A.number(m.brier, 4))  log-loss \(A.number(m.logLoss, 4))")
+            let c = m.calibration
+            out.append("    calibration by decile (Hosmer–Lemeshow \(A.number(c.hosmerLemeshow, 2)) on \(c.degreesOfFreedom) df, p \(A.pValue(c.pValue))):")
+            out.append("      decile  accounts  predicted  observed")
+            for (g, group) in c.groups.enumerated() {
+                out.append(String(format: "      %6d  %8d  %9.4f  %8.4f", g + 1, group.count, group.meanPredicted, group.observedRate))
+            }
+        } else {
+            out.append("  logistic: no metrics (\(logisticRows) labelled accounts; both outcomes and at least 10 rows are needed)")
+        }
+        if let c = concordance {
+            out.append("  Cox: Harrell's C \(A.number(c, 4)) over \(comparablePairs) comparable pairs")
+        } else {
+            out.append("  Cox: no comparable pairs for Harrell's C")
+        }
+        out.append("    by day  accounts  predicted  observed   (recovered by the day, among accounts whose status then is known)")
+        for h in horizons {
+            out.append(String(format: "    %6d  %8d  %9.4f  %8.4f", h.days, h.accounts, h.predicted, h.observed))
+        }
+        return out
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import Features
+import LinearAlgebra
+import Models
+import PortfolioIO
+
+/// The knobs of `arrears train`.
+public struct TrainingOptions: Sendable, Equatable {
+    /// H in days: the logistic label is "recovered within H days".
+    public var horizonDays: Int
+    /// The Cox prediction horizons in days, strictly increasing.
+    public var predictionHorizons: [Int]
+    /// λ of the logistic model's L2 penalty on standardized slopes (0 = maximum likelihood).
+    public var logisticL2: Double
+    /// λ of the Cox model's ridge penalty (0 = maximum partial likelihood).
+    public var coxL2: Double
+    /// Tie handling of the Cox partial likelihood.
+    public var ties: CoxTies
+    /// Share of accounts held out for validation, in [0, 1); 0 fits on every account.
+    public var holdoutFraction: Double
+    /// Seed of the holdout split.
+    public var seed: UInt64
+    /// Feature options (ignored columns, minimum level count).
+    public var features: FeatureOptions
+    /// Points from log-odds.
+    public var scoreScaling: ScoreScaling
+    /// The artifact's `trainedAt`; nil = `SOURCE_DATE_EPOCH` when set, else today (UTC).
+    public var trainedAt: String?
+    /// The artifact's `producer`.
+    public var producer: String
+
+    public init(horizonDays: Int = 90, predictionHorizons: [Int] = [30, 60, 90, 180], logisticL2: Double = 0,
+                coxL2: Double = 0, ties: CoxTies = .efron, holdoutFraction: Double = 0.2, seed: UInt64 = 2026,
+                features: FeatureOptions = FeatureOptions(), scoreScaling: ScoreScaling = ScoreScaling(),
+                trainedAt: String? = nil, producer: String = "arrears") {
+        self.horizonDays = horizonDays
+        self.predictionHorizons = predictionHorizons
+        self.logisticL2 = logisticL2
+        self.coxL2 = coxL2
+        self.ties = ties
+        self.holdoutFraction = holdoutFraction
+        self.seed = seed
+        self.features = features
+        self.scoreScaling = scoreScaling
+        self.trainedAt = trainedAt
+        self.producer = producer
+    }
+}
+
+/// Why training stopped, with a message naming the cause (and features, where they are
+/// to blame).
+public struct TrainingError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// What `train` returns besides the artifact: the split and the training scores, so a
+/// caller can report or export them without recomputing.
+public struct TrainingResult: Sendable {
+    public var artifact: ModelArtifact
+    /// Row indices (into the portfolio's valid accounts) of each part, ascending.
+    public var trainRows: [Int]
+    public var holdoutRows: [Int]
+    /// The scores of every valid account.
+    public var scores: Scores
+    /// Wall time of each stage, seconds.
+    public var timings: [(stage: String, seconds: Double)]
+}
+
+/// Trains both models on a labelled portfolio (`arrears train`).
+public enum Trainer {
+    /// Fits the feature specification on every valid account (labels are never used for
+    /// it: medians, categorical levels, constant columns), splits the accounts with the
+    /// seeded holdout, fits the logistic model on the training accounts with a label and
+    /// the Cox model on every training account, and measures both on the holdout and on
+    /// the training accounts.
+    public static func train(_ portfolio: Portfolio, asOf: Int32, options: TrainingOptions,
+                             inputs: [InputFile]) throws(TrainingError) -> TrainingResult {
+        let accounts = portfolio.accounts
+        guard accounts.hasLabels else {
+            throw TrainingError("the accounts file has no training labels: add the days_to_recovery and recovered columns")
+        }
+        guard options.horizonDays >= 1 else { throw TrainingError("--horizon must be ≥ 1 day") }
+        var clock = StageClock()
+
+        let spec: FeatureSpec, matrix: FeatureMatrix
+        do {
+            (spec, matrix) = try FeatureSpec.fitTransform(portfolio, asOf: asOf, options: options.features)
+        } catch {
+            throw TrainingError(error.description)
+        }
+        clock.lap("features")
+        let n = matrix.rows
+        let labels = Labels(days: accounts.daysToRecovery, recovered: accounts.recovered)
+
+        let trainRows: [Int], holdoutRows: [Int]
+        if options.holdoutFraction > 0 {
+            let split = HoldoutSplit(fraction: options.holdoutFraction, seed: options.seed).split(count: n)
+            (trainRows, holdoutRows) = (split.train, split.test)
+        } else {
+            (trainRows, holdoutRows) = (Array(0..<n), [])
+        }
+        guard !trainRows.isEmpty else { throw TrainingError("no accounts left to train on after the holdout split") }
+
+        // Logistic: training accounts with a label at H.
+        var logisticRows: [Int] = [], y: [Double] = []
+        for i in trainRows {
+            if let label = labels.withinHorizon(i, horizon: options.horizonDays) { logisticRows.append(i); y.append(label) }
+        }
+        let logistic: LogisticModel
+        do {
+            logistic = try LogisticRegression(l2: options.logisticL2)
+                .fit(gather(matrix, rows: logisticRows), y, featureNames: spec.names)
+        } catch {
+            throw TrainingError(error.description)
+        }
+        clock.lap("logistic fit")
+
+        let cox: CoxModel
+        do {
+            cox = try CoxRegression(ties: options.ties, l2: options.coxL2)
+                .fit(gather(matrix, rows: trainRows), time: trainRows.map { labels.days[$0] },
+                     event: trainRows.map { labels.recovered[$0] }, featureNames: spec.names)
+        } catch {
+            throw TrainingError(error.description)
+        }
+        clock.lap("Cox fit")
+
+        let placeholder = TrainingSummary(
+            trainedAt: "", asOf: CalendarDay.format(asOf), producer: options.producer, inputs: inputs,
+            rows: RowCounts(portfolio),
+            options: TrainingOptionsRecord(holdoutFraction: options.holdoutFraction, seed: options.seed,
+                                           logisticL2: options.logisticL2, coxL2: options.coxL2, ties: options.ties,
+                                           ignoredColumns: spec.ignored, minLevelCount: options.features.minLevelCount),
+            trainAccounts: trainRows.count, holdoutAccounts: holdoutRows.count,
+            logisticRows: logisticRows.count, logisticEvents: y.lazy.filter { $0 == 1 }.count,
+            logisticExcludedCensored: trainRows.count - logisticRows.count,
+            coxRows: trainRows.count, coxEvents: trainRows.lazy.filter { labels.recovered[$0] }.count,
+            droppedConstantFeatures: spec.droppedConstant, holdout: nil,
+            inSample: EvaluationMetrics(accounts: 0, logisticRows: 0, logisticExcludedCensored: 0, logistic: nil,
+                                        concordance: nil, comparablePairs: 0, horizons: []),
+            scoreDistribution: ScoreDistribution(cuts: [], shares: [1], pRecoverHistogram: []))
+        var artifact = ModelArtifact(horizonDays: options.horizonDays, predictionHorizons: options.predictionHorizons,
+                                     scoreScaling: options.scoreScaling, features: spec, logistic: logistic, cox: cox,
+                                     training: placeholder)
+        let scores = artifact.score(matrix)
+        artifact.training.inSample = artifact.evaluate(scores, labels: labels, rows: trainRows)
+        if !holdoutRows.isEmpty {
+            artifact.training.holdout = artifact.evaluate(scores, labels: labels, rows: holdoutRows)
+        }
+        artifact.training.scoreDistribution = ScoreDistribution(
+            points: trainRows.map { scores.scorePoints[$0] }, pRecover: trainRows.map { scores.pRecover[$0] })
+        artifact.training.trainedAt = options.trainedAt ?? Self.defaultTrainedAt()
+        clock.lap("scoring and metrics")
+        return TrainingResult(artifact: artifact, trainRows: trainRows, holdoutRows: holdoutRows, scores: scores,
+                              timings: clock.laps)
+    }
+
+    /// Rows `rows` of a feature matrix as a new row-major matrix.
+    static func gather(_ matrix: FeatureMatrix, rows: [Int]) -> Matrix {
+        let p = matrix.cols
+        var out = [Double](repeating: 0, count: rows.count * p)
+        matrix.values.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for (k, i) in rows.enumerated() {
+                    for j in 0..<p { dst[k * p + j] = src[i * p + j] }
+                }
+            }
+        }
+        return Matrix(rows: rows.count, cols: p, storage: out)
+    }
+
+    /// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention) as
+    /// ISO 8601 UTC when set; else today's date in UTC.
+    static func defaultTrainedAt() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        if let raw = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = Double(raw) {
+            return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        }
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: Date())
+    }
+}
+
+extension RowCounts {
+    /// The row counts of a portfolio that was read.
+    public init(_ portfolio: Portfolio) {
+        self.init(accountRows: portfolio.accountRows, validAccounts: portfolio.accounts.count,
+                  rejectedAccountRows: portfolio.accountRows - portfolio.accounts.count,
+                  paymentRows: portfolio.paymentRows, validPayments: portfolio.payments.count,
+                  rejectedPaymentRows: portfolio.paymentRows - portfolio.payments.count)
+    }
+}
+
+extension ScoreDistribution {
+    /// The PSI reference of training `points` (`Metrics.stabilityCuts` deciles and the
+    /// share in each bin) and the 20-bin histogram of `pRecover`.
+    public init(points: [Double], pRecover: [Double]) {
+        let cuts = Metrics.stabilityCuts(points)
+        var counts = [Int](repeating: 0, count: cuts.count + 1)
+        for v in points { counts[Metrics.stabilityBin(v, cuts)] += 1 }
+        let n = Double(Swift.max(points.count, 1))
+        var histogram = [Int](repeating: 0, count: 20)
+        for p in pRecover { histogram[Swift.min(19, Swift.max(0, Int(p * 20)))] += 1 }
+        self.init(cuts: cuts, shares: counts.map { Double($0) / n }, pRecoverHistogram: histogram)
+    }
+
+    /// PSI of `actual` score points against the training distribution; nil when
+    /// `actual` is empty or not finite.
+    public func stability(of actual: [Double]) -> PopulationStability? {
+        try? Metrics.populationStability(cuts: cuts, expectedShares: shares, actual: actual)
+    }
+}
+
+/// Wall-clock laps for the timing lines on stderr.
+struct StageClock {
+    private let clock = ContinuousClock()
+    private var last: ContinuousClock.Instant
+    private(set) var laps: [(stage: String, seconds: Double)] = []
+
+    init() { last = clock.now }
+
+    mutating func lap(_ stage: String) {
+        let now = clock.now
+        let d = now - last
+        laps.append((stage, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18))
+        last = now
+    }
+}
