@@ -2,6 +2,7 @@ import ArgumentParser
 import Features
 import Foundation
 import PortfolioIO
+import Prioritizer
 import Scoring
 
 /// `--accounts`, `--payments`, `--as-of`: the portfolio every data command reads.
@@ -41,10 +42,8 @@ struct PortfolioOptions: ParsableArguments {
     }
 }
 
-/// `--format`: CSV (default) or JSON Lines.
-enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable {
-    case csv, jsonl
-
+/// `--format`: CSV (default) or JSON Lines, for every command that writes rows.
+extension OutputFormat: ExpressibleByArgument {
     var textFormat: TextOutput.Format { self == .csv ? .csv : .jsonLines }
 }
 

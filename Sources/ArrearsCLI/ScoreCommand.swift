@@ -2,6 +2,7 @@ import ArgumentParser
 import Features
 import Foundation
 import PortfolioIO
+import Prioritizer
 import Scoring
 
 /// `arrears score`: both models' outputs for every valid account.
@@ -36,7 +37,7 @@ public struct Score: ParsableCommand {
     var out: String = "-"
 
     @Option(help: "Output format: csv or jsonl.")
-    var format: OutputFormatOption = .csv
+    var format: OutputFormat = .csv
 
     @Option(help: ArgumentHelp("Write rejected rows here (CSV; default <out>-rejects.csv).", valueName: "file"))
     var rejects: String?
