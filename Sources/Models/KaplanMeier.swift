@@ -20,6 +20,12 @@ public struct KaplanMeierError: Error, Sendable, Equatable, CustomStringConverti
     public var row: Int?
     public var message: String
 
+    public init(code: Code, row: Int? = nil, message: String) {
+        self.code = code
+        self.row = row
+        self.message = message
+    }
+
     public var description: String { "Kaplan–Meier: \(message)" }
 }
 

@@ -1,0 +1,116 @@
+import Models
+
+/// Everything the model report shows, as plain values. Build it from a trained model and
+/// labelled data (the helpers `ValidationCurves(probabilities:labels:)`,
+/// `RecoveryCurves.byScoreBand`, `ScoreDistribution(training:portfolio:)` compute the
+/// chart inputs from raw arrays), then render it with `ReportDocument(input).html()`.
+///
+/// Every section but the title is optional: a nil section is left out of the page
+/// (and out of `ReportDocument.sectionIDs`).
+public struct ReportInput: Sendable, Equatable {
+    /// The page title, e.g. "Arrears model report".
+    public var title: String
+    /// Lines under the title describing the model and the data (model file, as-of date,
+    /// horizon, rows, features).
+    public var descriptionLines: [String]
+    /// Headline figures in the summary block, e.g. ("Holdout AUC", "0.812").
+    public var keyFigures: [KeyFigure]
+    /// The logistic model's coefficients ("(intercept)" first), log-odds per unit.
+    public var logisticCoefficients: [Coefficient]?
+    /// The Cox model's coefficients, log hazard ratio per unit.
+    public var coxCoefficients: [Coefficient]?
+    /// What the score is, for axis labels, e.g. "P(recovered within 90 days)". The
+    /// report treats it as a probability in [0, 1] and prints it as a percentage.
+    public var scoreLabel: String
+    /// The data behind ROC, KS, gains and calibration, e.g. "holdout, 1 000 accounts".
+    public var validationLabel: String
+    /// ROC, KS, gains and calibration (sections `roc`, `ks`, `gains`, `calibration`).
+    public var validation: ValidationCurves?
+    /// Kaplan–Meier vs Cox recovery curves by score band (section `recovery`).
+    public var recovery: RecoveryCurves?
+    /// Score histograms, training vs the given portfolio, with PSI (section `stability`).
+    public var scoreDistribution: ScoreDistribution?
+    /// Worklist class counts (section `worklist`), in display order.
+    public var worklist: [WorklistClassCount]?
+
+    public init(title: String, descriptionLines: [String] = [], keyFigures: [KeyFigure] = [],
+                logisticCoefficients: [Coefficient]? = nil, coxCoefficients: [Coefficient]? = nil,
+                scoreLabel: String = "Score: P(recovered within the horizon)", validationLabel: String = "",
+                validation: ValidationCurves? = nil, recovery: RecoveryCurves? = nil,
+                scoreDistribution: ScoreDistribution? = nil, worklist: [WorklistClassCount]? = nil) {
+        self.title = title
+        self.descriptionLines = descriptionLines
+        self.keyFigures = keyFigures
+        self.logisticCoefficients = logisticCoefficients
+        self.coxCoefficients = coxCoefficients
+        self.scoreLabel = scoreLabel
+        self.validationLabel = validationLabel
+        self.validation = validation
+        self.recovery = recovery
+        self.scoreDistribution = scoreDistribution
+        self.worklist = worklist
+    }
+}
+
+/// A labelled figure in the summary block ("Holdout AUC" → "0.812").
+public struct KeyFigure: Sendable, Equatable {
+    public var label: String
+    public var value: String
+    public init(_ label: String, _ value: String) {
+        self.label = label
+        self.value = value
+    }
+}
+
+/// One worklist class (worklist, deferred, not worth pursuing, do not contact, rejected)
+/// with its account count and an optional note (e.g. the rule or threshold).
+public struct WorklistClassCount: Sendable, Equatable {
+    public var name: String
+    public var count: Int
+    public var note: String
+    public init(name: String, count: Int, note: String = "") {
+        self.name = name
+        self.count = count
+        self.note = note
+    }
+}
+
+/// The discrimination and calibration curves of a probability score on labelled data.
+public struct ValidationCurves: Sendable, Equatable {
+    /// Rows and rows with label 1 (recovered within the horizon).
+    public var count: Int
+    public var events: Int
+    /// The ROC curve at every distinct score (`Metrics.rocCurve`) and its area.
+    public var roc: [ROCPoint]
+    public var auc: Double
+    /// Score distribution functions of recovered and non-recovered accounts, with KS.
+    public var ks: KSCurve
+    /// Gains and lift by decile, highest probability first.
+    public var gains: GainsTable
+    /// Mean predicted vs observed rate by decile, with Hosmer–Lemeshow.
+    public var calibration: Calibration
+
+    public init(count: Int, events: Int, roc: [ROCPoint], auc: Double, ks: KSCurve, gains: GainsTable,
+                calibration: Calibration) {
+        self.count = count
+        self.events = events
+        self.roc = roc
+        self.auc = auc
+        self.ks = ks
+        self.gains = gains
+        self.calibration = calibration
+    }
+
+    /// Computes every curve from predicted probabilities and 0/1 labels (at least
+    /// `groups` rows and both classes), with the functions on `Metrics`.
+    /// - Complexity: O(n log n).
+    public init(probabilities: [Double], labels: [Double], groups: Int = 10) throws(MetricsError) {
+        count = labels.count
+        events = labels.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+        roc = try Metrics.rocCurve(scores: probabilities, labels: labels)
+        auc = try Metrics.auc(scores: probabilities, labels: labels)
+        ks = try Metrics.ksCurve(scores: probabilities, labels: labels)
+        gains = try Metrics.gainsTable(scores: probabilities, labels: labels, groups: groups)
+        calibration = try Metrics.calibration(probabilities: probabilities, labels: labels, groups: groups)
+    }
+}
