@@ -98,7 +98,7 @@ enum Cell {
             throw CellProblem(column: column, code: .negativeValue,
                               reason: "\(column) is \(quoted(trimmed(b))); \(what) must be ≥ 0")
         }
-        return v
+        return v + 0  // "-0" is zero: store +0 so that outputs never print "-0.00"
     }
 
     /// A hint for common non-numbers: thousands separators, currency signs, percent.
