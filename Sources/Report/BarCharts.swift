@@ -111,8 +111,10 @@ public struct HistogramChart: Sendable, Equatable {
     }
 
     public func svg() -> String {
+        // 30 % headroom above the tallest bin keeps the legend clear of the bars.
+        let tallest = series.flatMap(\.values).filter(\.isFinite).max() ?? 1
         let frame = PlotFrame(width: width, height: height, xDomain: resolvedDomain(xAxis, edges),
-                              yDomain: resolvedDomain(yAxis, series.flatMap(\.values), includeZero: true))
+                              yDomain: yAxis.domain ?? niceDomain(0, tallest * 1.3))
         var svg = SVGBuilder()
         svg.title(title)
         frame.drawAxes(&svg, xAxis: xAxis, yAxis: yAxis)

@@ -62,9 +62,10 @@ public struct Axis: Sendable, Equatable {
     }
 }
 
-/// Where a chart's legend goes (inside the plot area, at a corner).
+/// Where a chart's legend goes: inside the plot area at a corner, or in a right-hand
+/// margin outside it (for busy charts, where no corner is free).
 public enum LegendPlacement: Sendable, Equatable {
-    case topLeft, topRight, bottomLeft, bottomRight, none
+    case topLeft, topRight, bottomLeft, bottomRight, outsideRight, none
 }
 
 /// One legend entry: a line swatch (solid or dashed), a filled box, or a line with a band.
@@ -166,16 +167,28 @@ struct PlotFrame {
                                ("transform", "rotate(-90 14 \(Markup.coordinate(cy)))")])
     }
 
-    /// The legend box at a corner of the plot area.
+    /// The width of the legend box for these entries (text width estimated per character).
+    static func legendWidth(_ entries: [LegendEntry]) -> Double {
+        let textWidth = entries.map { Double($0.name.count) * characterWidth }.max() ?? 0
+        return 7 * 2 + 24 + 6 + textWidth
+    }
+
+    /// Makes room for an `.outsideRight` legend: the plot area ends before it.
+    mutating func reserveLegendMargin(_ entries: [LegendEntry], _ placement: LegendPlacement) {
+        guard placement == .outsideRight, !entries.isEmpty else { return }
+        right = Self.legendWidth(entries) + 24
+        x = LinearScale(domain: x.domain, range: left...(width - right))
+    }
+
+    /// The legend box at a corner of the plot area, or right of it.
     func drawLegend(_ svg: inout SVGBuilder, _ entries: [LegendEntry], at placement: LegendPlacement) {
         guard placement != .none, !entries.isEmpty else { return }
         let rowHeight = 17.0, swatchWidth = 24.0, padding = 7.0
-        let textWidth = entries.map { Double($0.name.count) * Self.characterWidth }.max() ?? 0
-        let boxWidth = padding * 2 + swatchWidth + 6 + textWidth
+        let boxWidth = Self.legendWidth(entries)
         let boxHeight = padding * 2 + rowHeight * Double(entries.count) - 4
         let left = placement == .topLeft || placement == .bottomLeft
-        let topSide = placement == .topLeft || placement == .topRight
-        let bx = left ? plotLeft + 8 : plotRight - 8 - boxWidth
+        let topSide = placement == .topLeft || placement == .topRight || placement == .outsideRight
+        let bx = placement == .outsideRight ? plotRight + 12 : left ? plotLeft + 8 : plotRight - 8 - boxWidth
         let by = topSide ? plotTop + 8 : plotBottom - 8 - boxHeight
         svg.group("g", [("class", "legend")]) { g in
             g.element("rect", [("x", Markup.coordinate(bx)), ("y", Markup.coordinate(by)),

@@ -10,23 +10,25 @@ enum HTML {
     /// A table cell's content and whether it is a number (right-aligned, tabular digits).
     struct Cell {
         var text: String
-        var numeric: Bool
-        static func text(_ s: String) -> Cell { Cell(text: s, numeric: false) }
-        static func number(_ s: String) -> Cell { Cell(text: s, numeric: true) }
+        var className: String?
+        static func text(_ s: String) -> Cell { Cell(text: s, className: nil) }
+        static func number(_ s: String) -> Cell { Cell(text: s, className: "num") }
+        /// A number cell whose lines ("\n") stack (e.g. observed over predicted).
+        static func stacked(_ s: String) -> Cell { Cell(text: s, className: "num stack") }
     }
 
     /// A table with a caption, a header row and body rows.
     static func table(id: String? = nil, caption: String, headers: [String], rows: [[Cell]],
                       footer: [Cell]? = nil) -> String {
-        var s = "<table\(id.map { SVGBuilder.attributes([("id", $0)]) } ?? "")>"
+        var s = "<div class=\"scroll\"><table\(id.map { SVGBuilder.attributes([("id", $0)]) } ?? "")>"
         s += element("caption", caption)
         s += "<thead><tr>" + headers.map { element("th", $0, [("scope", "col")]) }.joined() + "</tr></thead><tbody>"
         func row(_ cells: [Cell]) -> String {
-            "<tr>" + cells.map { element("td", $0.text, $0.numeric ? [("class", "num")] : []) }.joined() + "</tr>"
+            "<tr>" + cells.map { element("td", $0.text, $0.className.map { [("class", $0)] } ?? []) }.joined() + "</tr>"
         }
         s += rows.map(row).joined() + "</tbody>"
         if let footer { s += "<tfoot>" + row(footer) + "</tfoot>" }
-        return s + "</table>"
+        return s + "</table></div>"
     }
 
     /// A figure holding an inline SVG chart and its caption.
@@ -51,16 +53,18 @@ enum HTML {
       margin: 16px 0; break-inside: avoid; }
     .how { color: #444; font-size: 13px; max-width: 980px; }
     .figures { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
-    figure { margin: 0; flex: 0 1 560px; max-width: 100%; }
-    figure.wide { flex-basis: 1120px; }
+    figure { margin: 0; flex: 0 1 530px; max-width: 100%; min-width: 0; }
+    figure.wide { width: 100%; }
     figure svg { width: 100%; height: auto; display: block; }
     figcaption { font-size: 12.5px; color: #444; margin-top: 4px; }
     .tables { flex: 1 1 360px; min-width: 320px; }
+    .scroll { max-width: 100%; overflow-x: auto; }
     table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
     caption { text-align: left; font-weight: 600; padding-bottom: 4px; }
     th, td { padding: 3px 9px; border-bottom: 1px solid #E6E8EB; text-align: left; }
     th { background: #F0F2F5; font-weight: 600; }
     td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    td.stack { white-space: pre; line-height: 1.35; }
     tfoot td { font-weight: 600; border-top: 2px solid #C9CDD3; }
     dl.figures-list { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 8px 16px; margin: 12px 0 0; }
     dl.figures-list div { background: #F0F4F8; border-radius: 5px; padding: 6px 10px; }

@@ -83,8 +83,13 @@ public struct LineChart: Sendable, Equatable {
     public func svg() -> String {
         let xs = series.flatMap { $0.points.map(\.x) } + markers.map(\.x)
         let ys = series.flatMap { s in s.points.map(\.y) + (s.band ?? []).flatMap { [$0.lower, $0.upper] } }
-        let frame = PlotFrame(width: width, height: height, xDomain: resolvedDomain(xAxis, xs),
+        let entries = series.filter(\.inLegend).map { s in
+            LegendEntry(name: s.name, colour: s.colour,
+                        swatch: s.band == nil ? .line(dashed: s.dashed) : .lineWithBand(dashed: s.dashed))
+        }
+        var frame = PlotFrame(width: width, height: height, xDomain: resolvedDomain(xAxis, xs),
                               yDomain: resolvedDomain(yAxis, ys))
+        frame.reserveLegendMargin(entries, legend)
         var svg = SVGBuilder()
         svg.title(title)
         frame.drawAxes(&svg, xAxis: xAxis, yAxis: yAxis)
@@ -120,10 +125,6 @@ public struct LineChart: Sendable, Equatable {
                 g.text(m.label, [("x", Markup.coordinate(px + (rightSide ? 6 : -6))), ("y", Markup.coordinate(labelY)),
                                  ("text-anchor", rightSide ? "start" : "end"), ("fill", "#222222"), ("font-weight", "600")])
             }
-        }
-        let entries = series.filter(\.inLegend).map { s in
-            LegendEntry(name: s.name, colour: s.colour,
-                        swatch: s.band == nil ? .line(dashed: s.dashed) : .lineWithBand(dashed: s.dashed))
         }
         frame.drawLegend(&svg, entries, at: legend)
         return frame.openTag(title: title) + svg.markup + "</svg>"

@@ -153,8 +153,8 @@ public struct ReportDocument: Sendable {
     private func rocSection(_ v: ValidationCurves) -> String {
         let chart = LineChart(
             title: "ROC curve",
-            xAxis: Axis(label: "False positive rate: non-recovered accounts above the cut-off, %", domain: 0...1, format: .percent),
-            yAxis: Axis(label: "True positive rate: recovered accounts above the cut-off, %", domain: 0...1, format: .percent),
+            xAxis: Axis(label: "False positive rate, %", domain: 0...1, format: .percent),
+            yAxis: Axis(label: "True positive rate, %", domain: 0...1, format: .percent),
             series: [
                 LineSeries(name: "Chance (AUC 0.5)", points: [ChartPoint(x: 0, y: 0), ChartPoint(x: 1, y: 1)],
                            colour: Palette.reference, dashed: true),
@@ -171,7 +171,7 @@ public struct ReportDocument: Sendable {
             [.text("Recovered (label 1)"), .number(Markup.count(v.events))],
         ])
         return section("roc", how: "Each point is one score cut-off. The further the curve bows towards the top left, the better the score separates accounts that recover within the horizon from those that do not; AUC is the chance that a random recovered account outscores a random non-recovered one." + dataNote,
-                       "<div class=\"figures\">" + HTML.figure(chart.svg(), caption: "ROC curve of the score; dashed: a score with no information.")
+                       "<div class=\"figures\">" + HTML.figure(chart.svg(), caption: "True positive rate: share of recovered accounts scored at or above a cut-off; false positive rate: share of non-recovered accounts at or above it. Dashed: a score with no information.")
                        + "<div class=\"tables\">" + table + "</div></div>")
     }
 
@@ -181,7 +181,7 @@ public struct ReportDocument: Sendable {
         let chart = LineChart(
             title: "KS plot",
             xAxis: Axis(label: scoreAxisLabel, domain: scoreDomain(ks.points.map(\.score)), format: .percent),
-            yAxis: Axis(label: "Cumulative share of accounts with score ≤ x, %", domain: 0...1, format: .percent),
+            yAxis: Axis(label: "Share with score ≤ x, %", domain: 0...1, format: .percent),
             series: [
                 LineSeries(name: "Not recovered (F₀)", points: cumulative(ks.points.map { ($0.score, $0.nonEventShare) }),
                            colour: Palette.vermillion, shape: .step),
@@ -202,7 +202,7 @@ public struct ReportDocument: Sendable {
         let gainsChart = LineChart(
             title: "Cumulative gains",
             xAxis: Axis(label: "Accounts worked, highest score first, %", domain: 0...1, format: .percent),
-            yAxis: Axis(label: "Recoveries captured, % of all recoveries", domain: 0...1, format: .percent),
+            yAxis: Axis(label: "Recoveries captured, % of all", domain: 0...1, format: .percent),
             series: [
                 LineSeries(name: "Random order", points: [ChartPoint(x: 0, y: 0), ChartPoint(x: 1, y: 1)],
                            colour: Palette.reference, dashed: true),
@@ -215,7 +215,7 @@ public struct ReportDocument: Sendable {
             title: "Lift by decile",
             categories: rows.map { String($0.group) },
             xAxis: Axis(label: "Score decile (1 = highest predicted probability)"),
-            yAxis: Axis(label: "Lift: decile recovery rate ÷ overall rate, ×", format: .multiple),
+            yAxis: Axis(label: "Lift (rate ÷ overall rate), ×", format: .multiple),
             series: [BarSeries(name: "Lift", values: rows.map(\.lift), colour: Palette.bluishGreen)],
             reference: ReferenceLine(y: 1, label: "1× = random"), legend: .none)
         let table = HTML.table(
@@ -287,10 +287,9 @@ public struct ReportDocument: Sendable {
             title: "Recovery curves by score band",
             xAxis: Axis(label: "Days since the as-of date", domain: 0...niceDomain(0, lastDay).upperBound),
             yAxis: Axis(label: "Recovered by day x, % of band's accounts", domain: 0...1, format: .percent),
-            series: series, legend: .topLeft, width: 1120, height: 440)
+            series: series, legend: .outsideRight, width: 1080, height: 440)
         var headers = ["Band", "Score range, %", "Accounts", "Recovered", "Median days (KM)"]
-        for h in r.horizons { headers.append("By day \(Markup.fixed(h, 0)): KM [\(levelText) CI]") }
-        for h in r.horizons { headers.append("Cox, day \(Markup.fixed(h, 0))") }
+        for h in r.horizons { headers.append("By day \(Markup.fixed(h, 0))") }
         let rows: [[HTML.Cell]] = r.bands.map { band in
             let km = band.observed
             var cells: [HTML.Cell] = [
@@ -300,14 +299,15 @@ public struct ReportDocument: Sendable {
                 .number(km.median.map { Markup.fixed($0, 0) } ?? "not reached"),
             ]
             for h in r.horizons {
-                guard let s = km.step(at: h) else { cells.append(.number("0.0%")); continue }
-                let ci = (s.upper.map { Markup.percent(1 - $0, 1) } ?? "–") + "–" + (s.lower.map { Markup.percent(1 - $0, 1) } ?? "–")
-                cells.append(.number(Markup.percent(1 - s.survival, 1) + " [" + ci + "]"))
+                let cox = Markup.percent(band.predictedRecovered(at: h), 1)
+                guard let s = km.step(at: h) else { cells.append(.stacked("0.0%\nCox " + cox)); continue }
+                let ci = (s.upper.map { Markup.fixed((1 - $0) * 100, 1) } ?? "–") + "–"
+                    + (s.lower.map { Markup.fixed((1 - $0) * 100, 1) } ?? "–")
+                cells.append(.stacked(Markup.percent(1 - s.survival, 1) + " [" + ci + "]\nCox " + cox))
             }
-            for h in r.horizons { cells.append(.number(Markup.percent(band.predictedRecovered(at: h), 1))) }
             return cells
         }
-        let table = HTML.table(id: "recovery-table", caption: "Share recovered by day: Kaplan–Meier (observed) vs Cox (predicted)",
+        let table = HTML.table(id: "recovery-table", caption: "Share recovered by day: Kaplan–Meier observed [\(levelText) CI], then Cox predicted",
                                headers: headers, rows: rows)
         return section("recovery", how: "Accounts split into bands of equal size by score. Solid steps: the Kaplan–Meier estimate of the share recovered by each day, 1 − S(t), which accounts for accounts still open (censored); shaded: pointwise \(levelText) Greenwood confidence bands (log scale). Dashed: the Cox model's predicted share recovered, averaged over the band. The survival model fits when each dashed curve stays inside its band.",
                        "<figure class=\"wide\">" + chart.svg() + HTML.element("figcaption", "Observed (solid, with \(levelText) band) and Cox-predicted (dashed) recovery by score band.") + "</figure>" + table)

@@ -58,6 +58,17 @@ struct Ticks: Sendable, Equatable {
 func niceDomain(_ lo: Double, _ hi: Double, target: Int = 6) -> ClosedRange<Double> {
     guard lo.isFinite, hi.isFinite else { return 0...1 }
     if hi <= lo { return (lo - 1)...(lo + 1) }
-    let step = Ticks(domain: lo...hi, target: target).step
-    return ((lo / step).rounded(.down) * step)...((hi / step).rounded(.up) * step)
+    // Widening can change the step chosen for the wider domain (0…0.101 → step 0.02 →
+    // 0…0.12 → step 0.025), so repeat until the domain ends on its own ticks.
+    var domain = lo...hi
+    for _ in 0..<4 {
+        let step = Ticks(domain: domain, target: target).step
+        let widened = ((lo / step).rounded(.down) * step)...((hi / step).rounded(.up) * step)
+        let wideStep = Ticks(domain: widened, target: target).step
+        domain = widened
+        if wideStep == step { break }
+        domain = ((lo / wideStep).rounded(.down) * wideStep)...((hi / wideStep).rounded(.up) * wideStep)
+        if Ticks(domain: domain, target: target).step == wideStep { break }
+    }
+    return domain
 }

@@ -79,8 +79,14 @@ final class SVGTests: XCTestCase {
         XCTAssertTrue(odd.values.allSatisfy { $0 >= 0.013 && $0 <= 0.087 })
         XCTAssertEqual(odd.step, 0.01, accuracy: 1e-15)
         XCTAssertEqual(niceDomain(0, 365), 0...400)
-        XCTAssertEqual(niceDomain(0.013, 0.087).lowerBound, 0.01, accuracy: 1e-15)
-        XCTAssertEqual(niceDomain(0.013, 0.087).upperBound, 0.09, accuracy: 1e-15)
+        // The widened domain ends on its own ticks (0…0.101 → 0…0.125 with step 0.025).
+        for hi in [0.101, 0.37, 7.3, 1234.0, 0.0049] {
+            let d = niceDomain(0, hi)
+            XCTAssertEqual(Ticks(domain: d).values.last ?? .nan, d.upperBound, accuracy: 1e-12 * d.upperBound, "\(hi)")
+            XCTAssertGreaterThanOrEqual(d.upperBound, hi)
+        }
+        XCTAssertEqual(niceDomain(0.013, 0.087).lowerBound, 0, accuracy: 1e-15)
+        XCTAssertEqual(niceDomain(0.013, 0.087).upperBound, 0.1, accuracy: 1e-15)
         XCTAssertEqual(Axis(label: "", format: .percent).tickLabel(0.2, unit), "20%")
         XCTAssertEqual(Axis(label: "", format: .percent).tickLabel(0.025, Ticks(domain: 0...0.1, target: 5)), "2.5%")
         XCTAssertEqual(Axis(label: "", format: .multiple).tickLabel(1.5, quarter), "1.50×")
