@@ -31,6 +31,9 @@ public struct Evaluate: ParsableCommand {
     @Option(help: "Output: text (a summary) or json.")
     var format: ReportFormat = .text
 
+    @Option(help: ArgumentHelp("Where to write the metrics ('-' for standard output).", valueName: "file"))
+    var out: String = "-"
+
     @Option(help: ArgumentHelp("Write rejected rows here (CSV); without it they are listed on standard error.",
                                valueName: "file"))
     var rejects: String?
@@ -53,6 +56,7 @@ public struct Evaluate: ParsableCommand {
     public func run() throws {
         let console = Console(quiet: quiet)
         if let rejects { try checkWritable(rejects, flag: "--rejects") }
+        try checkWritable(out, flag: "--out")
         let artifact = try loadModel(model)
         console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
         let data = try portfolio.read(labels: true)
@@ -70,7 +74,7 @@ public struct Evaluate: ParsableCommand {
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity",
                                                                           negativeInfinity: "-Infinity", nan: "NaN")
             let report = Report(model: model, asOf: portfolio.asOf, metrics: metrics, populationStability: psi)
-            console.print(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+            try writeOutput(Array(try encoder.encode(report)) + [0x0A], to: out, flag: "--out")
         case .text:
             var lines = metrics.summaryLines(title: "Evaluation of \(model) on \(portfolio.accounts) as of \(portfolio.asOf) (\(metrics.accounts) accounts)",
                                              horizonDays: artifact.horizonDays)
@@ -78,7 +82,7 @@ public struct Evaluate: ParsableCommand {
                 let verdict = psi.index < 0.1 ? "stable" : psi.index < 0.25 ? "some shift" : "significant shift"
                 lines.append("  PSI of score points vs training: \(String(format: "%.4f", psi.index)) (\(verdict))")
             }
-            console.print(lines.joined(separator: "\n") + "\n")
+            try writeOutput(Array((lines.joined(separator: "\n") + "\n").utf8), to: out, flag: "--out")
         }
         console.note("accounts: \(data.accountRows) rows read = \(scores.count) evaluated + \(rejectedAccountLines(data)) rejected; "
                      + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected")

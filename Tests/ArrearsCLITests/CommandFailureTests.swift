@@ -1,0 +1,200 @@
+import ArgumentParser
+import ArrearsCLI
+import Foundation
+import Scoring
+import XCTest
+import _TestSupport
+
+/// Bad input at the command line: one clear message naming the file, column or flag, a
+/// non-zero exit, and nothing partial left at the output path.
+final class CommandFailureTests: XCTestCase {
+    nonisolated(unsafe) static var dir: URL!
+    static var model: String { dir.appendingPathComponent("model.json").path }
+
+    static let accountsText = """
+        account_id,balance,days_past_due,product,months_on_book,days_to_recovery,recovered
+        A1,100,5,card,12,30,1
+        A2,2500,60,card,,200,0
+        A3,50,0,auto,40,10,1
+        A4,900,30,auto,7,365,0
+        A5,1200,90,card,3,45,1
+        A6,300,10,auto,24,120,0
+        A7,75,0,card,60,5,1
+        A8,4000,120,auto,2,365,0
+        A9,640,15,card,18,80,1
+        A10,220,45,auto,30,150,0
+        A11,130,0,card,9,20,1
+        A12,5100,150,auto,1,365,0
+
+        """
+    static let paymentsText = """
+        account_id,date,amount_due,amount_paid
+        A1,2025-12-01,50,50
+        A2,2025-12-01,80,0
+        A3,2025-12-01,20,20
+        A4,2025-12-01,60,10
+        A5,2025-12-01,70,0
+        A6,2025-12-01,30,30
+        A7,2025-12-01,10,10
+        A8,2025-12-01,90,0
+        A9,2025-12-01,40,40
+        A10,2025-12-01,25,0
+        A11,2025-12-01,15,15
+        A12,2025-12-01,95,5
+
+        """
+
+    /// With one statement per account these features repeat others exactly.
+    static let oneStatementDuplicates = "pay_ratio_6m,pay_ratio_12m,missed_6m,missed_12m,current_missed_streak,"
+        + "longest_missed_streak,days_since_full_payment,full_pay_rate_12"
+
+    override class func setUp() {
+        super.setUp()
+        dir = makeTemporaryDirectory()
+        do {
+            try accountsText.write(to: dir.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+            try paymentsText.write(to: dir.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+            var train = try ArrearsCommand.parseAsRoot(
+                ["train", "--accounts", dir.appendingPathComponent("a.csv").path, "--payments",
+                 dir.appendingPathComponent("p.csv").path, "--as-of", "2026-01-01", "--holdout", "0",
+                 "--min-level-count", "1", "--l2", "1", "--cox-l2", "1", "--out", model, "--quiet",
+                 "--ignore", oneStatementDuplicates])
+            try train.run()
+        } catch {
+            XCTFail("setup: \(error)")
+        }
+    }
+
+    func path(_ name: String) -> String { Self.dir.appendingPathComponent(name).path }
+
+    func write(_ text: String, _ name: String) -> String {
+        FileManager.default.createFile(atPath: path(name), contents: Data(text.utf8))
+        return path(name)
+    }
+
+    /// Runs a command expecting failure; returns the message the user would see.
+    func failure(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) -> String {
+        do {
+            var command = try ArrearsCommand.parseAsRoot(arguments)
+            try command.run()
+            XCTFail("expected \(arguments.first ?? "") to fail", file: file, line: line)
+            return ""
+        } catch {
+            XCTAssertNotEqual(ArrearsCommand.exitCode(for: error), .success, file: file, line: line)
+            return ArrearsCommand.message(for: error)
+        }
+    }
+
+    func scoreArguments(model: String? = nil, accounts: String? = nil, payments: String? = nil, out: String) -> [String] {
+        ["score", "--model", model ?? Self.model, "--accounts", accounts ?? path("a.csv"),
+         "--payments", payments ?? path("p.csv"), "--as-of", "2026-01-01", "--out", out, "--quiet"]
+    }
+
+    func testMissingInputFileIsNamedAndNoOutputIsWritten() {
+        let out = path("missing-file.csv")
+        let message = failure(scoreArguments(accounts: "/nonexistent/accounts.csv", out: out))
+        XCTAssertTrue(message.contains("/nonexistent/accounts.csv"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
+    func testMissingRequiredColumnIsNamed() {
+        let accounts = write("account_id,days_past_due\nA1,5\n", "no-balance.csv")
+        let out = path("missing-column.csv")
+        let message = failure(scoreArguments(accounts: accounts, out: out))
+        XCTAssertTrue(message.contains("balance"), message)
+        XCTAssertTrue(message.contains("no-balance.csv"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
+    func testWrongModelVersionIsNamed() throws {
+        var json = try String(contentsOfFile: Self.model, encoding: .utf8)
+        json = json.replacingOccurrences(of: "\n  \"version\" : 1\n}", with: "\n  \"version\" : 2\n}")
+        XCTAssertTrue(json.contains("\"version\" : 2"), "the fixture edit must hit the artifact's own version")
+        let model = write(json, "v2.json")
+        let message = failure(scoreArguments(model: model, out: path("v2-scores.csv")))
+        XCTAssertTrue(message.contains("version 2"), message)
+        XCTAssertTrue(message.contains("v2.json"), message)
+        XCTAssertTrue(message.contains("--model"), message)
+    }
+
+    func testTruncatedAndForeignModelsAreRefused() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.model))
+        let truncated = path("truncated.json")
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
+        XCTAssertTrue(failure(scoreArguments(model: truncated, out: path("t.csv"))).contains("truncated.json"))
+        XCTAssertThrowsError(try ModelArtifact.load(path: truncated)) { error in
+            XCTAssertEqual((error as? ArtifactError)?.code, .malformed)
+        }
+        let foreign = write("{\"format\": \"something-else\", \"version\": 1}", "foreign.json")
+        XCTAssertTrue(failure(scoreArguments(model: foreign, out: path("f.csv"))).contains("not an Arrears model"))
+        let empty = write("", "empty.json")
+        XCTAssertTrue(failure(scoreArguments(model: empty, out: path("e.csv"))).contains("empty"))
+    }
+
+    func testModelWithInconsistentDimensionsIsRefused() throws {
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.model))) as! [String: Any]
+        var cox = object["cox"] as! [String: Any]
+        cox["baselineTimes"] = (cox["baselineTimes"] as! [Any]).dropLast().map { $0 }
+        object["cox"] = cox
+        let model = path("inconsistent.json")
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: model))
+        let message = failure(scoreArguments(model: model, out: path("i.csv")))
+        XCTAssertTrue(message.contains("baseline"), message)
+    }
+
+    func testFeatureMismatchBetweenModelAndPortfolioNamesTheColumn() {
+        // The model uses the extra column months_on_book; this portfolio lacks it.
+        let accounts = write("account_id,balance,days_past_due,product\nA1,100,5,card\n", "no-extra.csv")
+        let out = path("mismatch.csv")
+        let message = failure(scoreArguments(accounts: accounts, out: out))
+        XCTAssertTrue(message.contains("months_on_book"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
+    func testUnwritableOutputIsNamedAndAPreviousFileSurvives() throws {
+        let inMissingDirectory = path("no-such-dir/scores.csv")
+        let message = failure(scoreArguments(out: inMissingDirectory))
+        XCTAssertTrue(message.contains("--out"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: inMissingDirectory))
+
+        let aDirectory = path("a-directory")
+        try FileManager.default.createDirectory(atPath: aDirectory, withIntermediateDirectories: true)
+        XCTAssertTrue(failure(scoreArguments(out: aDirectory)).contains("--out"))
+
+        // A failing run leaves the previous output as it was.
+        let previous = write("previous run\n", "previous.csv")
+        _ = failure(scoreArguments(model: path("does-not-exist.json"), out: previous))
+        XCTAssertEqual(try String(contentsOfFile: previous, encoding: .utf8), "previous run\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: Self.dir.path).filter { $0.contains(".tmp") }, [],
+                       "no temporary files left behind")
+    }
+
+    func testTrainOnHeaderOnlyPaymentsDropsHistoryColumnsAndListsThem() throws {
+        let payments = write("account_id,date,amount_due,amount_paid\n", "header-only.csv")
+        let model = path("no-history.json")
+        var train = try ArrearsCommand.parseAsRoot(
+            ["train", "--accounts", path("a.csv"), "--payments", payments, "--as-of", "2026-01-01", "--holdout", "0",
+             "--min-level-count", "1", "--l2", "1", "--cox-l2", "1", "--out", model, "--quiet"])
+        try train.run()
+        let artifact = try ModelArtifact.load(path: model)
+        XCTAssertTrue(artifact.training.droppedConstantFeatures.contains("n_statements"))
+        XCTAssertTrue(artifact.training.droppedConstantFeatures.contains("pay_ratio_6m"))
+        XCTAssertFalse(artifact.features.names.contains("n_statements"))
+        XCTAssertTrue(artifact.features.names.contains("log_balance"))
+        XCTAssertTrue(artifact.summaryText().contains("dropped as constant: "))
+    }
+
+    func testBadFlagsNameTheFlag() {
+        let base = ["train", "--accounts", "a", "--payments", "p", "--as-of", "2026-01-01", "--out", "m.json"]
+        for (extra, flag) in [(["--holdout", "1"], "--holdout"), (["--horizons", "90,30"], "--horizons"),
+                              (["--ties", "exact"], "--ties"), (["--l2", "-1"], "--l2"), (["--horizon", "0"], "--horizon")] {
+            XCTAssertThrowsError(try ArrearsCommand.parseAsRoot(base + extra)) { error in
+                XCTAssertTrue(ArrearsCommand.message(for: error).contains(flag), "\(extra): \(ArrearsCommand.message(for: error))")
+            }
+        }
+        XCTAssertThrowsError(try ArrearsCommand.parseAsRoot(
+            ["rank", "--model", "m", "--accounts", "a", "--payments", "p", "--as-of", "2026-01-01"])) { error in
+            XCTAssertTrue(ArrearsCommand.message(for: error).contains("--holds"))
+        }
+    }
+}
