@@ -39,6 +39,9 @@ public final class CSVReader {
     enum Source {
         case descriptor(Int32, closeWhenDone: Bool)
         case memory([UInt8], offset: Int)
+        /// Bytes owned by someone else (a block of the parallel reader), read in place;
+        /// `final` says whether their end is the end of the input.
+        case view(UnsafeBufferPointer<UInt8>, offset: Int, final: Bool)
     }
 
     /// The name used in errors (the path as given, `<stdin>` for `-`).
@@ -65,6 +68,12 @@ public final class CSVReader {
         var fieldCapacity = 64
         @usableFromInline var fieldCount = 0
         var line = 0
+        /// View readers: `next()` returns `.end` once the next record would start at or
+        /// after this many bytes into the view.
+        var stopOffset = Int.max
+        /// View readers: the view ended (and it is not the end of the input) inside a
+        /// record, which starts `bytesConsumed` bytes into the view.
+        var exhausted = false
     }
     @usableFromInline let state: UnsafeMutablePointer<State>
 
@@ -147,6 +156,72 @@ public final class CSVReader {
                   chunkSize: chunkSize)
     }
 
+    /// A reader over `view`, a piece of a larger input cut at a presumed record start
+    /// (the parallel reader's pieces): no byte-order mark is looked for, line numbers
+    /// start at `firstLine`, and `next()` returns `.end` before any record that would
+    /// start `stopOffset` or more bytes into the view. When `final` is false the view's
+    /// end is not the input's: a record cut off by it is not returned, `exhausted`
+    /// becomes true and `bytesConsumed` is where that record starts.
+    /// `view` must stay valid and unchanged for the reader's lifetime; it is copied into
+    /// the reader's own buffer `chunkSize` bytes at a time, never written.
+    convenience init(view: UnsafeBufferPointer<UInt8>, final: Bool, name: String, firstLine: Int, stopOffset: Int,
+         chunkSize: Int) {
+        self.init(source: .view(view, offset: 0, final: final), displayName: name,
+                  knownSize: min(view.count, stopOffset), chunkSize: chunkSize)
+        state.pointee.startedInput = true
+        state.pointee.nextLine = firstLine
+        state.pointee.stopOffset = stopOffset
+    }
+
+    /// Line where the next record starts (1-based; relative for view readers).
+    var nextRecordLine: Int { nextLine }
+    /// True when a view reader stopped at a record its (non-final) view cuts off.
+    var exhausted: Bool { state.pointee.exhausted }
+
+    /// Hands over the input after the records read so far, for a reader that parses it
+    /// elsewhere (the parallel portfolio reader): copies up to `capacity` bytes to
+    /// `destination`, first the ones already buffered, then straight from the source.
+    /// Returns the count, 0 only at the end of the input. The reader's own records are
+    /// not used afterwards.
+    /// - Throws: `unreadableFile` when reading fails midway.
+    func readRemainingBytes(into destination: UnsafeMutablePointer<UInt8>, capacity: Int) throws(InputError) -> Int {
+        precondition(capacity > 0)
+        if !startedInput { try start() }
+        let buffered = filled - position
+        if buffered > 0 {
+            let n = min(buffered, capacity)
+            destination.update(from: buffer + position, count: n)
+            position += n
+            bytesConsumed += n
+            return n
+        }
+        if atEOF { return 0 }
+        let n: Int
+        switch source {
+        case .descriptor(let fd, _):
+            n = Sys.read(fd, destination, capacity)
+            if n < 0 {
+                throw InputError(code: .unreadableFile, file: displayName,
+                                 message: "reading failed: \(Sys.errnoMessage())")
+            }
+        case .memory(let bytes, let offset):
+            n = min(capacity, bytes.count - offset)
+            if n > 0 {
+                bytes.withUnsafeBufferPointer { src in
+                    destination.update(from: src.baseAddress! + offset, count: n)
+                }
+            }
+            source = .memory(bytes, offset: offset + n)
+        case .view(let bytes, let offset, let final):
+            n = min(capacity, bytes.count - offset)
+            if n > 0 { destination.update(from: bytes.baseAddress! + offset, count: n) }
+            source = .view(bytes, offset: offset + n, final: final)
+        }
+        if n == 0 { atEOF = true }
+        bytesConsumed += n
+        return n
+    }
+
     private init(source: Source, displayName: String, knownSize: Int?, chunkSize: Int) {
         self.source = source
         self.displayName = displayName
@@ -189,14 +264,17 @@ public final class CSVReader {
     /// - Throws: `unreadableFile` when reading fails midway.
     public func next() throws(InputError) -> Status {
         if !startedInput { try start() }
+        let stop = state.pointee.stopOffset
         while true {
+            if bytesConsumed >= stop { fieldCount = 0; return .end }
             if position >= filled {
-                if atEOF { fieldCount = 0; return .end }
+                if atEOF || state.pointee.exhausted { fieldCount = 0; return .end }
                 try refill()
                 continue
             }
             switch scanRecord() {
             case .needMore:
+                if state.pointee.exhausted { fieldCount = 0; return .end }
                 try refill()
             case .complete(let end, let newlines, let status):
                 let recordStart = position
@@ -373,6 +451,14 @@ public final class CSVReader {
                 }
             }
             source = .memory(bytes, offset: offset + n)
+        case .view(let bytes, let offset, let final):
+            n = min(room, bytes.count - offset)
+            if n > 0 { (buffer + filled).update(from: bytes.baseAddress! + offset, count: n) }
+            source = .view(bytes, offset: offset + n, final: final)
+            if n == 0 && !final {
+                state.pointee.exhausted = true
+                return
+            }
         }
         if n == 0 { atEOF = true }
         filled += n

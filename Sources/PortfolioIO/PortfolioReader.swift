@@ -48,16 +48,10 @@ public func readPortfolio(accounts: [UInt8], payments: [UInt8],
 }
 
 /// Reads a portfolio from two readers positioned at the start of their input.
+/// Parses on all cores (`ParallelPortfolioReader.swift`; `parallel: false` for one pass).
 public func readPortfolio(accounts: CSVReader, payments: CSVReader,
                           options: ReadOptions = ReadOptions()) throws(InputError) -> Portfolio {
-    var rejects: [Reject] = []
-    let ids = AccountIDTable()
-    var accountReader = try AccountsReader(reader: accounts, options: options)
-    let (table, accountRows) = try accountReader.read(ids: ids, rejects: &rejects)
-    var paymentReader = try PaymentsReader(reader: payments)
-    let (paymentTable, paymentRows) = try paymentReader.read(ids: ids, rejects: &rejects)
-    return Portfolio(accounts: table, payments: paymentTable, rejects: rejects,
-                     accountRows: accountRows, paymentRows: paymentRows)
+    try readPortfolio(accounts: accounts, payments: payments, options: options, parallel: true)
 }
 
 // MARK: - Header
