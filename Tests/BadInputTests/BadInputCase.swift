@@ -13,6 +13,9 @@ struct BadInputCase: Sendable {
     var expected: Outcome
     /// Extra checks on the values read (only for `.rows` outcomes).
     var verify: (@Sendable (Portfolio) throws -> Void)?
+    /// Seconds to read in a debug build (the million-column header): only the probes
+    /// with `runsHeavyCases` take it.
+    var heavy = false
 
     enum Input: Sendable {
         /// A committed file under `Corpus/`.

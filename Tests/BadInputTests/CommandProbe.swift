@@ -5,8 +5,8 @@ import Foundation
 /// A command that reads a portfolio, as the corpus runs it: every case must end the way
 /// the manifest says, through the command as through `readPortfolio`.
 ///
-/// When `score` and `rank` land, add them here (with `--model` pointing at a committed
-/// model and `--out` inside `work`); the corpus loop picks them up.
+/// score and rank use a model trained once per run (`TrainedModel`); a new command that
+/// reads a portfolio belongs here too, and the corpus loop picks it up.
 struct CommandProbe: Sendable {
     var name: String
     /// Arguments for one run over (accounts, payments). `rejects` is where the command
@@ -14,21 +14,27 @@ struct CommandProbe: Sendable {
     var arguments: @Sendable (_ accounts: String, _ payments: String, _ rejects: String, _ work: URL) -> [String]
     /// True when the run must fail as soon as any row is rejected (`--strict`).
     var failsOnRejects: Bool
-    /// Whether the multi-megabyte generated cases run through this probe too (they take
-    /// seconds each in a debug build; a variant of another probe need not repeat them).
-    var runsLargeCases = true
+    /// Whether the heavy cases (`BadInputCase.heavy`) run through this probe too: they
+    /// take seconds in a debug build, and the reader they test is shared by every command.
+    var runsHeavyCases = false
+    /// An output file (in `work`) with a header and one row per valid account.
+    var outputPerAccount: String? = nil
 
     static let all: [CommandProbe] = [
         CommandProbe(name: "validate", arguments: { a, p, r, _ in
             ["validate", "--accounts", a, "--payments", p, "--rejects", r]
-        }, failsOnRejects: false),
+        }, failsOnRejects: false, runsHeavyCases: true),
         CommandProbe(name: "validate --strict", arguments: { a, p, r, _ in
             ["validate", "--accounts", a, "--payments", p, "--rejects", r, "--strict"]
-        }, failsOnRejects: true, runsLargeCases: false),
-        // TODO(issue 9, lead): score and rank, e.g.
-        // CommandProbe(name: "score", arguments: { a, p, r, work in
-        //     ["score", "--model", modelPath, "--accounts", a, "--payments", p, "--as-of", "2026-01-01",
-        //      "--out", work.appendingPathComponent("scores.csv").path, "--rejects", r] }, failsOnRejects: false),
+        }, failsOnRejects: true),
+        CommandProbe(name: "score", arguments: { a, p, r, work in
+            ["score", "--model", TrainedModel.path, "--accounts", a, "--payments", p, "--as-of", "2026-01-01",
+             "--out", work.appendingPathComponent("scores.csv").path, "--rejects", r, "--quiet"]
+        }, failsOnRejects: false, outputPerAccount: "scores.csv"),
+        CommandProbe(name: "rank", arguments: { a, p, r, work in
+            ["rank", "--model", TrainedModel.path, "--accounts", a, "--payments", p, "--as-of", "2026-01-01",
+             "--out", work.appendingPathComponent("worklist.csv").path, "--rejects", r, "--quiet"]
+        }, failsOnRejects: false),
     ]
 
     /// Parses and runs the command in-process; returns the error it threw, if any.

@@ -25,10 +25,11 @@ final class CorpusTests: XCTestCase {
         for c in Manifest.all {
             let (accountsPath, paymentsPath) = try paths(of: c, writingTo: work)
             let casePath = c.role == .accounts ? accountsPath : paymentsPath
-            for probe in CommandProbe.all where probe.runsLargeCases || isCorpusFile(c) {
+            for probe in CommandProbe.all where probe.runsHeavyCases || !c.heavy {
                 let label = "\(probe.name) on \(c.name)"
                 let rejects = work.appendingPathComponent("rejects.csv").path
                 try? FileManager.default.removeItem(atPath: rejects)
+                if let output = probe.outputPerAccount { try? FileManager.default.removeItem(at: work.appendingPathComponent(output)) }
                 let error = probe.run(probe.arguments(accountsPath, paymentsPath, rejects, work))
                 switch c.expected {
                 case .stops(_, _, let column):
@@ -38,12 +39,16 @@ final class CorpusTests: XCTestCase {
                     if let column { XCTAssertTrue(message.contains(column), "\(label): '\(message)' does not name \(column)") }
                     XCTAssertNotEqual(ArrearsCommand.exitCode(for: error).rawValue, 0, label)
                     XCTAssertFalse(FileManager.default.fileExists(atPath: rejects), "\(label): wrote rejects after stopping")
-                case .rows(_, _, let expected):
+                case .rows(let valid, _, let expected):
                     if probe.failsOnRejects && !expected.isEmpty {
                         XCTAssertNotNil(error, "\(label): rejected rows must fail the run")
                         if let error { XCTAssertNotEqual(ArrearsCommand.exitCode(for: error).rawValue, 0, label) }
                     } else {
                         XCTAssertNil(error, "\(label): \(error.map { ArrearsCommand.message(for: $0) } ?? "")")
+                    }
+                    if let output = probe.outputPerAccount, error == nil {
+                        let rows = try dataRows(work.appendingPathComponent(output).path)
+                        XCTAssertEqual(rows, valid, "\(label): one output row per valid account")
                     }
                     let written = try rejectsFile(rejects)
                     let want = expected.map { e in
@@ -182,6 +187,14 @@ final class CorpusTests: XCTestCase {
         case .accounts: return (path, try corpusURL("base_payments.csv").path)
         case .payments: return (try corpusURL("base_accounts.csv").path, path)
         }
+    }
+
+    /// Records after the header of a CSV file.
+    private func dataRows(_ path: String) throws -> Int {
+        let reader = try CSVReader(path: path)
+        var rows = -1
+        while try reader.next() != .end { rows += 1 }
+        return max(rows, 0)
     }
 
     /// The rejects CSV as `file:line:column:code:account_id` per row ([] when absent).

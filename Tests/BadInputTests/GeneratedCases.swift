@@ -36,7 +36,7 @@ extension Manifest {
                      expected: .rows(accounts: 0, payments: 0, rejects: [
                         a(2, nil, .raggedRow, "A1", says: "the row has 3 fields; the header has 1000000"),
                         a(3, nil, .raggedRow, "A2"),
-                     ] + basePayments(rejected: ["A1", "A2"], unknown: ["A3"]))),
+                     ] + basePayments(rejected: ["A1", "A2"], unknown: ["A3"])), heavy: true),
     ]
 
     static func longFieldAccounts() -> [UInt8] {
