@@ -1,0 +1,102 @@
+import ArrearsCLI
+import Foundation
+import Scoring
+import XCTest
+import _TestSupport
+
+/// Damaged model files (issue 9: "a truncated model file"), made from a freshly trained
+/// artifact so they follow its format: `ModelArtifact.load` stops with the right code and
+/// a message naming the file, and so does every command that reads a model.
+final class ModelFileTests: XCTestCase {
+    private struct ModelCase {
+        var name: String
+        var code: ArtifactError.Code
+        var says: String
+        var bytes: (_ trained: [UInt8]) throws -> [UInt8]
+    }
+
+    private static func edited(_ edit: @escaping (inout [String: Any]) -> Void) -> ([UInt8]) throws -> [UInt8] {
+        { trained in
+            var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(trained)) as? [String: Any])
+            edit(&object)
+            return Array(try JSONSerialization.data(withJSONObject: object))
+        }
+    }
+
+    private let cases: [ModelCase] = [
+        ModelCase(name: "truncated_half.json", code: .malformed, says: "not a JSON document") { Array($0.prefix($0.count / 2)) },
+        ModelCase(name: "truncated_last_brace.json", code: .malformed, says: "not a JSON document") {
+            var b = $0
+            while let last = b.last, last != UInt8(ascii: "}") { b.removeLast() }
+            return Array(b.dropLast())
+        },
+        ModelCase(name: "empty.json", code: .malformed, says: "empty") { _ in [] },
+        ModelCase(name: "csv_not_json.json", code: .malformed, says: "not a JSON document") { _ in
+            Array("account_id,balance,days_past_due\nA1,1,1\n".utf8)
+        },
+        ModelCase(name: "json_array.json", code: .malformed, says: "not an object") { _ in Array("[1,2]".utf8) },
+        ModelCase(name: "nul_bytes.json", code: .malformed, says: "not a JSON document") { Array($0.prefix(100)) + [0, 0, 0] },
+        ModelCase(name: "wrong_format.json", code: .wrongFormat, says: "not an Arrears model",
+                  bytes: edited { $0["format"] = "sklearn-pickle" }),
+        ModelCase(name: "no_format.json", code: .wrongFormat, says: "format is missing",
+                  bytes: edited { $0["format"] = nil }),
+        ModelCase(name: "version_2.json", code: .unsupportedVersion, says: "version 2 is not supported",
+                  bytes: edited { $0["version"] = 2 }),
+        ModelCase(name: "no_cox.json", code: .malformed, says: "cox",
+                  bytes: edited { $0["cox"] = nil }),
+        ModelCase(name: "horizon_zero.json", code: .inconsistent, says: "horizonDays",
+                  bytes: edited { $0["horizonDays"] = 0 }),
+        ModelCase(name: "nan_cox_mean.json", code: .inconsistent, says: "non-finite",
+                  bytes: edited { m in
+                      var cox = m["cox"] as! [String: Any]
+                      var means = cox["means"] as! [Any]
+                      means[0] = "NaN"
+                      cox["means"] = means
+                      m["cox"] = cox
+                  }),
+        ModelCase(name: "cox_short_covariance.json", code: .inconsistent, says: "covariance",
+                  bytes: edited { m in
+                      var cox = m["cox"] as! [String: Any]
+                      cox["covariance"] = (cox["covariance"] as! [Any]).dropLast().map { $0 }
+                      m["cox"] = cox
+                  }),
+        ModelCase(name: "decreasing_baseline.json", code: .inconsistent, says: "baseline",
+                  bytes: edited { m in
+                      var cox = m["cox"] as! [String: Any]
+                      cox["baselineHazardAtMeans"] = (cox["baselineHazardAtMeans"] as! [Double]).reversed().map { $0 }
+                      m["cox"] = cox
+                  }),
+    ]
+
+    func testDamagedModelsStopWithANamedError() throws {
+        let trained = Array(try Data(contentsOf: URL(fileURLWithPath: TrainedModel.path)))
+        XCTAssertNoThrow(try ModelArtifact.load(path: TrainedModel.path), "the undamaged model loads")
+        let dir = makeTemporaryDirectory("bad-model")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let accounts = try XCTUnwrap(Bundle.module.url(forResource: "Corpus/base_accounts.csv", withExtension: nil)).path
+        let payments = try XCTUnwrap(Bundle.module.url(forResource: "Corpus/base_payments.csv", withExtension: nil)).path
+        for c in cases {
+            let path = dir.appendingPathComponent(c.name).path
+            try Data(c.bytes(trained)).write(to: URL(fileURLWithPath: path))
+            do throws(ArtifactError) {
+                _ = try ModelArtifact.load(path: path)
+                XCTFail("\(c.name): loaded")
+            } catch {
+                XCTAssertEqual(error.code, c.code, "\(c.name): \(error)")
+                XCTAssertEqual(error.path, path, c.name)
+                XCTAssertTrue(error.description.hasPrefix(path), c.name)
+                XCTAssertTrue(error.message.contains(c.says), "\(c.name): '\(error.message)' lacks '\(c.says)'")
+            }
+            for command in ["score", "rank"] {
+                let out = dir.appendingPathComponent("\(command)-out.csv").path
+                let run = CommandProbe(name: command, arguments: { _, _, _, _ in [] }, failsOnRejects: false)
+                let error = run.run([command, "--model", path, "--accounts", accounts, "--payments", payments,
+                                     "--as-of", "2026-01-01", "--out", out, "--quiet"])
+                guard let error else { XCTFail("\(command) with \(c.name): ran"); continue }
+                XCTAssertTrue(ArrearsCommand.message(for: error).contains(path), "\(command) with \(c.name): \(error)")
+                XCTAssertNotEqual(ArrearsCommand.exitCode(for: error).rawValue, 0)
+                XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(command) with \(c.name): wrote output")
+            }
+        }
+    }
+}
