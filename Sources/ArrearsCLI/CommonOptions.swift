@@ -118,9 +118,11 @@ func siblingPath(of out: String, suffix: String) -> String? {
 }
 
 /// Writes the rejects to `path` as CSV, or — when there is no path — every reject as a
-/// line on standard error, so nothing is lost either way.
-func writeRejects(_ rejects: [Reject], to path: String?, console: Console) throws {
+/// line on standard error, so nothing is lost either way. A default path (`explicit`
+/// false) is only created when there is something to write.
+func writeRejects(_ rejects: [Reject], to path: String?, explicit: Bool = true, console: Console) throws {
     if let path {
+        guard explicit || !rejects.isEmpty else { return }
         let sink = MemorySink()
         let writer = CSVWriter(to: sink)
         do { try Reject.writeCSV(rejects, to: writer) } catch { throw CommandFailure(message: "--rejects: \(error)") }

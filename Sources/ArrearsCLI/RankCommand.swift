@@ -54,7 +54,7 @@ public struct Rank: ParsableCommand {
                                valueName: "file"))
     var holds: String?
 
-    @Option(help: ArgumentHelp("Write rejected rows of both files here (CSV; default <out>-rejects.csv).", valueName: "file"))
+    @Option(help: ArgumentHelp("Write rejected rows of both files here (CSV; default <out>-rejects.csv, created when a row is rejected).", valueName: "file"))
     var rejects: String?
 
     @Option(help: "Output format: csv or jsonl.")
@@ -107,7 +107,7 @@ public struct Rank: ParsableCommand {
         try writeOutput(result.worklistBytes(format: format), to: out, flag: "--out")
         try writeOutput(result.holdsBytes(format: format), to: holdsPath, flag: "--holds")
         if let rejectsPath {
-            try writeRejects(data.rejects, to: rejectsPath, console: console)
+            try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
         } else {
             // The rejected account rows are in the holds file; list the payment rows.
             try writeRejects(data.rejects.filter { $0.source == .payments }, to: nil, console: console)
@@ -116,7 +116,7 @@ public struct Rank: ParsableCommand {
         console.note(result.counts.description)
         console.note("payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected")
         console.note("worklist → \(out == "-" ? "standard output" : out); other classes and rejected accounts → \(holdsPath)"
-                     + (rejectsPath.map { "; rejected rows → \($0)" } ?? ""))
+                     + (rejectsPath.map { data.rejects.isEmpty && rejects == nil ? "" : "; rejected rows → \($0)" } ?? ""))
     }
 
     /// Reason texts for the worklist accounts only (the other outputs show none),

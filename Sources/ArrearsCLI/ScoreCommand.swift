@@ -39,7 +39,7 @@ public struct Score: ParsableCommand {
     @Option(help: "Output format: csv or jsonl.")
     var format: OutputFormat = .csv
 
-    @Option(help: ArgumentHelp("Write rejected rows here (CSV; default <out>-rejects.csv).", valueName: "file"))
+    @Option(help: ArgumentHelp("Write rejected rows here (CSV; default <out>-rejects.csv, created when a row is rejected).", valueName: "file"))
     var rejects: String?
 
     @Flag(help: "Stop with an error when any input row is rejected.")
@@ -66,7 +66,7 @@ public struct Score: ParsableCommand {
         let scores = artifact.score(matrix)
         let table = ScoreTable(accountIDs: data.accounts.accountID, scores: scores, matrix: matrix, spec: artifact.features)
         try writeOutput(table.rendered(format: format.textFormat), to: out, flag: "--out")
-        try writeRejects(data.rejects, to: rejectsPath, console: console)
+        try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
         console.note("accounts: \(data.accountRows) rows read = \(scores.count) scored + \(rejectedAccountLines(data)) rejected; "
                      + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected"
                      + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))

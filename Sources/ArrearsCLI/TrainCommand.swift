@@ -76,7 +76,7 @@ public struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Points to double the odds.", valueName: "points"))
     var pdo: Double = 40
 
-    @Option(help: ArgumentHelp("Write rejected rows here (CSV; default <out>-rejects.csv).", valueName: "file"))
+    @Option(help: ArgumentHelp("Write rejected rows here (CSV; default <out>-rejects.csv, created when a row is rejected).", valueName: "file"))
     var rejects: String?
 
     @Option(name: .customLong("holdout-ids"),
@@ -149,7 +149,7 @@ public struct Train: ParsableCommand {
             throw CommandFailure(message: error.description)
         }
         do { try result.artifact.write(to: out) } catch { throw CommandFailure(message: "--out: \(error.description)") }
-        try writeRejects(data.rejects, to: rejectsPath, console: console)
+        try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
         if let holdoutIDs {
             var table = TextOutput(format: .csv, header: ["account_id"])
             for i in result.holdoutRows { table.text(data.accounts.accountID[i]); table.endRow() }

@@ -135,3 +135,35 @@ final class ArtifactTests: XCTestCase {
         XCTAssertEqual(r.artifact.training.logisticRows + r.artifact.training.logisticExcludedCensored, r.trainRows.count)
     }
 }
+
+/// The model shipped in models/ is the one `arrears train` makes from data/ today.
+final class ShippedModelTests: XCTestCase {
+    func testShippedModelMatchesTheBundledDataAndRetrainsIdentically() throws {
+        let root = repositoryRoot()
+        let shipped = try ModelArtifact.load(path: root.appendingPathComponent("models/arrears-model.json").path)
+        for input in shipped.training.inputs {
+            XCTAssertEqual(input.sha256, try sha256Hex(ofFileAt: root.appendingPathComponent(input.path).path),
+                           "\(input.path) changed since models/arrears-model.json was trained: retrain it (README)")
+        }
+        let portfolio = try readPortfolio(accountsPath: root.appendingPathComponent("data/accounts.csv").path,
+                                          paymentsPath: root.appendingPathComponent("data/payments.csv").path,
+                                          options: ReadOptions(requireLabels: true))
+        let asOf = try XCTUnwrap(CalendarDay.parse(shipped.training.asOf))
+        let again = try Trainer.train(portfolio, asOf: asOf,
+                                      options: TrainingOptions(trainedAt: shipped.training.trainedAt,
+                                                               producer: shipped.training.producer),
+                                      inputs: shipped.training.inputs).artifact
+        // Default options on data/ reproduce the shipped model (to rounding: another CPU's
+        // BLAS kernels may differ in the last bits).
+        XCTAssertEqual(again.features.names, shipped.features.names)
+        XCTAssertEqual(again.training.rows, shipped.training.rows)
+        XCTAssertEqual(again.training.holdoutAccounts, shipped.training.holdoutAccounts)
+        for (a, b) in zip(again.logistic.coefficients + again.cox.coefficients, shipped.logistic.coefficients + shipped.cox.coefficients) {
+            XCTAssertEqual(a.name, b.name)
+            XCTAssertTrue(approxEqual(a.estimate, b.estimate, rel: 1e-8, abs: 1e-12), "\(a.name): \(a.estimate) vs \(b.estimate)")
+            XCTAssertTrue(approxEqual(a.standardError, b.standardError, rel: 1e-8, abs: 1e-12), a.name)
+        }
+        let auc = try XCTUnwrap(again.training.holdout?.logistic?.auc), shippedAUC = try XCTUnwrap(shipped.training.holdout?.logistic?.auc)
+        XCTAssertEqual(auc, shippedAUC, accuracy: 1e-12)
+    }
+}
