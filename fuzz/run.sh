@@ -4,11 +4,15 @@
 #   fuzz/run.sh [seconds] [target]      e.g.  fuzz/run.sh 600 accounts
 #
 # seconds  how long to fuzz each target (default 60)
-# target   accounts | payments | cells | all (default all: each in turn)
+# target   accounts | payments | cells | model | all (default all: each in turn)
 #
-# Builds fuzz/targets/Fuzz<Target>.swift + FuzzSupport.swift together with
-# Sources/PortfolioIO/*.swift into one binary per target (swiftc -sanitize=fuzzer,address),
-# under .build-fuzz/ (gitignored). The committed seeds in fuzz/corpus/<seed dir>/ are
+# accounts, payments, cells: fuzz/targets/Fuzz<Target>.swift + FuzzSupport.swift are
+# compiled together with Sources/PortfolioIO/*.swift into one binary per target
+# (swiftc -sanitize=fuzzer,address), so the harness reaches internal types.
+# model: SwiftPM builds the Scoring target and its dependencies with the sanitizers
+# (scratch path .build-fuzz/spm, release), then swiftc links FuzzModel.swift against
+# their object files and OpenBLAS/LAPACKE. Its seeds: fuzz/corpus/model/ plus models/*.json.
+# Everything is built under .build-fuzz/ (gitignored). The committed seeds in fuzz/corpus/<seed dir>/ are
 # copied into a working corpus .build-fuzz/corpus/<target>/ that grows across runs;
 # crashes land in .build-fuzz/artifacts/<target>/ (crash-*, leak-*, timeout-*).
 # Env: JOBS (parallel fuzzing processes, default 1), EXTRA (more libFuzzer flags).
@@ -23,7 +27,7 @@ mkdir -p "$out/bin"
 seed_dir() {
     case "$1" in
         accounts|payments|cells) echo "$root/fuzz/corpus/csv" ;;
-        *) echo "$root/fuzz/corpus/$1" ;;
+        model) echo "$root/fuzz/corpus/model" ;;
     esac
 }
 
@@ -33,8 +37,24 @@ dict_for() {
     esac
 }
 
+build_model() {
+    local spm="$out/spm" r
+    echo "== building model (SwiftPM, Scoring and its dependencies)" >&2
+    (cd "$root" && swift build --scratch-path "$spm" -c release --target Scoring \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -g) >&2
+    r="$spm/release"
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$r/Modules" \
+        -Xcc -fmodule-map-file="$root/Sources/CLinearAlgebra/module.modulemap" -I "$root/Sources/CLinearAlgebra" \
+        "$root/fuzz/targets/FuzzModel.swift" \
+        "$r"/PortfolioIO.build/*.o "$r"/Features.build/*.o "$r"/Models.build/*.o \
+        "$r"/LinearAlgebra.build/*.o "$r"/Scoring.build/*.o \
+        $(pkg-config --libs openblas) -llapacke \
+        -o "$out/bin/model" 2> >(grep -v "Cannot export local symbol" >&2)
+}
+
 build() {
     local target="$1" name
+    if [ "$target" = model ]; then build_model; return; fi
     name="Fuzz$(tr '[:lower:]' '[:upper:]' <<<"${target:0:1}")${target:1}"
     echo "== building $target" >&2
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
@@ -48,17 +68,23 @@ run() {
     local target="$1" corpus="$out/corpus/$1" artifacts="$out/artifacts/$1/"
     mkdir -p "$corpus" "$artifacts"
     build "$target"
+    if [ "$target" = model ]; then
+        # The shipped models are seeds too (ignored when there are none yet).
+        cp "$root"/models/*.json "$corpus"/ 2>/dev/null || true
+    fi
     echo "== fuzzing $target for ${seconds}s (corpus $corpus)" >&2
-    # -max_len: records of up to 64 KiB; -rss_limit_mb: a run over 2 GB counts as a bug.
-    "$out/bin/$target" "$corpus" "$(seed_dir "$target")" \
-        -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
+    # -max_len: inputs up to 128 KiB (a trained model's JSON is ~50 KiB);
+    # -rss_limit_mb: a run over 2 GB counts as a bug; -timeout: one input over 10 s too.
+    # ARREARS_ROOT: the model target scores the first rows of data/ with each model.
+    ARREARS_ROOT="$root" "$out/bin/$target" "$corpus" "$(seed_dir "$target")" \
+        -max_total_time="$seconds" -max_len=131072 -rss_limit_mb=2048 -timeout=10 \
         -artifact_prefix="$artifacts" -print_final_stats=1 \
         $(dict_for "$target") \
         ${JOBS:+-jobs=$JOBS -workers=$JOBS} ${EXTRA:-}
 }
 
 case "$which" in
-    all) for t in accounts payments cells; do run "$t"; done ;;
-    accounts|payments|cells) run "$which" ;;
-    *) echo "unknown target '$which' (accounts, payments, cells, all)" >&2; exit 2 ;;
+    all) for t in accounts payments cells model; do run "$t"; done ;;
+    accounts|payments|cells|model) run "$which" ;;
+    *) echo "unknown target '$which' (accounts, payments, cells, model, all)" >&2; exit 2 ;;
 esac

@@ -13,14 +13,29 @@ let fixedAccounts = Array("account_id,balance,days_past_due,credit_limit,last_pa
 /// A small valid payments file for the accounts target (A2 and A9 may be absent).
 let fixedPayments = Array("account_id,date,amount_due,amount_paid\nA1,2025-10-01,50,50\nA1,2025-11-01,50,0\nA2,2025-09-15,10,1e1\nA9,2025-01-01,1,1\n".utf8)
 
-/// Reads the portfolio twice, with the default chunk size and a tiny one that splits
-/// every record across refills: both must give the same outcome, and the counts must add up.
+/// Reads the portfolio three ways: the one-pass reader with the default chunk size and
+/// with a tiny one that splits every record across refills, and the parallel reader with
+/// a tiny layout (blocks of a few bytes cut into pieces, so that nearly every record
+/// straddles a seam). All three must give the same outcome, and the counts must add up.
 func readBothWays(accounts: [UInt8], payments: [UInt8], options: ReadOptions = ReadOptions()) {
-    let big = outcome { () throws(InputError) in try readPortfolio(accounts: accounts, payments: payments, options: options) }
-    let small = outcome { () throws(InputError) in
-        try readPortfolio(accounts: accounts, payments: payments, options: options, chunkSize: 7)
+    func sequential(chunk: Int) -> String {
+        outcome { () throws(InputError) in
+            try readPortfolio(accounts: CSVReader(bytes: accounts, name: "accounts.csv", chunkSize: chunk),
+                              payments: CSVReader(bytes: payments, name: "payments.csv", chunkSize: chunk),
+                              options: options, layout: nil)
+        }
     }
+    let big = sequential(chunk: 4 << 20)
+    let small = sequential(chunk: 7)
     check(big == small, "chunk size changed the outcome:\n\(big)\nvs\n\(small)")
+    let n = accounts.count + payments.count
+    let layout = ParallelReadLayout(blockSize: 16 + n % 61, piecesPerBlock: 2 + n % 5, overlap: 1 + n % 9)
+    let parallel = outcome { () throws(InputError) in
+        try readPortfolio(accounts: CSVReader(bytes: accounts, name: "accounts.csv"),
+                          payments: CSVReader(bytes: payments, name: "payments.csv"),
+                          options: options, layout: layout)
+    }
+    check(big == parallel, "the parallel reader (\(layout)) differs:\n\(big)\nvs\n\(parallel)")
 }
 
 /// A comparable summary of a read: the error, or counts, ids and every reject.
