@@ -71,6 +71,7 @@ enum HTML {
     dt { font-size: 12px; color: #555; }
     dd { margin: 0; font-size: 18px; font-weight: 600; font-variant-numeric: tabular-nums; }
     .verdict { font-weight: 600; }
+    .note { background: #FFF6E0; border-left: 3px solid #E69F00; padding: 6px 10px; margin: 8px 0 0; max-width: 980px; }
     footer { color: #666; font-size: 12px; margin-top: 24px; }
     @media print { body { background: #FFF; } section { border: none; padding: 0; } }
     """

@@ -117,15 +117,48 @@ public struct ScoreDistribution: Sendable, Equatable {
     public var portfolioCount: Int
     /// PSI with the training deciles as bins (`Metrics.populationStability`).
     public var stability: PopulationStability
+    /// What the second sample is called in the legend and the PSI table, e.g.
+    /// "Portfolio" or "Holdout".
+    public var portfolioName: String = "Portfolio"
 
     public init(edges: [Double], trainingShares: [Double], portfolioShares: [Double], trainingCount: Int,
-                portfolioCount: Int, stability: PopulationStability) {
+                portfolioCount: Int, stability: PopulationStability, portfolioName: String = "Portfolio") {
         self.edges = edges
         self.trainingShares = trainingShares
         self.portfolioShares = portfolioShares
         self.trainingCount = trainingCount
         self.portfolioCount = portfolioCount
         self.stability = stability
+        self.portfolioName = portfolioName
+    }
+
+    /// From a stored training histogram instead of the training scores (a model artifact
+    /// keeps counts, not every score): `trainingCounts[k]` accounts in the k-th of
+    /// `trainingCounts.count` equal-width bins over `domain`, the last bin closed. The
+    /// portfolio is binned the same way, bin ⌊(v − lo)/(hi − lo)·B⌋ clamped to the end
+    /// bins, so that a histogram stored with ⌊p·20⌋ over [0, 1] lines up bin for bin.
+    /// `stability` is the PSI computed against the stored reference
+    /// (`Metrics.populationStability(cuts:expectedShares:actual:)`); its bin bounds
+    /// should be in the score units of `domain`.
+    /// - Precondition: at least one bin, a non-empty domain.
+    public init(trainingCounts: [Int], domain: ClosedRange<Double>, portfolio: [Double],
+                stability: PopulationStability, portfolioName: String = "Portfolio") {
+        let bins = trainingCounts.count
+        precondition(bins >= 1 && domain.upperBound > domain.lowerBound, "ScoreDistribution: at least one bin over a non-empty domain")
+        let lo = domain.lowerBound, span = domain.upperBound - lo
+        edges = (0...bins).map { lo + span * Double($0) / Double(bins) }
+        let trainingTotal = trainingCounts.reduce(0, +)
+        trainingShares = trainingCounts.map { trainingTotal > 0 ? Double($0) / Double(trainingTotal) : 0 }
+        var counts = [Int](repeating: 0, count: bins)
+        for v in portfolio {
+            let b = Int(((v - lo) / span * Double(bins)).rounded(.down))
+            counts[Swift.min(Swift.max(b, 0), bins - 1)] += 1
+        }
+        portfolioShares = counts.map { portfolio.isEmpty ? 0 : Double($0) / Double(portfolio.count) }
+        trainingCount = trainingTotal
+        portfolioCount = portfolio.count
+        self.stability = stability
+        self.portfolioName = portfolioName
     }
 
     /// Bins both samples on `bins` equal-width bins over [lo, hi] (the domain when given,

@@ -101,6 +101,7 @@ public struct ReportDocument: Sendable {
     private func summarySection() -> String {
         var s = "<section id=\"summary\">" + HTML.element("h1", input.title)
         for line in input.descriptionLines { s += HTML.element("p", line, [("class", "lede")]) }
+        for note in input.notes { s += HTML.element("p", note, [("class", "note")]) }
         if !input.keyFigures.isEmpty {
             s += "<dl class=\"figures-list\">"
             for f in input.keyFigures { s += "<div>" + HTML.element("dt", f.label) + HTML.element("dd", f.value) + "</div>" }
@@ -321,13 +322,13 @@ public struct ReportDocument: Sendable {
             edges: d.edges,
             series: [
                 BarSeries(name: "Training (n = \(Markup.count(d.trainingCount)))", values: d.trainingShares, colour: Palette.blue),
-                BarSeries(name: "Portfolio (n = \(Markup.count(d.portfolioCount)))", values: d.portfolioShares, colour: Palette.orange),
+                BarSeries(name: "\(d.portfolioName) (n = \(Markup.count(d.portfolioCount)))", values: d.portfolioShares, colour: Palette.orange),
             ],
             xAxis: Axis(label: scoreAxisLabel, domain: (d.edges.first ?? 0)...(d.edges.last ?? 1), format: .percent),
             yAxis: Axis(label: "Share of accounts per bin, %", format: .percent))
         let table = HTML.table(
             id: "psi-table", caption: "PSI by training decile of the score",
-            headers: ["Score bin, %", "Training", "Portfolio", "Contribution"],
+            headers: ["Score bin, %", "Training", d.portfolioName, "Contribution"],
             rows: d.stability.bins.map { b in
                 let lo = b.lower.isFinite ? Markup.fixed(b.lower * 100, 1) : "−∞"
                 let hi = b.upper.isFinite ? Markup.fixed(b.upper * 100, 1) : "∞"

@@ -32,12 +32,16 @@ public struct ReportInput: Sendable, Equatable {
     public var scoreDistribution: ScoreDistribution?
     /// Worklist class counts (section `worklist`), in display order.
     public var worklist: [WorklistClassCount]?
+    /// Notes shown in the summary block, highlighted: what was left out and why (e.g.
+    /// "the portfolio has no labels, so ROC … are left out"), or a caveat on the data.
+    public var notes: [String]
 
     public init(title: String, descriptionLines: [String] = [], keyFigures: [KeyFigure] = [],
                 logisticCoefficients: [Coefficient]? = nil, coxCoefficients: [Coefficient]? = nil,
                 scoreLabel: String = "Score: P(recovered within the horizon)", validationLabel: String = "",
                 validation: ValidationCurves? = nil, recovery: RecoveryCurves? = nil,
-                scoreDistribution: ScoreDistribution? = nil, worklist: [WorklistClassCount]? = nil) {
+                scoreDistribution: ScoreDistribution? = nil, worklist: [WorklistClassCount]? = nil,
+                notes: [String] = []) {
         self.title = title
         self.descriptionLines = descriptionLines
         self.keyFigures = keyFigures
@@ -49,6 +53,7 @@ public struct ReportInput: Sendable, Equatable {
         self.recovery = recovery
         self.scoreDistribution = scoreDistribution
         self.worklist = worklist
+        self.notes = notes
     }
 }
 
