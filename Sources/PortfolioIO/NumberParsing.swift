@@ -63,6 +63,7 @@ public enum NumberParser {
         var digits = 0           // all mantissa digits seen
         var scale = 0            // decimal exponent contributed by the digits' position
         var truncated = false    // more than 19 significant digits: slow path
+        var exponentSaturated = false
         while i < e {
             let d = p[i] &- 48
             guard d < 10 else { break }
@@ -109,7 +110,13 @@ public enum NumberParser {
             while i < e {
                 let d = p[i] &- 48
                 guard d < 10 else { break }
-                if exponent < 100_000 { exponent = exponent * 10 + Int(d) }
+                if exponent < 100_000 {
+                    exponent = exponent * 10 + Int(d)
+                } else {
+                    // Saturated: only the slow path can weigh it against a long run of
+                    // digits (0.<1,500,000 zeros>1e1500001 is 1).
+                    exponentSaturated = true
+                }
                 expDigits += 1
                 i += 1
             }
@@ -117,6 +124,7 @@ public enum NumberParser {
             scale += expNegative ? -exponent : exponent
         }
         guard i == e else { return .invalid }
+        if exponentSaturated && mantissa != 0 { return parseSlow(p + start, e - start) }
 
         if mantissa == 0 && !truncated { return .value(negative ? -0.0 : 0.0) }
         if !truncated && mantissa <= 1 << 53 && scale >= -22 && scale <= 22 {
