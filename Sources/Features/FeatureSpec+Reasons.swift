@@ -46,22 +46,43 @@ extension FeatureSpec {
         return render(column.reasonTemplate, column: column, value: value)
     }
 
+    /// Fills the template's placeholders in one pass over its UTF-8 bytes (a `{…}` that is
+    /// not a known placeholder stays as written).
     private func render(_ template: String, column: FeatureColumn, value: Double) -> String {
-        let z = column.standardDeviation > 0 ? (value - column.mean) / column.standardDeviation : 0
-        let hasTrend = template.contains("{trend}")
-        var text = template
-        let replacements: [(String, () -> String)] = [
-            ("{value}", { Self.decimal(hasTrend ? Swift.abs(value) : value) }),
-            ("{count}", { Self.decimal(value.rounded()) }),
-            ("{percent}", { Self.decimal((100 * value).rounded()) + "%" }),
-            ("{amount}", { Self.decimal(expm1(value)) }),
-            ("{level}", { z > 0.5 ? "high" : z < -0.5 ? "low" : "typical" }),
-            ("{trend}", { value >= 0 ? "rising" : "falling" }),
-        ]
-        for (key, replacement) in replacements where text.contains(key) {
-            text = text.replacingAll(key, with: replacement())
+        var out: [UInt8] = []
+        var bytes = template.utf8[...]
+        let trend = Array("{trend}".utf8)
+        let hasTrend = template.utf8.indices.contains { template.utf8[$0...].starts(with: trend) }
+        while let open = bytes.firstIndex(of: UInt8(ascii: "{")) {
+            out.append(contentsOf: bytes[..<open])
+            guard let close = bytes[open...].firstIndex(of: UInt8(ascii: "}")),
+                  let replacement = placeholder(String(decoding: bytes[bytes.index(after: open)..<close], as: UTF8.self),
+                                                column: column, value: value, hasTrend: hasTrend)
+            else {
+                out.append(UInt8(ascii: "{"))
+                bytes = bytes[bytes.index(after: open)...]
+                continue
+            }
+            out.append(contentsOf: replacement.utf8)
+            bytes = bytes[bytes.index(after: close)...]
         }
-        return text
+        out.append(contentsOf: bytes)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The text of placeholder `{name}` at `value`, nil for an unknown name.
+    private func placeholder(_ name: String, column: FeatureColumn, value: Double, hasTrend: Bool) -> String? {
+        switch name {
+        case "value": return Self.decimal(hasTrend ? Swift.abs(value) : value)
+        case "count": return Self.decimal(value.rounded())
+        case "percent": return Self.decimal((100 * value).rounded()) + "%"
+        case "amount": return Self.decimal(expm1(value))
+        case "level":
+            let z = column.standardDeviation > 0 ? (value - column.mean) / column.standardDeviation : 0
+            return z > 0.5 ? "high" : z < -0.5 ? "low" : "typical"
+        case "trend": return value >= 0 ? "rising" : "falling"
+        default: return nil
+        }
     }
 
     /// Up to 2 decimals, trailing zeros removed ("2.5", "3", "-0.25"); magnitudes of
@@ -78,34 +99,5 @@ extension FeatureSpec {
             while s.hasSuffix("0") { s.removeLast() }
         }
         return negative && magnitude != 0 ? "-" + s : s
-    }
-}
-
-extension String {
-    /// Replaces every occurrence of `target` (non-empty) with `replacement`.
-    fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}
-
-extension Substring {
-    /// The first range of `target` (non-empty), by Character comparison.
-    fileprivate func range(of target: String) -> Range<Index>? {
-        let t = Array(target)
-        var i = startIndex
-        while i < endIndex {
-            var j = i, k = 0
-            while k < t.count, j < endIndex, self[j] == t[k] { j = index(after: j); k += 1 }
-            if k == t.count { return i ..< j }
-            i = index(after: i)
-        }
-        return nil
     }
 }
