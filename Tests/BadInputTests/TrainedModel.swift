@@ -4,7 +4,8 @@ import _TestSupport
 
 /// A model for the score and rank probes, trained once per test run (in-process, with
 /// `arrears train`) on a seeded synthetic portfolio with the corpus's base columns
-/// (account_id, balance, days_past_due, credit_limit, last_payment_date).
+/// (account_id, balance, days_past_due, credit_limit, last_payment_date) plus `product`, so
+/// that the model has one-hot columns too.
 enum TrainedModel {
     /// The artifact's path; training failures stop the test run with the command's message.
     static let path: String = {
@@ -31,7 +32,7 @@ enum TrainedModel {
     /// 1 to 15 monthly statements each (so the 3/6/12-month windows differ).
     static func trainingPortfolio(accounts n: Int, seed: UInt64) -> (String, String) {
         var rng = SeededGenerator(seed: seed)
-        var a = "account_id,balance,days_past_due,credit_limit,last_payment_date,days_to_recovery,recovered\n"
+        var a = "account_id,balance,days_past_due,credit_limit,last_payment_date,product,days_to_recovery,recovered\n"
         var p = "account_id,date,amount_due,amount_paid\n"
         for i in 0..<n {
             let dpd = Int.random(in: 0...180, using: &rng)
@@ -42,7 +43,8 @@ enum TrainedModel {
             let recovered = Double.random(in: 0...1, using: &rng) < odds / (1 + odds)
             let days = Int.random(in: 1...(recovered ? 120 : 365), using: &rng)
             let lastPayment = paidShare > 0.2 ? "2025-12-0\(1 + i % 9)" : ""
-            a += "T\(i),\(balance),\(dpd),\(limit),\(lastPayment),\(days),\(recovered ? 1 : 0)\n"
+            let product = ["card", "auto", "loan"][i % 3]
+            a += "T\(i),\(balance),\(dpd),\(limit),\(lastPayment),\(product),\(days),\(recovered ? 1 : 0)\n"
             let statements = Int.random(in: 1...15, using: &rng)
             for k in (0..<statements).reversed() {
                 let month = 12 - k % 12, year = 2025 - k / 12
