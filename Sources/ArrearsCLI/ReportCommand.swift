@@ -309,6 +309,7 @@ struct ReportBuilder {
         let validation = labels == nil ? nil : try? ValidationCurves(probabilities: labelled.p, labels: labelled.y)
         let metrics = labels.map { artifact.evaluate(scores, labels: $0, rows: sample.rows) }
         let distribution = scoreDistribution()
+        let recovery = labels.flatMap(recoveryCurves)
         return ReportInput(
             title: "Arrears model report",
             descriptionLines: descriptionLines(),
@@ -318,10 +319,10 @@ struct ReportBuilder {
             scoreLabel: "P(recovered within \(horizon) days)",
             validationLabel: validationLabel(labelled: labelled.y),
             validation: validation,
-            recovery: labels.flatMap(recoveryCurves),
+            recovery: recovery,
             scoreDistribution: distribution,
             worklist: worklist.map(classCounts),
-            notes: sample.notes + missingSectionNotes(labelled: labels != nil, validation: validation))
+            notes: sample.notes + missingSectionNotes(labelled: labels != nil, validation: validation, recovery: recovery))
     }
 
     // MARK: - Chart inputs
@@ -436,13 +437,17 @@ struct ReportBuilder {
     }
 
     /// Why label-dependent sections are missing, when they are.
-    func missingSectionNotes(labelled: Bool, validation: ValidationCurves?) -> [String] {
+    func missingSectionNotes(labelled: Bool, validation: ValidationCurves?, recovery: RecoveryCurves?) -> [String] {
         if !labelled {
             return ["The accounts file has no labels (days_to_recovery, recovered), so ROC, KS, gains, calibration and the recovery curves are left out; the coefficients, the score distribution with PSI\(worklist == nil ? "" : " and the worklist classes") need none."]
         }
+        var notes: [String] = []
         if validation == nil {
-            return ["ROC, KS, gains and calibration are left out: they need at least 10 accounts with a label at day \(horizon), some recovered and some not."]
+            notes.append("ROC, KS, gains and calibration are left out: they need at least 10 accounts with a label at day \(horizon), some recovered and some not.")
         }
-        return []
+        if recovery == nil {
+            notes.append("The recovery curves are left out: they need at least \(Self.recoveryBands) accounts.")
+        }
+        return notes
     }
 }

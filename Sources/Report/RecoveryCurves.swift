@@ -179,7 +179,9 @@ public struct ScoreDistribution: Sendable, Equatable {
         func shares(_ values: [Double]) -> [Double] {
             var counts = [Int](repeating: 0, count: bins)
             for v in values {
-                let b = Int(((v - lo) / width).rounded(.down))
+                // (v − lo)/(hi − lo)·B rather than (v − lo)/width: a value on an edge k/B
+                // lands in bin k (0.15/0.05 rounds below 3), as a stored ⌊p·20⌋ histogram.
+                let b = Int(((v - lo) / (hi - lo) * Double(bins)).rounded(.down))
                 counts[Swift.min(Swift.max(b, 0), bins - 1)] += 1
             }
             return counts.map { Double($0) / Double(values.count) }

@@ -9,13 +9,9 @@ import Models
 /// fonts, images or links outside the page), so it opens offline and can be mailed or
 /// archived as one file. Same input → byte-identical output.
 ///
-/// Sections, each a `<section id=…>` (present when its input is):
+/// Sections, each a `<section id=…>` (present when its input is), charts first and the
+/// long coefficient tables last, so the page reads at a glance:
 /// - `summary`: title, description lines, key figures, links to the sections.
-/// - `coefficients`: the logistic table (estimate in log-odds per unit of the feature,
-///   standard error, Wald z, two-sided p, 95 % CI estimate ± z₀.₉₇₅·SE with
-///   z₀.₉₇₅ = Φ⁻¹(0.975) ≈ 1.96) and the Cox table (coefficient in log hazard ratio per
-///   unit, hazard ratio exp(coef), SE, z, p, 95 % CI of the hazard ratio
-///   exp(coef ± 1.96·SE)).
 /// - `roc`: true positive rate (share of recovered accounts scored at or above a cut-off)
 ///   against false positive rate (share of non-recovered accounts above it), both in %,
 ///   with the AUC and the chance diagonal.
@@ -33,14 +29,19 @@ import Models
 /// - `stability`: histograms of the score (share of accounts per bin, %) on the training
 ///   data and on the given portfolio, with PSI = Σ (a − e)·ln(a/e) over training deciles.
 /// - `worklist`: accounts per worklist class.
+/// - `coefficients`: the logistic table (estimate in log-odds per unit of the feature,
+///   standard error, Wald z, two-sided p, 95 % CI estimate ± z₀.₉₇₅·SE with
+///   z₀.₉₇₅ = Φ⁻¹(0.975) ≈ 1.96) and the Cox table (coefficient in log hazard ratio per
+///   unit, hazard ratio exp(coef), SE, z, p, 95 % CI of the hazard ratio
+///   exp(coef ± 1.96·SE)).
 public struct ReportDocument: Sendable {
     public var input: ReportInput
 
     public init(_ input: ReportInput) { self.input = input }
 
     /// Every section id the page can have, in page order.
-    public static let allSectionIDs = ["summary", "coefficients", "roc", "ks", "gains", "calibration", "recovery",
-                                       "stability", "worklist"]
+    public static let allSectionIDs = ["summary", "roc", "ks", "gains", "calibration", "recovery", "stability",
+                                       "worklist", "coefficients"]
 
     /// The ids of the sections this input renders, in page order.
     public var sectionIDs: [String] {
@@ -336,7 +337,7 @@ public struct ReportDocument: Sendable {
                         .number(Markup.percent(b.actualShare, 1)), .number(Markup.fixed(b.contribution, 4))]
             },
             footer: [.text("PSI"), .number(""), .number(""), .number(Markup.fixed(psi, 4))])
-        return section("stability", how: "The score's distribution on the training data and on the scored portfolio. PSI = Σ (a − e)·ln(a ÷ e) over the training deciles (e: training share, a: portfolio share); below 0.1 is stable, above 0.25 a significant shift.",
+        return section("stability", how: "The score's distribution on the training data and on the accounts reported on (\(d.portfolioName.lowercased())). PSI = Σ (a − e)·ln(a ÷ e) over the training deciles (e: training share, a: \(d.portfolioName.lowercased()) share); below 0.1 is stable, above 0.25 a significant shift.",
                        "<p class=\"verdict\">" + Markup.escape("PSI = \(Markup.fixed(psi, 4)): \(verdict).") + "</p>"
                        + "<div class=\"figures\">" + HTML.figure(chart.svg(), caption: "Share of each sample per score bin (overlaid).")
                        + "<div class=\"tables\">" + table + "</div></div>")

@@ -51,7 +51,7 @@ final class ReportDocumentTests: XCTestCase {
         XCTAssertTrue(html.contains("id=\"cox-coefficients\""))
         _ = parseXML(html)
         input.worklist = []
-        XCTAssertEqual(ReportDocument(input).sectionIDs, ["summary", "coefficients", "worklist"])
+        XCTAssertEqual(ReportDocument(input).sectionIDs, ["summary", "worklist", "coefficients"])
     }
 
     func testCoefficientTablesShowWaldIntervals() throws {
