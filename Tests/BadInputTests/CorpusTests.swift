@@ -52,7 +52,7 @@ final class CorpusTests: XCTestCase {
                     }
                     let written = try rejectsFile(rejects)
                     let want = expected.map { e in
-                        "\(e.source == .accounts ? accountsPath : paymentsPath):\(e.line):\(e.column ?? ""):\(e.code.rawValue):\(e.accountID)"
+                        "\(e.source == .accounts ? accountsPath : paymentsPath):\(e.line):\(e.column ?? ""):\(e.code.rawValue):\(asWritten(e.accountID))"
                     }
                     XCTAssertEqual(written.count, want.count, "\(label): rejects file rows")
                     for (w, e) in zip(written, want) where w != e {
@@ -187,6 +187,13 @@ final class CorpusTests: XCTestCase {
         case .accounts: return (path, try corpusURL("base_payments.csv").path)
         case .payments: return (try corpusURL("base_accounts.csv").path, path)
         }
+    }
+
+    /// A text cell as the CSV writer stores it: a leading `'` before `=` `+` `-` `@` tab
+    /// or CR (formula escaping, DESIGN §7).
+    private func asWritten(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
     }
 
     /// Records after the header of a CSV file.

@@ -60,6 +60,15 @@ enum Manifest {
         stops("accounts/empty_header_name.csv", .badHeader, line: 1),
         stops("accounts/header_nul.csv", .badHeader, line: 1),
         stops("accounts/header_invalid_utf8.csv", .badHeader, line: 1),
+        // Common export accidents: a trailing comma, Excel's "sep=," line, UTF-16.
+        stops("accounts/trailing_comma_header.csv", .badHeader, line: 1),
+        stops("accounts/excel_sep_line.csv", .badHeader, line: 1),
+        stops("accounts/utf16.csv", .badHeader, line: 1),
+        // A line of spaces or a tab is a record with one field, not a blank line.
+        rows("accounts/whitespace_line.csv", accounts: 3, payments: 3, [
+            a(3, nil, .raggedRow, "   ", says: "the row has 1 field; the header has 5"),
+            a(5, nil, .raggedRow, "\t", says: "the row has 1 field; the header has 5"),
+        ]),
         // An unquoted thousands separator splits the cell: a ragged row.
         rows("accounts/thousands_separators.csv", accounts: 0, payments: 0, [
             a(2, "balance", .badNumber, "A1", says: "without thousands separators"),
