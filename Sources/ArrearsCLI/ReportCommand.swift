@@ -15,8 +15,7 @@ public struct ReportCommand: ParsableCommand {
             The page is one file (inline CSS and SVG, no scripts, nothing fetched), so it \
             opens offline and can be mailed or archived. The same inputs give the same bytes.
 
-            Which accounts the charts use:
-              • No --accounts/--payments/--as-of: the model's holdout. The training files \
+            Without --accounts/--payments/--as-of the charts show the model's holdout. The training files \
             recorded in the model are re-read from their recorded paths (relative paths \
             from the current directory, as 'train' was run), their SHA-256 is checked \
             against the model — a changed or missing file stops with its name — and the \
@@ -24,19 +23,21 @@ public struct ReportCommand: ParsableCommand {
             gains and calibration show exactly the holdout metrics 'train' printed. A \
             model trained with --holdout 0 has no holdout: the charts are then in-sample \
             and say so.
-              • A portfolio: every valid account of it. When its files are the model's own \
+
+            With a portfolio the charts show every valid account of it. When its files are the model's own \
             training files (same SHA-256) at the training as-of date, the holdout is used \
             instead, as above: curves drawn on the accounts a model was fitted on flatter it.
 
             Sections: key figures (AUC, Gini, KS, Brier, Harrell's C, Hosmer–Lemeshow p, \
-            PSI); both coefficient tables with 95% Wald intervals; ROC with AUC; KS plot; \
+            PSI); ROC with AUC; KS plot; \
             gains and lift by decile; calibration by decile with Hosmer–Lemeshow; \
             Kaplan–Meier share recovered by day for quintiles of p_recover, with 95% \
             Greenwood log bands, next to the Cox model's mean predicted curve per \
             quintile; the histogram of p_recover for the training accounts (stored in \
             the model) against the accounts reported on, with the PSI of the score points \
             over the training deciles (< 0.1 stable, 0.1–0.25 some shift, > 0.25 a \
-            significant shift). Accounts censored before the horizon have no label and \
+            significant shift); the worklist classes (below); and last, the coefficient \
+            tables of both models with 95% Wald intervals. Accounts censored before the horizon have no label and \
             are left out of ROC, KS, gains and calibration (counted in the page); the \
             Kaplan–Meier curves use every account.
 
@@ -48,9 +49,10 @@ public struct ReportCommand: ParsableCommand {
             add the worklist class counts (they add up to the rows of the accounts file).
 
             Example:
-              arrears report --model models/arrears-model.json --accounts data/accounts.csv \\
-                --payments data/payments.csv --as-of 2026-01-01 \\
-                --policy policies/example-policy.toml --capacity 200 --out report.html
+              arrears report --model models/arrears-model.json \\
+                --accounts data/accounts.csv --payments data/payments.csv \\
+                --as-of 2026-01-01 --policy policies/example-policy.toml \\
+                --capacity 200 --out report.html
               arrears report --model models/arrears-model.json --out report.html
             """
     )
