@@ -23,43 +23,67 @@ final class CorpusTests: XCTestCase {
         let work = makeTemporaryDirectory("bad-input")
         defer { try? FileManager.default.removeItem(at: work) }
         for c in Manifest.all {
-            let (accountsPath, paymentsPath) = try paths(of: c, writingTo: work)
-            let casePath = c.role == .accounts ? accountsPath : paymentsPath
+            let paths = try self.paths(of: c, writingTo: work)
             for probe in CommandProbe.all where probe.runsHeavyCases || !c.heavy {
-                let label = "\(probe.name) on \(c.name)"
-                let rejects = work.appendingPathComponent("rejects.csv").path
-                try? FileManager.default.removeItem(atPath: rejects)
-                if let output = probe.outputPerAccount { try? FileManager.default.removeItem(at: work.appendingPathComponent(output)) }
-                let error = probe.run(probe.arguments(accountsPath, paymentsPath, rejects, work))
+                let run = ProbeRun(probe: probe, name: c.name, accounts: paths.0, payments: paths.1, work: work)
+                let error = run.execute()
                 switch c.expected {
                 case .stops(_, _, let column):
-                    guard let error else { XCTFail("\(label): expected the run to stop"); continue }
-                    let message = ArrearsCommand.message(for: error)
-                    XCTAssertTrue(message.contains(casePath), "\(label): '\(message)' does not name the file")
-                    if let column { XCTAssertTrue(message.contains(column), "\(label): '\(message)' does not name \(column)") }
-                    XCTAssertNotEqual(ArrearsCommand.exitCode(for: error).rawValue, 0, label)
-                    XCTAssertFalse(FileManager.default.fileExists(atPath: rejects), "\(label): wrote rejects after stopping")
+                    checkStopped(run, error: error, column: column, casePath: c.role == .accounts ? run.accounts : run.payments)
                 case .rows(let valid, _, let expected):
-                    if probe.failsOnRejects && !expected.isEmpty {
-                        XCTAssertNotNil(error, "\(label): rejected rows must fail the run")
-                        if let error { XCTAssertNotEqual(ArrearsCommand.exitCode(for: error).rawValue, 0, label) }
-                    } else {
-                        XCTAssertNil(error, "\(label): \(error.map { ArrearsCommand.message(for: $0) } ?? "")")
-                    }
-                    if let output = probe.outputPerAccount, error == nil {
-                        let rows = try dataRows(work.appendingPathComponent(output).path)
-                        XCTAssertEqual(rows, valid, "\(label): one output row per valid account")
-                    }
-                    let written = try rejectsFile(rejects)
-                    let want = expected.map { e in
-                        "\(e.source == .accounts ? accountsPath : paymentsPath):\(e.line):\(e.column ?? ""):\(e.code.rawValue):\(asWritten(e.accountID))"
-                    }
-                    XCTAssertEqual(written.count, want.count, "\(label): rejects file rows")
-                    for (w, e) in zip(written, want) where w != e {
-                        XCTFail("\(label): rejects file has \(w.prefix(300)), expected \(e.prefix(300))")
-                    }
+                    try checkRows(run, error: error, valid: valid, expected: expected)
                 }
             }
+        }
+    }
+
+    /// One command run on one case, with its output paths cleared beforehand.
+    private struct ProbeRun {
+        var probe: CommandProbe
+        var name: String
+        var accounts: String
+        var payments: String
+        var work: URL
+        var label: String { "\(probe.name) on \(name)" }
+        var rejects: String { work.appendingPathComponent("rejects.csv").path }
+        var output: String? { probe.outputPerAccount.map { work.appendingPathComponent($0).path } }
+
+        func execute() -> Error? {
+            for path in [rejects, output].compactMap({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+            return probe.run(probe.arguments(accounts, payments, rejects, work))
+        }
+    }
+
+    /// The run failed with a non-zero exit, a message naming the file (and column), and
+    /// wrote no rejects.
+    private func checkStopped(_ run: ProbeRun, error: Error?, column: String?, casePath: String) {
+        guard let error else { return XCTFail("\(run.label): expected the run to stop") }
+        let message = ArrearsCommand.message(for: error)
+        XCTAssertTrue(message.contains(casePath), "\(run.label): '\(message.prefix(300))' does not name the file")
+        if let column { XCTAssertTrue(message.contains(column), "\(run.label): '\(message.prefix(300))' does not name \(column)") }
+        XCTAssertNotEqual(ArrearsCommand.exitCode(for: error).rawValue, 0, run.label)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.rejects), "\(run.label): wrote rejects after stopping")
+    }
+
+    /// The run succeeded (or, with --strict, failed because of rejects), wrote one output
+    /// row per valid account, and its rejects file lists exactly the expected rejects.
+    private func checkRows(_ run: ProbeRun, error: Error?, valid: Int, expected: [ExpectedReject]) throws {
+        if run.probe.failsOnRejects && !expected.isEmpty {
+            XCTAssertNotNil(error, "\(run.label): rejected rows must fail the run")
+            if let error { XCTAssertNotEqual(ArrearsCommand.exitCode(for: error).rawValue, 0, run.label) }
+        } else {
+            XCTAssertNil(error, "\(run.label): \(error.map { ArrearsCommand.message(for: $0) } ?? "")")
+        }
+        if let output = run.output, error == nil {
+            XCTAssertEqual(try dataRows(output), valid, "\(run.label): one output row per valid account")
+        }
+        let written = try rejectsFile(run.rejects)
+        let want = expected.map { e in
+            "\(e.source == .accounts ? run.accounts : run.payments):\(e.line):\(e.column ?? ""):\(e.code.rawValue):\(asWritten(e.accountID))"
+        }
+        XCTAssertEqual(written.count, want.count, "\(run.label): rejects file rows")
+        for (w, e) in zip(written, want) where w != e {
+            XCTFail("\(run.label): rejects file has \(w.prefix(300)), expected \(e.prefix(300))")
         }
     }
 
