@@ -85,12 +85,16 @@ public struct Rank: ParsableCommand {
         } else {
             rules = Policy()
         }
+        var clock = StageClock()
         let artifact = try loadModel(model)
         console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
         let data = try portfolio.read(labels: false)
+        clock.lap("read")
         console.progress("features, scores and ranking for \(data.accounts.count) accounts")
         let matrix = try features(of: data, model: artifact, modelPath: model, asOf: portfolio.asOfDay)
+        clock.lap("features")
         let scores = artifact.score(matrix)
+        clock.lap("scores")
         let outputs = ModelOutputs(horizonDays: artifact.horizonDays, pRecover: scores.pRecover,
                                    horizons: scores.horizons, recoveredBy: scores.recoveredBy,
                                    medianDays: scores.medianDays, scorePoints: scores.scorePoints)
@@ -102,6 +106,7 @@ public struct Rank: ParsableCommand {
         } catch {
             throw CommandFailure(message: "rank: \(error.description)")
         }
+        clock.lap("rank")
         result.reasons = Self.reasonTexts(for: result.worklist, scores: scores, matrix: matrix, artifact: artifact,
                                           accountIDs: data.accounts.accountID)
         try writeOutput(result.worklistBytes(format: format), to: out, flag: "--out")
@@ -113,8 +118,10 @@ public struct Rank: ParsableCommand {
             try writeRejects(data.rejects.filter { $0.source == .payments }, to: nil, console: console)
         }
 
+        clock.lap("write")
         console.note(result.counts.description)
         console.note("payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected")
+        console.note("timings: \(clock.summary)")
         console.note("worklist → \(out == "-" ? "standard output" : out); other classes and rejected accounts → \(holdsPath)"
                      + (rejectsPath.map { data.rejects.isEmpty && rejects == nil ? "" : "; rejected rows → \($0)" } ?? ""))
     }

@@ -122,7 +122,9 @@ public struct Train: ParsableCommand {
         if let holdoutIDs { try checkWritable(holdoutIDs, flag: "--holdout-ids") }
 
         console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
+        var clock = StageClock()
         let data = try portfolio.read(labels: true)
+        clock.lap("read")
         if strict && !data.rejects.isEmpty {
             throw CommandFailure(message: "--strict: \(data.rejects.count) rows rejected, first: \(data.rejects[0])")
         }
@@ -134,6 +136,7 @@ public struct Train: ParsableCommand {
         } catch {
             throw CommandFailure(message: "\(error)")
         }
+        clock.lap("hash inputs")
         let options = TrainingOptions(
             horizonDays: horizon, predictionHorizons: horizonList!, logisticL2: l2, coxL2: coxL2,
             ties: CoxTies(rawValue: ties)!, holdoutFraction: holdout, seed: seed,
@@ -161,7 +164,8 @@ public struct Train: ParsableCommand {
         console.note("accounts: \(data.accountRows) rows read = \(data.accounts.count) used + \(rejectedAccountLines(data)) rejected; "
                      + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected"
                      + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
-        console.note("timings: " + result.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
+        console.note("timings: \(clock.summary), "
+                     + result.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
         console.note("model → \(out == "-" ? "standard output" : out)")
     }
 }

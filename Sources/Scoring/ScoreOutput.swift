@@ -44,24 +44,62 @@ public struct ScoreTable: Sendable {
 
     /// The output bytes: CSV with a header row, or JSON Lines (one object per account).
     /// Rendered in chunks on all cores; the bytes do not depend on the number of cores.
+    /// Reason texts are cached per chunk by (reason, feature value): most accounts share
+    /// texts such as "missed 3 of the last 3 statements".
     public func rendered(format: TextOutput.Format) -> [UInt8] {
-        let table = self
+        let ids = accountIDs, p = scores.pRecover, byHorizon = scores.recoveredBy
+        let medians = scores.medianDays, points = scores.scorePoints, reasons = scores.reasons
+        let groups = self.groups, spec = self.spec, x = matrix.values, cols = matrix.cols
         let h = scores.horizons.count, k = Scores.reasonsPerAccount
         return TextOutput.rendered(format: format, header: Self.columns(horizons: scores.horizons),
                                    count: scores.count, bytesPerRow: 200) { range, out in
+            var cache: [ReasonKey: String] = [:]
             for i in range {
-                out.text(table.accountIDs[i])
-                out.decimal(table.scores.pRecover[i], 6)
-                for t in 0..<h { out.decimal(table.scores.recoveredBy[i * h + t], 6) }
-                out.decimal(table.scores.medianDays[i], 0)
-                out.decimal(table.scores.scorePoints[i], 2)
+                out.text(ids[i])
+                out.decimal(p[i], 6)
+                for t in 0..<h { out.decimal(byHorizon[i * h + t], 6) }
+                out.decimal(medians[i], 0)
+                out.decimal(points[i], 2)
                 for r in 0..<k {
-                    let reason = table.reason(i, r)
-                    out.text(reason?.code ?? "")
-                    out.text(reason?.text ?? "")
+                    let g = Int(reasons[i * k + r])
+                    guard g >= 0 else {
+                        out.text("")
+                        out.text("")
+                        continue
+                    }
+                    let key = groups.cacheKey(g, row: x[(i * cols)..<((i + 1) * cols)])
+                    let text: String
+                    if let known = cache[key] {
+                        text = known
+                    } else {
+                        text = groups.text(g, spec: spec) { x[i * cols + $0] }
+                        cache[key] = text
+                    }
+                    out.text(groups.codes[g])
+                    out.text(text)
                 }
                 out.endRow()
             }
         }
+    }
+}
+
+/// What a reason text depends on: the group and the value of the column it describes.
+struct ReasonKey: Hashable {
+    var column: Int32
+    var bits: UInt64
+}
+
+extension ReasonGroups {
+    /// The cache key of group `g`'s text for a feature row: for a categorical group the
+    /// column the account has (value 1), else the group's column and its value.
+    func cacheKey(_ g: Int, row: ArraySlice<Double>) -> ReasonKey {
+        let base = row.startIndex
+        if referenceLevel[g] != nil {
+            for j in members[g] where row[base + j] >= 0.5 { return ReasonKey(column: Int32(j), bits: 1) }
+            return ReasonKey(column: Int32(-1 - g), bits: 0)
+        }
+        let j = members[g][0]
+        return ReasonKey(column: Int32(j), bits: row[base + j].bitPattern)
     }
 }

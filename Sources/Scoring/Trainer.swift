@@ -215,14 +215,20 @@ extension ScoreDistribution {
 }
 
 /// Wall-clock laps for the timing lines on stderr.
-struct StageClock {
+public struct StageClock {
     private let clock = ContinuousClock()
     private var last: ContinuousClock.Instant
-    private(set) var laps: [(stage: String, seconds: Double)] = []
+    public private(set) var laps: [(stage: String, seconds: Double)] = []
 
-    init() { last = clock.now }
+    public init() { last = clock.now }
 
-    mutating func lap(_ stage: String) {
+    /// "read 4.51 s, features 1.02 s, …"
+    public var summary: String {
+        laps.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
+    }
+
+    /// Records the time since the previous lap (or since `init`) under `stage`.
+    public mutating func lap(_ stage: String) {
         let now = clock.now
         let d = now - last
         laps.append((stage, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18))
