@@ -123,20 +123,13 @@ public struct Train: ParsableCommand {
 
         console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
         var clock = StageClock()
+        // The SHA-256 of the inputs runs beside the reading and fitting (another core).
+        let hashes = BackgroundHashes([("accounts", portfolio.accounts), ("payments", portfolio.payments)])
         let data = try portfolio.read(labels: true)
         clock.lap("read")
         if strict && !data.rejects.isEmpty {
             throw CommandFailure(message: "--strict: \(data.rejects.count) rows rejected, first: \(data.rejects[0])")
         }
-        let inputs: [InputFile]
-        do {
-            inputs = try [("accounts", portfolio.accounts), ("payments", portfolio.payments)].map { role, path in
-                try InputFile(role: role, hashing: path)
-            }
-        } catch {
-            throw CommandFailure(message: "\(error)")
-        }
-        clock.lap("hash inputs")
         let options = TrainingOptions(
             horizonDays: horizon, predictionHorizons: horizonList!, logisticL2: l2, coxL2: coxL2,
             ties: CoxTies(rawValue: ties)!, holdoutFraction: holdout, seed: seed,
@@ -145,12 +138,15 @@ public struct Train: ParsableCommand {
             scoreScaling: ScoreScaling(baseScore: baseScore, baseOdds: baseOdds, pointsToDoubleOdds: pdo),
             producer: "arrears \(ArrearsCommand.configuration.version)")
         console.progress("fitting features and both models on \(data.accounts.count) accounts")
-        let result: TrainingResult
+        var result: TrainingResult
         do {
-            result = try Trainer.train(data, asOf: portfolio.asOfDay, options: options, inputs: inputs)
+            result = try Trainer.train(data, asOf: portfolio.asOfDay, options: options, inputs: [])
         } catch {
             throw CommandFailure(message: error.description)
         }
+        var waiting = StageClock()
+        result.artifact.training.inputs = try hashes.wait()
+        waiting.lap("waiting for input hashes")
         do { try result.artifact.write(to: out) } catch { throw CommandFailure(message: "--out: \(error.description)") }
         try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
         if let holdoutIDs {
@@ -164,8 +160,33 @@ public struct Train: ParsableCommand {
         console.note("accounts: \(data.accountRows) rows read = \(data.accounts.count) used + \(rejectedAccountLines(data)) rejected; "
                      + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected"
                      + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
-        console.note("timings: \(clock.summary), "
-                     + result.timings.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
+        let laps = clock.laps + result.timings + waiting.laps
+        console.note("timings: " + laps.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
         console.note("model → \(out == "-" ? "standard output" : out)")
+    }
+}
+
+/// SHA-256 of input files computed on a background thread (`InputFile(role:hashing:)`).
+final class BackgroundHashes: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var results: [Result<InputFile, InputFileError>] = []
+
+    /// Starts hashing `files` (role, path) in order.
+    init(_ files: [(role: String, path: String)]) {
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            results = files.map { file in Result { () throws(InputFileError) in try InputFile(role: file.role, hashing: file.path) } }
+            group.leave()
+        }
+    }
+
+    /// Waits for the hashes; a file that could not be hashed stops the run naming it.
+    func wait() throws -> [InputFile] {
+        group.wait()
+        do {
+            return try results.map { try $0.get() }
+        } catch {
+            throw CommandFailure(message: "\(error)")
+        }
     }
 }
