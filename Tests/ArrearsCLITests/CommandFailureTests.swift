@@ -184,6 +184,30 @@ final class CommandFailureTests: XCTestCase {
         XCTAssertTrue(artifact.summaryText().contains("dropped as constant: "))
     }
 
+    func testRankAndScoreAccountForEveryInputRowWhenRowsAreRejected() throws {
+        // Two bad account rows (negative balance, duplicate id) and one payment for an unknown account.
+        let accounts = write(Self.accountsText + "A13,-5,3,card,4,30,1\nA1,10,1,card,2,30,1\n", "with-bad.csv")
+        let payments = write(Self.paymentsText + "ZZ,2025-12-01,5,5\n", "with-bad-p.csv")
+        var rank = try ArrearsCommand.parseAsRoot(
+            ["rank", "--model", Self.model, "--accounts", accounts, "--payments", payments, "--as-of", "2026-01-01",
+             "--capacity", "3", "--out", path("rw.csv"), "--quiet"])
+        try rank.run()
+        let worklist = try String(contentsOfFile: path("rw.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        let holds = try String(contentsOfFile: path("rw-holds.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(worklist.count, 3)
+        XCTAssertEqual(worklist.count + holds.count, 14, "12 good + 2 rejected account rows")
+        XCTAssertEqual(holds.filter { $0.hasPrefix("rejected,") }.count, 2)
+        let rejects = try String(contentsOfFile: path("rw-rejects.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(rejects.count, 3, "both files' rejected rows: \(rejects)")
+
+        var score = try ArrearsCommand.parseAsRoot(scoreArguments(accounts: accounts, payments: payments, out: path("sw.csv")))
+        try score.run()
+        let scored = try String(contentsOfFile: path("sw.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        let scoreRejects = try String(contentsOfFile: path("sw-rejects.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(scored.count, 12)
+        XCTAssertEqual(scoreRejects.filter { $0.contains("with-bad.csv") }.count, 2)
+    }
+
     func testBadFlagsNameTheFlag() {
         let base = ["train", "--accounts", "a", "--payments", "p", "--as-of", "2026-01-01", "--out", "m.json"]
         for (extra, flag) in [(["--holdout", "1"], "--holdout"), (["--horizons", "90,30"], "--horizons"),
