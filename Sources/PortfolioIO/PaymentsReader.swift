@@ -15,7 +15,7 @@ struct PaymentsReader {
         for c in PaymentColumn.allCases {
             guard let i = header.index(of: c.name) else {
                 throw InputError(code: .missingColumn, file: file, line: reader.line, column: c.name,
-                                 message: "missing required column '\(c.name)'; the header has \(header.names.joined(separator: ", "))")
+                                 message: "missing required column '\(c.name)'; the header has \(header.listing)")
             }
             idx.append(i)
         }

@@ -61,6 +61,14 @@ struct Header {
     var names: [String]
     var keys: [String]
 
+    /// The names for an error message: all of them up to 20, else the first 20 and the
+    /// count ("a, b, … (100000 columns)"), so a huge header gives a short message.
+    var listing: String {
+        let shown = 20
+        guard names.count > shown else { return names.joined(separator: ", ") }
+        return names.prefix(shown).joined(separator: ", ") + ", … (\(names.count) columns)"
+    }
+
     init(reader: CSVReader) throws(InputError) {
         let file = reader.displayName
         let status = try reader.next()
@@ -135,7 +143,7 @@ struct AccountsReader {
         for c in required where column[c.rawValue] < 0 {
             let hint = c.isLabel ? " (training needs the labels days_to_recovery and recovered)" : ""
             throw InputError(code: .missingColumn, file: file, line: reader.line, column: c.name,
-                             message: "missing required column '\(c.name)'\(hint); the header has \(header.names.joined(separator: ", "))")
+                             message: "missing required column '\(c.name)'\(hint); the header has \(header.listing)")
         }
         let schemaKeys = Set(AccountColumn.allCases.map(\.name))
         for (i, key) in header.keys.enumerated() where !schemaKeys.contains(key) && !ignored.contains(key) {

@@ -196,6 +196,15 @@ extension ModelArtifact {
         for c in features.columns where !(c.mean.isFinite && c.standardDeviation.isFinite) {
             throw fail("feature '\(c.name)' has a non-finite mean or standard deviation")
         }
+        for c in features.columns {
+            guard case .oneHot(let column, let level) = c.kind else { continue }
+            guard let encoding = features.categoricals.first(where: { $0.column == column }) else {
+                throw fail("feature '\(c.name)' is a level of '\(column)', which has no categorical encoding")
+            }
+            if case .named(let name) = level, !encoding.levels.contains(name) {
+                throw fail("feature '\(c.name)': level '\(name)' is not among the training levels of '\(column)' \(encoding.levels)")
+            }
+        }
 
         // Logistic (its decoder already checks its own shape and finiteness).
         guard logistic.featureNames == names else {
