@@ -91,6 +91,10 @@ public enum Trainer {
             throw TrainingError(error.description)
         }
         clock.lap("features")
+        guard spec.count > 0 else {
+            throw TrainingError("every feature is constant on the training portfolio (dropped: "
+                + spec.droppedConstant.joined(separator: ", ") + "); there is nothing to fit")
+        }
         let n = matrix.rows
         let labels = Labels(days: accounts.daysToRecovery, recovered: accounts.recovered)
 
