@@ -37,7 +37,8 @@ import LinearAlgebra
 ///   O(p²) extra memory per stripe; typically 4–8 iterations.
 ///
 /// **Diagnostics** (each a `LogisticError` naming features):
-///   - constant features (a single value) and collinear features — from the
+///   - constant features (a single value) and, without a penalty (λ = 0), collinear
+///     features — from the
 ///     Cholesky factor of the correlation matrix R of z: Lⱼⱼ² = 1 − R²ⱼ, the share of
 ///     feature j's variance not explained by the features before it; below 1e-10 (or a
 ///     failed `dpotrf`) the feature is reported with the features it combines;
@@ -93,7 +94,11 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         var start = [Double](repeating: 0, count: p + 1)
         start[0] = log(ybar / (1 - ybar))
         var current = engine.evaluate(start)
-        try checkCollinearity(current.gram, weight: Double(n) * ybar * (1 - ybar), featureNames: featureNames)
+        // With λ > 0 the Hessian ZᵀWZ + λI′ is positive definite however the features
+        // combine, so collinear features still have one penalized fit (scikit-learn's).
+        if l2 == 0 {
+            try checkCollinearity(current.gram, weight: Double(n) * ybar * (1 - ybar), featureNames: featureNames)
+        }
 
         var iterations = 0, converged = false, change = Double.infinity
         var lastStep: [Double] = [], previousStep: [Double] = []

@@ -94,6 +94,17 @@ final class LogisticFailureTests: XCTestCase {
         XCTAssertTrue(e.message.contains("'c'") && e.message.contains("'a' and 'b'"), e.message)
     }
 
+    func testAnL2PenaltyFitsThroughExactCollinearity() throws {
+        var (x, y) = data()
+        for i in 0..<x.rows { x[i, 2] = 2 * x[i, 0] - 3 * x[i, 1] + 7 }
+        let model = try LogisticRegression(l2: 1).fit(x, y, featureNames: ["a", "b", "c"])
+        XCTAssertTrue(model.converged)
+        XCTAssertTrue(model.coefficients.allSatisfy { $0.estimate.isFinite && $0.standardError.isFinite })
+        // Penalized on standardized slopes, the collinear column shares the effect instead of
+        // being dropped: its slope is not zero.
+        XCTAssertNotEqual(model.coefficients[3].estimate, 0)
+    }
+
     func testDuplicateColumnIsCollinearEvenWithRoundingNoise() throws {
         var (x, y) = data()
         for i in 0..<x.rows { x[i, 1] = x[i, 0] * (1 + 1e-14 * Double(i % 3)) }
