@@ -2,8 +2,8 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzAccounts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    readBothWays(accounts: bytes, payments: fixedPayments)
+    fuzzReadAllWays(accounts: bytes, payments: fuzzFixedPayments)
     // Training mode takes other paths (label checks).
-    readBothWays(accounts: bytes, payments: fixedPayments, options: ReadOptions(requireLabels: true))
+    fuzzReadAllWays(accounts: bytes, payments: fuzzFixedPayments, options: ReadOptions(requireLabels: true))
     return 0
 }

@@ -9,14 +9,14 @@ import Glibc
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCells(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    check(records(bytes, chunkSize: 1 << 20) == records(bytes, chunkSize: 5), "chunk size changed the records")
-    checkNumber(bytes)
-    checkDate(bytes)
+    fuzzCheck(fuzzRecords(bytes, chunkSize: 1 << 20) == fuzzRecords(bytes, chunkSize: 5), "chunk size changed the records")
+    fuzzCheckNumber(bytes)
+    fuzzCheckDate(bytes)
     return 0
 }
 
 /// Every record as (line, status, fields).
-func records(_ bytes: [UInt8], chunkSize: Int) -> [String] {
+func fuzzRecords(_ bytes: [UInt8], chunkSize: Int) -> [String] {
     let reader = CSVReader(bytes: bytes, name: "fuzz.csv", chunkSize: chunkSize)
     var out: [String] = []
     while true {
@@ -28,10 +28,10 @@ func records(_ bytes: [UInt8], chunkSize: Int) -> [String] {
     }
 }
 
-func checkNumber(_ bytes: [UInt8]) {
+func fuzzCheckNumber(_ bytes: [UInt8]) {
     let parsed = bytes.withUnsafeBufferPointer { NumberParser.parse($0) }
     guard case .value(let v) = parsed else { return }
-    check(v.isFinite, "parse gave \(v)")
+    fuzzCheck(v.isFinite, "parse gave \(v)")
     // Independent reference: glibc strtod over the trimmed text (correctly rounded).
     var text = bytes
     while let f = text.first, f == 0x20 || f == 0x09 { text.removeFirst() }
@@ -40,13 +40,13 @@ func checkNumber(_ bytes: [UInt8]) {
     let reference = text.withUnsafeBufferPointer { buf in
         buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { strtod($0, nil) }
     }
-    check(v.bitPattern == reference.bitPattern || (v == 0 && reference == 0),
+    fuzzCheck(v.bitPattern == reference.bitPattern || (v == 0 && reference == 0),
           "parse gave \(v), strtod \(reference) for \(String(decoding: bytes, as: UTF8.self))")
 }
 
-func checkDate(_ bytes: [UInt8]) {
+func fuzzCheckDate(_ bytes: [UInt8]) {
     guard let day = CalendarDay.parse(bytes) else { return }
-    check(Array(CalendarDay.format(day).utf8) == bytes, "date \(String(decoding: bytes, as: UTF8.self)) formats back differently")
+    fuzzCheck(Array(CalendarDay.format(day).utf8) == bytes, "date \(String(decoding: bytes, as: UTF8.self)) formats back differently")
     let (y, m, d) = CalendarDay.civil(day)
-    check(CalendarDay.dayNumber(year: y, month: m, day: d) == day, "civil/dayNumber round trip failed")
+    fuzzCheck(CalendarDay.dayNumber(year: y, month: m, day: d) == day, "civil/dayNumber round trip failed")
 }

@@ -2,6 +2,6 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPayments(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    readBothWays(accounts: fixedAccounts, payments: bytes)
+    fuzzReadAllWays(accounts: fuzzFixedAccounts, payments: bytes)
     return 0
 }
