@@ -100,13 +100,11 @@ final class ModelFileTests: XCTestCase {
         }
     }
 
-    /// KNOWN BUG (found by fuzz target `model`; Scoring `ModelArtifact.validate` and
-    /// Features `ApplyPlan.init`, outside this target's files): an artifact whose one-hot
-    /// column names a level missing from its categorical encoding — or whose encoding is
-    /// missing altogether — decodes, and then traps when applied
+    /// Was a bug, found by fuzz target `model` (fixed in b56c868): an artifact whose
+    /// one-hot column names a level missing from its categorical encoding — or whose
+    /// encoding is missing altogether — decoded, then trapped when applied
     /// (`FeatureSpec+Apply.swift`: `lookup[l]!`, `preconditionFailure`). `decode` must
-    /// reject it as `inconsistent`. Skipped (without scoring, which would trap) while the
-    /// bug is there.
+    /// reject it as `inconsistent`.
     func testOneHotLevelsMissingFromTheirEncodingAreRejectedAtLoad() throws {
         let trained = Array(try Data(contentsOf: URL(fileURLWithPath: TrainedModel.path)))
         let renameLevel = Self.edited { m in
@@ -126,18 +124,14 @@ final class ModelFileTests: XCTestCase {
         let artifact = try ModelArtifact.decode(Data(trained))
         XCTAssertTrue(artifact.features.columns.contains { if case .oneHot = $0.kind { true } else { false } },
                       "the probe model needs one-hot columns for this test")
-        var stillBroken: [String] = []
         for (name, damage) in [("renamed level", renameLevel), ("no encoding", dropEncoding)] {
             let damaged = Data(try damage(trained))
             do throws(ArtifactError) {
                 _ = try ModelArtifact.decode(damaged, path: "m.json")
-                stillBroken.append(name)
+                XCTFail("\(name): the damaged model loaded (it would trap when scoring)")
             } catch {
                 XCTAssertEqual(error.code, .inconsistent, "\(name): \(error)")
             }
-        }
-        if !stillBroken.isEmpty {
-            throw XCTSkip("KNOWN BUG (Scoring/Features): models with \(stillBroken) load, then trap in FeatureSpec.apply")
         }
     }
 }
