@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "_TestSupport"]),
         .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "Scoring", "PortfolioIO", "_TestSupport"]),
         // The bad-input corpus (DESIGN §7): one small file per case, through every reader.
-        .testTarget(name: "BadInputTests", dependencies: ["ArrearsCLI", "PortfolioIO", "Scoring", "_TestSupport"],
+        .testTarget(name: "BadInputTests", dependencies: ["ArrearsCLI", "PortfolioIO", "Features", "Scoring", "_TestSupport"],
                     resources: [.copy("Corpus")]),
     ]
 )

@@ -101,6 +101,22 @@ enum Cell {
         return v + 0  // "-0" is zero: store +0 so that outputs never print "-0.00"
     }
 
+    /// The largest amount of money accepted (10¹⁵, a thousand trillion in any currency):
+    /// sums of millions of statements then stay far from overflow, so every feature is
+    /// finite.
+    static let maximumAmount = 1e15
+
+    /// A required amount of money in [0, 10¹⁵].
+    @inline(__always)
+    static func amount(_ b: UnsafeBufferPointer<UInt8>, column: String, what: String) throws(CellProblem) -> Double {
+        let v = try nonNegative(b, column: column, what: what)
+        if v > maximumAmount {
+            throw CellProblem(column: column, code: .outOfRange,
+                              reason: "\(column) is \(quoted(trimmed(b))); \(what) above 10^15 is not a plausible amount")
+        }
+        return v
+    }
+
     /// A hint for common non-numbers: thousands separators, currency signs, percent.
     static func numberHint(_ b: UnsafeBufferPointer<UInt8>) -> String {
         let s = String(decoding: b, as: UTF8.self)

@@ -61,12 +61,12 @@ struct PaymentsReader {
                 }
                 if let account = value, account >= 0,
                    let date = CalendarDay.parse(reader.field(dateColumn)),
-                   case .value(let due) = NumberParser.parse(reader.field(dueColumn)), due >= 0,
-                   case .value(let paid) = NumberParser.parse(reader.field(paidColumn)), paid >= 0 {
+                   case .value(let due) = NumberParser.parse(reader.field(dueColumn)), due >= 0, due <= Cell.maximumAmount,
+                   case .value(let paid) = NumberParser.parse(reader.field(paidColumn)), paid >= 0, paid <= Cell.maximumAmount {
                     t.accountIndex.append(account)
                     t.date.append(date)
-                    t.amountDue.append(due)
-                    t.amountPaid.append(paid)
+                    t.amountDue.append(due + 0)   // "-0" is zero: +0
+                    t.amountPaid.append(paid + 0)
                     continue
                 }
             }
@@ -114,8 +114,8 @@ struct PaymentsReader {
         guard let date = try Cell.date(reader.field(dateColumn), column: "date") else {
             throw CellProblem(column: "date", code: .missingValue, reason: "date is empty; every statement needs its date")
         }
-        let due = try Cell.nonNegative(reader.field(dueColumn), column: "amount_due", what: "an amount due")
-        let paid = try Cell.nonNegative(reader.field(paidColumn), column: "amount_paid", what: "an amount paid")
+        let due = try Cell.amount(reader.field(dueColumn), column: "amount_due", what: "an amount due")
+        let paid = try Cell.amount(reader.field(paidColumn), column: "amount_paid", what: "an amount paid")
         return (account, date, due, paid)
     }
 }

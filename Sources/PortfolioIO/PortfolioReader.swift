@@ -242,16 +242,16 @@ struct AccountsReader {
             throw CellProblem(column: "account_id", code: .duplicateID,
                               reason: "account_id \(Cell.quoted(idBytes)) already appeared on line \(line); the first row keeps it")
         }
-        let balance = try Cell.nonNegative(cell(.balance)!, column: "balance", what: "a balance")
+        let balance = try Cell.amount(cell(.balance)!, column: "balance", what: "a balance")
         let dpdBytes = cell(.daysPastDue)!
         guard let dpd = try Cell.count(dpdBytes, column: "days_past_due", what: "days past due") else {
             throw CellProblem(column: "days_past_due", code: .missingValue, reason: "days_past_due is empty; it is required")
         }
         var creditLimit = Double.nan
         if let b = cell(.creditLimit), let v = try Cell.number(b, column: "credit_limit") {
-            if v <= 0 {
+            if v < 0.01 || v > Cell.maximumAmount {
                 throw CellProblem(column: "credit_limit", code: v < 0 ? .negativeValue : .outOfRange,
-                                  reason: "credit_limit is \(Cell.quoted(Cell.trimmed(b))); a credit limit must be > 0 (leave the cell empty when there is none)")
+                                  reason: "credit_limit is \(Cell.quoted(Cell.trimmed(b))); a credit limit must be between 0.01 and 10^15 (leave the cell empty when there is none)")
             }
             creditLimit = v
         }

@@ -111,7 +111,7 @@ enum Manifest {
             a(5, "balance", .badNumber, "A4"),
             a(6, "days_past_due", .negativeValue, "A5"),
             a(7, "credit_limit", .negativeValue, "A6"),
-            a(8, "credit_limit", .outOfRange, "A7", says: "must be > 0"),
+            a(8, "credit_limit", .outOfRange, "A7", says: "must be between 0.01 and 10^15"),
         ] + basePayments(rejected: ["A1", "A2"])) { p in
             XCTAssertEqual(p.accounts.accountID, ["A3"])
             XCTAssertEqual(p.accounts.balance[0].sign, .plus, "-0 is stored as +0")

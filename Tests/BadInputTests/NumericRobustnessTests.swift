@@ -33,24 +33,24 @@ final class NumericRobustnessTests: XCTestCase {
     func testBalancesOf1e12ZeroAnd1eMinus9ParseExactly() throws {
         let p = try portfolio("""
             account_id,balance,days_past_due,credit_limit
-            BIG,1e12,30,1e-9
+            BIG,1e12,30,0.01
             ZERO,0,0,1e12
             TINY,1e-9,1,
-            PLAIN,1000000000000,0,0.000000001
+            PLAIN,1000000000000,0,0.010
 
             """, "account_id,date,amount_due,amount_paid\n")
         XCTAssertEqual(p.rejects, [])
         XCTAssertEqual(p.accounts.balance, [1e12, 0, 1e-9, 1e12])
-        XCTAssertEqual(p.accounts.creditLimit[0], 1e-9)
+        XCTAssertEqual(p.accounts.creditLimit[0], 0.01, "the smallest credit limit accepted")
         XCTAssertEqual(p.accounts.creditLimit[1], 1e12)
         XCTAssertTrue(p.accounts.creditLimit[2].isNaN, "an empty limit is absent")
-        XCTAssertEqual(p.accounts.creditLimit[3], 1e-9)
+        XCTAssertEqual(p.accounts.creditLimit[3], 0.01)
     }
 
     func testExtremeBalancesAndAmountsGiveFiniteFeatures() throws {
         let p = try portfolio("""
             account_id,balance,days_past_due,credit_limit,product
-            BIG,1e12,30,1e-9,card
+            BIG,1e12,30,0.01,card
             ZERO,0,0,1e12,card
             TINY,1e-9,1,,auto
             MID,5000,90,10000,auto
@@ -69,7 +69,7 @@ final class NumericRobustnessTests: XCTestCase {
         XCTAssertEqual(p.rejects, [])
         let m = try finiteFeatures(p)
         XCTAssertEqual(try column(m, "log_balance"), [log1p(1e12), 0, log1p(1e-9), log1p(5000)])
-        XCTAssertEqual(try column(m, "utilization"), [1e21, 0, 0, 0.5])
+        XCTAssertEqual(try column(m, "utilization"), [1e14, 0, 0, 0.5])
     }
 
     /// Every account the same: every column is constant and dropped, or still finite.
@@ -87,36 +87,39 @@ final class NumericRobustnessTests: XCTestCase {
         XCTAssertTrue(spec.droppedConstant.contains("log_balance"), "\(spec.droppedConstant)")
     }
 
-    /// Values near the top of the Double range: ratios and sums must not overflow to
-    /// infinity (and then to NaN in inf/inf or in a standard deviation).
-    ///
-    /// KNOWN BUG (Features, not fixed here: outside this target's files): with a balance
-    /// of 1.7e308 and a credit limit of 1e-300, utilization is +inf; three statements of
-    /// 1.7e308 make Σ due = +inf and pay_ratio_* = inf/inf = NaN; paid_trend_6's SD is
-    /// inf. The reader accepts these values (finite, ≥ 0), so the feature kernel must
-    /// clamp or reject them. Skipped while the bug is there; passes once it is fixed.
-    func testAmountsNearDoubleMaxGiveFiniteFeatures() throws {
+    /// Values near the top of the Double range would overflow sums and ratios (Σ due =
+    /// +inf, pay_ratio = inf/inf = NaN, utilization = 1.7e308 / 1e-300 = +inf). The reader
+    /// bounds money instead: amounts above 10^15 and credit limits outside [0.01, 10^15]
+    /// are rejected (out_of_range, naming the column), and everything that is accepted
+    /// gives finite features, also at the bound itself.
+    func testAmountsNearDoubleMaxAreRejectedAndTheBoundGivesFiniteFeatures() throws {
         let p = try portfolio("""
             account_id,balance,days_past_due,credit_limit
-            HUGE,1.7e308,30,1e-300
+            HUGE,1.7e308,30,1e6
+            TINYLIMIT,100,30,1e-300
+            EDGE,1e15,0,0.01
             ONE,1,0,1
 
             """, """
             account_id,date,amount_due,amount_paid
-            HUGE,2025-10-01,1.7e308,1.7e308
-            HUGE,2025-11-01,1.7e308,1.7e308
-            HUGE,2025-12-01,1.7e308,0
-            ONE,2025-12-01,1,1
+            EDGE,2025-10-01,1e15,1e15
+            EDGE,2025-11-01,1e15,1e15
+            EDGE,2025-12-01,1e15,0
+            ONE,2025-12-01,1.7e308,1
+            ONE,2025-11-01,1,1
 
             """)
-        XCTAssertEqual(p.rejects, [])
+        XCTAssertEqual(p.rejects.map { "\($0.line):\($0.column ?? ""):\($0.code.rawValue)" },
+                       ["2:balance:out_of_range", "3:credit_limit:out_of_range", "5:amount_due:out_of_range"])
+        XCTAssertTrue(p.rejects[0].reason.contains("10^15"), p.rejects[0].reason)
+        XCTAssertEqual(p.accounts.accountID, ["EDGE", "ONE"])
         let (spec, matrix) = try FeatureSpec.fitTransform(p, asOf: asOf)
         var broken = Set<String>()
         for (k, v) in matrix.values.enumerated() where !v.isFinite { broken.insert(matrix.names[k % matrix.cols]) }
         for c in spec.columns where !(c.mean.isFinite && c.standardDeviation.isFinite) { broken.insert(c.name) }
-        if !broken.isEmpty {
-            throw XCTSkip("KNOWN BUG (Features): non-finite features for amounts near Double.greatestFiniteMagnitude: \(broken.sorted())")
-        }
+        XCTAssertEqual(broken, [], "non-finite features")
+        let utilization = try XCTUnwrap(matrix.columnIndex("utilization"))
+        XCTAssertEqual(matrix[0, utilization], 1e17, "10^15 over a limit of 0.01")
     }
 
     /// Far-past and far-future dates are valid and stay finite in day arithmetic.
