@@ -41,16 +41,25 @@ public struct Scores: Sendable, Equatable {
 }
 
 extension ModelArtifact {
-    /// Applies both models to a feature matrix built with this artifact's `features`.
-    ///
-    /// Logistic: one `dgemv` for η, then p = logistic(η), points = offset + factor·η.
-    /// Cox: one `dgemv` for (x − m)ᵀβ, then 1 − S(tₕ | x) at each horizon and the median
-    /// by binary search on the baseline. Reasons: the contributions βⱼ·(xᵢⱼ − x̄ⱼ) with
-    /// the training means x̄ⱼ, top three by absolute value (ties: lower column first),
-    /// in chunks on all cores.
+    /// Applies both models to a feature matrix built with this artifact's `features`:
+    /// one fused pass over the rows on all cores (`ScoringKernel`), each row read once for
+    /// the log-odds η = β₀ + xᵀβ, p = 1/(1 + e^−η), points, the Cox (x − m)ᵀβ, P(recovered
+    /// by tₕ) = 1 − exp(−H(tₕ | m)·e^{(x−m)ᵀβ}) at each horizon, the median days and the top
+    /// three reasons (the contributions βⱼ·(xᵢⱼ − x̄ⱼ) with the training means x̄ⱼ, by
+    /// absolute value, ties: lower group first). Equal to `referenceScore` to a few ulps
+    /// (the medians and reasons exactly); independent of the number of threads.
     /// - Precondition: `matrix.names == features.names` (same columns, same order).
     /// - Complexity: O(n·p) time, O(n·(h + 3)) output.
     public func score(_ matrix: FeatureMatrix) -> Scores {
+        precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
+        return ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons)
+    }
+
+    /// The same outputs stage by stage through the models' own APIs: one `dgemv` for η,
+    /// then p = logistic(η), points = offset + factor·η; one `dgemv` for (x − m)ᵀβ, then
+    /// 1 − S(tₕ | x) at each horizon and the median by binary search on the baseline;
+    /// reasons in chunks on all cores. The reference `score` is checked against.
+    public func referenceScore(_ matrix: FeatureMatrix) -> Scores {
         precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
         let n = matrix.rows
         let x = Matrix(rows: n, cols: matrix.cols, storage: matrix.values)
