@@ -296,44 +296,38 @@ public struct ScoringKernel: Sendable {
 
     /// Second loop over a block: p, points, the horizon probabilities and the median from
     /// η and ζ; then the rare rows outside the fast range (or at a median threshold) again
-    /// with the reference formulas. Rows go in pairs through one SIMD2 e^x for (−η) and
-    /// one for ζ; the horizons of a row go four at a time through SIMD4 e^x − 1.
+    /// with the reference formulas.
     @inline(__always)
     private func transformPass(_ range: Range<Int>, c: RowConstants, out: OutputPointers) {
         let offset = pointsOffset, factor = pointsFactor, limit = Self.fastRange
         let k = hazards.count, m = baselineTimes.count
-        let lower = SIMD2<Double>(repeating: -limit), upper = SIMD2<Double>(repeating: limit)
-        var outside = false
-        var i = range.lowerBound
-        while i < range.upperBound {
-            let j = Swift.min(i + 1, range.upperBound - 1)      // an odd last row pairs with itself
-            let eta = SIMD2(out.logOdds[i], out.logOdds[j]), zeta = SIMD2(out.coxEta[i], out.coxEta[j])
-            let e = KernelMath.exp((-eta).clamped(lowerBound: lower, upperBound: upper))
-            let risk = KernelMath.exp(zeta.clamped(lowerBound: lower, upperBound: upper))
-            let p = 1 / (1 + e), points = offset + factor * eta
-            out.p[i] = p[0]; out.p[j] = p[1]
-            out.points[i] = points[0]; out.points[j] = points[1]
-            c.risk[i - range.lowerBound] = risk[0]; c.risk[j - range.lowerBound] = risk[1]
-            let a = eta.replacing(with: 0, where: .!(eta .<= upper) .| .!(eta .>= lower))
-            let z = zeta.replacing(with: 0, where: .!(zeta .<= upper) .| .!(zeta .>= lower))
-            outside = outside || a != eta || z != zeta
-            i += 2
+        let lo = range.lowerBound, count = range.count, risk = c.risk
+        // Straight-line loops without calls or branches, so the compiler vectorises them.
+        for r in 0..<count {
+            let eta = out.logOdds[lo + r], zeta = out.coxEta[lo + r]
+            out.p[lo + r] = 1 / (1 + KernelMath.exp(Swift.min(Swift.max(-eta, -limit), limit)))
+            out.points[lo + r] = offset + factor * eta
+            risk[r] = KernelMath.exp(Swift.min(Swift.max(zeta, -limit), limit))
         }
-        for i in range where k > 0 {
-            let hazard = c.hazards!
-            let risk = SIMD4<Double>(repeating: c.risk[i - range.lowerBound])
-            var h = 0
-            while h < k {
-                let x = (-SIMD4(hazard[h], hazard[h + 1], hazard[h + 2], hazard[h + 3]) * risk)
-                    .clamped(lowerBound: SIMD4(repeating: -40), upperBound: SIMD4(repeating: 0))
-                let y = -KernelMath.expm1(x)
-                let row = out.recovered + i * k + h
-                if k - h >= 4 {
-                    row[0] = y[0]; row[1] = y[1]; row[2] = y[2]; row[3] = y[3]
-                } else {
-                    for t in 0..<(k - h) { row[t] = y[t] }
-                }
-                h += 4
+        var outsideRows = 0
+        for r in 0..<count {
+            let inside = Swift.abs(out.logOdds[lo + r]) <= limit && Swift.abs(out.coxEta[lo + r]) <= limit
+            outsideRows &+= inside ? 0 : 1
+        }
+        let outside = outsideRows > 0
+        if k == 4 {
+            let h0 = -hazards[0], h1 = -hazards[1], h2 = -hazards[2], h3 = -hazards[3]
+            for r in 0..<count {
+                let q = risk[r], row = out.recovered + (lo + r) * 4
+                row[0] = -KernelMath.expm1(Swift.max(h0 * q, -40))
+                row[1] = -KernelMath.expm1(Swift.max(h1 * q, -40))
+                row[2] = -KernelMath.expm1(Swift.max(h2 * q, -40))
+                row[3] = -KernelMath.expm1(Swift.max(h3 * q, -40))
+            }
+        } else {
+            for r in 0..<count {
+                let q = risk[r], row = out.recovered + (lo + r) * k
+                for h in 0..<k { row[h] = -KernelMath.expm1(Swift.max(-hazards[h] * q, -40)) }
             }
         }
         if let thresholds = c.thresholds, let start = c.medianStart, m > 0 {
@@ -505,15 +499,15 @@ struct Triple4 {
     }
 }
 
-/// e^x and e^x − 1 from arithmetic alone (no calls, no branches, no tables), lane by
-/// lane on SIMD vectors. Both reduce x = k·ln 2 + r with k = round(x / ln 2) and
+/// e^x and e^x − 1 from arithmetic alone (no calls, no branches, no tables), so loops
+/// over them vectorise. Both reduce x = k·ln 2 + r with k = round(x / ln 2) and
 /// |r| ≤ ln 2 / 2 (Cody–Waite: ln 2 split in a high part with trailing zero bits, so
 /// k·ln2_hi is exact, and a low part), then
 /// - e^x = 2^k · e^r with e^r = Σ_{n≤13} rⁿ/n! (truncation < 4·10⁻¹⁸ relative);
 /// - e^x − 1 = 2^k · (e^r − 1) + (2^k − 1) with e^r − 1 = r + r²·Σ_{n≤11} rⁿ/(n+2)!,
 ///   exact in form at k = 0 (so tiny x keep full relative precision).
 /// 2^k is built in the exponent bits. Valid for |x| ≤ 708 (|k| ≤ 1022); results are
-/// within 2 ulps of glibc's. Each lane is computed exactly as the scalar formula would.
+/// within 2 ulps of glibc's.
 enum KernelMath {
     static let log2e = 1.4426950408889634
     static let ln2Hi = 6.93147180369123816490e-01
@@ -521,56 +515,45 @@ enum KernelMath {
     /// 1.5·2^52: adding it rounds to an integer held in the low mantissa bits.
     static let shifter = 6755399441055744.0
 
-    /// (r, 2^k) for every lane of x.
+    /// (r, 2^k) for x.
     @inline(__always)
-    static func reduce(_ x: SIMD2<Double>) -> (r: SIMD2<Double>, scale: SIMD2<Double>) {
+    static func reduce(_ x: Double) -> (r: Double, scale: Double) {
         let t = x * log2e + shifter
         let k = t - shifter
         let r = (x - k * ln2Hi) - k * ln2Lo
         // The low 12 bits of t's pattern are k mod 4096; shifted into the exponent field.
-        let bits = unsafeBitCast(t, to: SIMD2<UInt64>.self)
-        let scale = SIMD2<UInt64>(repeating: 1023 << 52) &+ (bits &<< 52)
-        return (r, unsafeBitCast(scale, to: SIMD2<Double>.self))
-    }
-
-    @inline(__always)
-    static func reduce(_ x: SIMD4<Double>) -> (r: SIMD4<Double>, scale: SIMD4<Double>) {
-        let t = x * log2e + shifter
-        let k = t - shifter
-        let r = (x - k * ln2Hi) - k * ln2Lo
-        let bits = unsafeBitCast(t, to: SIMD4<UInt64>.self)
-        let scale = SIMD4<UInt64>(repeating: 1023 << 52) &+ (bits &<< 52)
-        return (r, unsafeBitCast(scale, to: SIMD4<Double>.self))
+        let scale = (UInt64(1023) << 52) &+ (t.bitPattern &<< 52)
+        return (r, Double(bitPattern: scale))
     }
 
     /// Σ_{n=0}^{11} rⁿ/(n+2)! by Horner: e^r = 1 + r + r²·tail(r).
     @inline(__always)
-    static func tail<V: SIMD>(_ r: V) -> V where V.Scalar == Double {
-        var q = V(repeating: 1.0 / 6227020800.0)      // 1/13!
-        q = q * r + V(repeating: 1.0 / 479001600.0)    // 1/12!
-        q = q * r + V(repeating: 1.0 / 39916800.0)
-        q = q * r + V(repeating: 1.0 / 3628800.0)
-        q = q * r + V(repeating: 1.0 / 362880.0)
-        q = q * r + V(repeating: 1.0 / 40320.0)
-        q = q * r + V(repeating: 1.0 / 5040.0)
-        q = q * r + V(repeating: 1.0 / 720.0)
-        q = q * r + V(repeating: 1.0 / 120.0)
-        q = q * r + V(repeating: 1.0 / 24.0)
-        q = q * r + V(repeating: 1.0 / 6.0)
-        q = q * r + V(repeating: 0.5)
+    static func tail(_ r: Double) -> Double {
+        var q = 1.0 / 6227020800.0                    // 1/13!
+        q = q * r + 1.0 / 479001600.0                  // 1/12!
+        q = q * r + 1.0 / 39916800.0
+        q = q * r + 1.0 / 3628800.0
+        q = q * r + 1.0 / 362880.0
+        q = q * r + 1.0 / 40320.0
+        q = q * r + 1.0 / 5040.0
+        q = q * r + 1.0 / 720.0
+        q = q * r + 1.0 / 120.0
+        q = q * r + 1.0 / 24.0
+        q = q * r + 1.0 / 6.0
+        q = q * r + 0.5
         return q
     }
 
-    /// e^x for |x| ≤ 708, lane by lane.
+    /// e^x for |x| ≤ 708.
     @inline(__always)
-    static func exp(_ x: SIMD2<Double>) -> SIMD2<Double> {
+    static func exp(_ x: Double) -> Double {
         let (r, scale) = reduce(x)
         return ((tail(r) * r + 1) * r + 1) * scale
     }
 
-    /// e^x − 1 for |x| ≤ 708, lane by lane.
+    /// e^x − 1 for |x| ≤ 708.
     @inline(__always)
-    static func expm1(_ x: SIMD4<Double>) -> SIMD4<Double> {
+    static func expm1(_ x: Double) -> Double {
         let (r, scale) = reduce(x)
         let em = tail(r) * r * r + r
         return scale * em + (scale - 1)
