@@ -28,7 +28,9 @@ let package = Package(
         // The package-benchmark suite.
         .executableTarget(
             name: "ArrearsBenchmarks",
-            dependencies: arrears + ["BenchmarkSupport", .product(name: "Benchmark", package: "package-benchmark")],
+            dependencies: arrears + ["BenchmarkSupport", .product(name: "Benchmark", package: "package-benchmark"),
+                                     .product(name: "Scoring", package: mainPackage),
+                                     .product(name: "Prioritizer", package: mainPackage)],
             path: "Benchmarks/ArrearsBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),

@@ -10,6 +10,8 @@ import Foundation
 import LinearAlgebra
 import Models
 import PortfolioIO
+import Prioritizer
+import Scoring
 
 /// The portfolio and everything derived from it, built on first use and shared by the
 /// benchmarks (they run one after another).
@@ -22,6 +24,10 @@ final class Fixture: @unchecked Sendable {
     lazy var data = TrainingData(matrix: try! Bench.coreFeatures(portfolio).matrix, accounts: portfolio.accounts)
     lazy var logistic: LogisticModel = try! LogisticRegression().fit(data.logisticX, data.y, featureNames: data.names)
     lazy var cox: CoxModel = try! CoxRegression(ties: .efron).fit(data.x, time: data.time, event: data.event, featureNames: data.names)
+    /// The product's model (all 26 features, as `arrears train --holdout 0`) and its matrix.
+    lazy var artifact: ModelArtifact = try! Trainer.train(portfolio, asOf: Bench.asOf,
+                                                          options: TrainingOptions(holdoutFraction: 0, trainedAt: "bench"), inputs: []).artifact
+    lazy var productMatrix: FeatureMatrix = try! artifact.features.apply(to: portfolio, asOf: Bench.asOf)
 }
 
 enum Rate {
@@ -80,6 +86,28 @@ let benchmarks: @Sendable () -> Void = {
         var p: [Double] = [], r: [Double] = []
         let s = Bench.seconds { Scorer.fused(d.x, logistic: l, cox: c, p: &p, recovered: &r) }
         blackHole(p)
+        benchmark.measurement(Rate.accountsPerSecond, Int(Double(n) / s))
+    }
+    Benchmark("Scoring, product kernel: ModelArtifact.score, every output and reasons (\(n) × 26)",
+              configuration: .init(metrics: [.wallClock, Rate.accountsPerSecond], maxIterations: 50)) { benchmark in
+        let (a, m) = (f.artifact, f.productMatrix)
+        let s = Bench.seconds { blackHole(a.score(m)) }
+        benchmark.measurement(Rate.accountsPerSecond, Int(Double(n) / s))
+    }
+    Benchmark("Rank end to end in process: CSV → features → scores → worklist bytes (\(n) accounts)",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident, Rate.accountsPerSecond])) { benchmark in
+        let a = f.artifact
+        let s = try Bench.seconds {
+            let data = try readPortfolio(accountsPath: f.paths.accounts, paymentsPath: f.paths.payments, parallel: true)
+            let matrix = try a.features.apply(to: data, asOf: Bench.asOf)
+            let scores = a.score(matrix)
+            let outputs = ModelOutputs(horizonDays: a.horizonDays, pRecover: scores.pRecover, horizons: scores.horizons,
+                                       recoveredBy: scores.recoveredBy, medianDays: scores.medianDays, scorePoints: scores.scorePoints)
+            let result = try Prioritizer(policy: Policy()).rank(accounts: data.accounts, rejects: data.rejects,
+                                                                accountRows: data.accountRows, asOf: Bench.asOf, scores: outputs)
+            blackHole(result.worklistBytes(format: .csv))
+            blackHole(result.holdsBytes(format: .csv))
+        }
         benchmark.measurement(Rate.accountsPerSecond, Int(Double(n) / s))
     }
 }
