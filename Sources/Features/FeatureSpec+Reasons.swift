@@ -19,7 +19,7 @@ extension FeatureSpec {
     /// A few values read better in their own words: `months_since_payment` 0 →
     /// "paid on the latest statement" (its cap 24 also stands for "never", so it reads
     /// "no payment in the last 24 statements"); missed counts and streaks of 0, the
-    /// cap of `days_since_full_payment`, a one-hot value of 0, a present value behind a
+    /// cap of `days_since_full_payment`, a utilization of 0 (usually: no limit on file), a one-hot value of 0, a present value behind a
     /// missing-indicator, and a flat trend.
     public func reasonText(_ featureIndex: Int, _ value: Double) -> String {
         precondition(columns.indices.contains(featureIndex), "reasonText: no feature \(featureIndex)")
@@ -33,6 +33,7 @@ extension FeatureSpec {
             case .currentMissedStreak where value < 0.5: return "paid on the latest statement"
             case .longestMissedStreak where value < 0.5: return "never missed a statement"
             case .paidTrend6 where value == 0: return "payments are flat"
+            case .utilization where value == 0: return "no credit limit in use (no limit on file, or nothing drawn)"
             case .daysSinceFullPayment where value >= Double(BuiltinFeature.daysSinceFullPaymentCap):
                 return "no full payment in the last \(BuiltinFeature.daysSinceFullPaymentCap) days"
             default: break
