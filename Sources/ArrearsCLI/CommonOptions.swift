@@ -104,6 +104,12 @@ func checkWritable(_ path: String, flag: String) throws {
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         throw CommandFailure(message: "\(flag): cannot write '\(path)': it is a directory")
     }
+    // Outputs are replaced by renaming a finished file over them: a device, pipe or
+    // symbolic link at the path would be replaced, not written to. Use '-' for stdout.
+    var info = stat()
+    if lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+        throw CommandFailure(message: "\(flag): cannot write '\(path)': it is not a regular file (use '-' for standard output)")
+    }
 }
 
 /// `<out without .csv/.jsonl/.json>-<suffix>.csv` next to `out`; nil when `out` is `-`.
@@ -122,7 +128,11 @@ func siblingPath(of out: String, suffix: String) -> String? {
 /// false) is only created when there is something to write.
 func writeRejects(_ rejects: [Reject], to path: String?, explicit: Bool = true, console: Console) throws {
     if let path {
-        guard explicit || !rejects.isEmpty else { return }
+        guard explicit || !rejects.isEmpty else {
+            // A default-named rejects file from an earlier run would look like this run's.
+            if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
+            return
+        }
         let sink = MemorySink()
         let writer = CSVWriter(to: sink)
         do { try Reject.writeCSV(rejects, to: writer) } catch { throw CommandFailure(message: "--rejects: \(error)") }

@@ -60,6 +60,9 @@ public struct Evaluate: ParsableCommand {
         let artifact = try loadModel(model)
         console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
         let data = try portfolio.read(labels: true)
+        guard data.accounts.count > 0 else {
+            throw CommandFailure(message: "--accounts \(portfolio.accounts): no valid accounts to evaluate (\(data.rejectedAccountRows) rows rejected\(rejects.map { ", see \($0)" } ?? ""))")
+        }
         let matrix = try features(of: data, model: artifact, modelPath: model, asOf: portfolio.asOfDay)
         let scores = artifact.score(matrix)
         let labels = Labels(days: data.accounts.daysToRecovery, recovered: data.accounts.recovered)

@@ -127,6 +127,10 @@ public struct Train: ParsableCommand {
         let hashes = BackgroundHashes([("accounts", portfolio.accounts), ("payments", portfolio.payments)])
         let data = try portfolio.read(labels: true)
         clock.lap("read")
+        guard data.accounts.count > 0 else {
+            try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
+            throw CommandFailure(message: "--accounts \(portfolio.accounts): no valid accounts to train on (\(data.rejectedAccountRows) rows rejected\(rejectsPath.map { ", see \($0)" } ?? ""))")
+        }
         if strict && !data.rejects.isEmpty {
             throw CommandFailure(message: "--strict: \(data.rejects.count) rows rejected, first: \(data.rejects[0])")
         }

@@ -33,7 +33,7 @@ extension FeatureSpec {
             case .currentMissedStreak where value < 0.5: return "paid on the latest statement"
             case .longestMissedStreak where value < 0.5: return "never missed a statement"
             case .paidTrend6 where value == 0: return "payments are flat"
-            case .utilization where value == 0: return "no credit limit in use (no limit on file, or nothing drawn)"
+            case .utilization where value == 0: return "balance is 0% of the credit limit, or no limit on file"
             case .daysSinceFullPayment where value >= Double(BuiltinFeature.daysSinceFullPaymentCap):
                 return "no full payment in the last \(BuiltinFeature.daysSinceFullPaymentCap) days"
             default: break

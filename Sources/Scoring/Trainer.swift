@@ -98,6 +98,15 @@ public enum Trainer {
         let n = matrix.rows
         let labels = Labels(days: accounts.daysToRecovery, recovered: accounts.recovered)
 
+        // A horizon past the last day any account was followed has no data behind it: the
+        // Cox curve is flat there and no recovery by then can be observed.
+        let followUp = labels.days.max() ?? 0
+        if let beyond = options.predictionHorizons.first(where: { Double($0) > followUp }) {
+            throw TrainingError("--horizons: \(beyond) days is beyond the training data's follow-up (the longest days_to_recovery is \(Int(followUp)) days); use horizons up to \(Int(followUp))")
+        }
+        if Double(options.horizonDays) > followUp {
+            throw TrainingError("--horizon: \(options.horizonDays) days is beyond the training data's follow-up (the longest days_to_recovery is \(Int(followUp)) days)")
+        }
         let trainRows: [Int], holdoutRows: [Int]
         if options.holdoutFraction > 0 {
             let split = HoldoutSplit(fraction: options.holdoutFraction, seed: options.seed).split(count: n)
@@ -112,10 +121,15 @@ public enum Trainer {
         for i in trainRows {
             if let label = labels.withinHorizon(i, horizon: options.horizonDays) { logisticRows.append(i); y.append(label) }
         }
+        // Both fits run BLAS on one thread: OpenBLAS splits dsyrk/dpotri differently for
+        // other thread counts, which moves the last bits of the covariances, and the
+        // artifact must be the same bytes on a machine with more or fewer cores.
         let logistic: LogisticModel
         do {
-            logistic = try LogisticRegression(l2: options.logisticL2)
-                .fit(gather(matrix, rows: logisticRows), y, featureNames: spec.names)
+            logistic = try withBLASThreads(1) { () throws(LogisticError) in
+                try LogisticRegression(l2: options.logisticL2)
+                    .fit(gather(matrix, rows: logisticRows), y, featureNames: spec.names)
+            }
         } catch {
             throw TrainingError(error.description)
         }
@@ -123,9 +137,11 @@ public enum Trainer {
 
         let cox: CoxModel
         do {
-            cox = try CoxRegression(ties: options.ties, l2: options.coxL2)
-                .fit(gather(matrix, rows: trainRows), time: trainRows.map { labels.days[$0] },
-                     event: trainRows.map { labels.recovered[$0] }, featureNames: spec.names)
+            cox = try withBLASThreads(1) { () throws(CoxError) in
+                try CoxRegression(ties: options.ties, l2: options.coxL2)
+                    .fit(gather(matrix, rows: trainRows), time: trainRows.map { labels.days[$0] },
+                         event: trainRows.map { labels.recovered[$0] }, featureNames: spec.names)
+            }
         } catch {
             throw TrainingError(error.description)
         }

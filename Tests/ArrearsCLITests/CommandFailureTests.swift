@@ -3,6 +3,9 @@ import ArrearsCLI
 import Foundation
 import Scoring
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 import _TestSupport
 
 /// Bad input at the command line: one clear message naming the file, column or flag, a
@@ -206,6 +209,39 @@ final class CommandFailureTests: XCTestCase {
         let scoreRejects = try String(contentsOfFile: path("sw-rejects.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
         XCTAssertEqual(scored.count, 12)
         XCTAssertEqual(scoreRejects.filter { $0.contains("with-bad.csv") }.count, 2)
+    }
+
+    func testHorizonsBeyondTheFollowUpAreRefused() {
+        let message = failure(["train", "--accounts", path("a.csv"), "--payments", path("p.csv"), "--as-of", "2026-01-01",
+                               "--holdout", "0", "--horizons", "30,400", "--out", path("far.json"), "--quiet"])
+        XCTAssertTrue(message.contains("--horizons") && message.contains("400") && message.contains("365"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("far.json")))
+    }
+
+    func testDevicesAndLinksAreNotReplacedByAnOutput() {
+        let message = failure(scoreArguments(out: "/dev/null"))
+        XCTAssertTrue(message.contains("--out") && message.contains("not a regular file"), message)
+        var isCharacterDevice = stat()
+        XCTAssertEqual(stat("/dev/null", &isCharacterDevice), 0)
+        XCTAssertEqual(isCharacterDevice.st_mode & S_IFMT, S_IFCHR, "/dev/null is still a device")
+    }
+
+    func testADefaultRejectsFileFromAnEarlierRunIsRemovedWhenNothingIsRejected() throws {
+        let stale = write("file,line,column,code,reason,account_id\nold,2,x,y,z,A\n", "fresh-rejects.csv")
+        var score = try ArrearsCommand.parseAsRoot(scoreArguments(out: path("fresh.csv")))
+        try score.run()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale), "a stale rejects file would look like this run's")
+    }
+
+    func testEvaluateAndTrainWithNoValidAccountsNameTheFile() {
+        let accounts = write("account_id,balance,days_past_due,product,months_on_book,days_to_recovery,recovered\nA1,-1,0,card,1,10,1\n",
+                             "none-valid.csv")
+        for command in ["evaluate", "train"] {
+            var arguments = [command, "--accounts", accounts, "--payments", path("p.csv"), "--as-of", "2026-01-01", "--quiet"]
+            arguments += command == "train" ? ["--out", path("none.json")] : ["--model", Self.model]
+            let message = failure(arguments)
+            XCTAssertTrue(message.contains("none-valid.csv") && message.contains("no valid accounts"), "\(command): \(message)")
+        }
     }
 
     func testBadFlagsNameTheFlag() {

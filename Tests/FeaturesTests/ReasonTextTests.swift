@@ -23,7 +23,7 @@ final class ReasonTextTests: XCTestCase {
         XCTAssertEqual(text("months_since_payment", 0), "paid on the latest statement")
         XCTAssertEqual(text("current_missed_streak", 4), "missed the last 4 statements in a row")
         XCTAssertEqual(text("utilization", 0.8), "balance is 80% of the credit limit")
-        XCTAssertEqual(text("utilization", 0), "no credit limit in use (no limit on file, or nothing drawn)")
+        XCTAssertEqual(text("utilization", 0), "balance is 0% of the credit limit, or no limit on file")
         XCTAssertEqual(text("dpd_months", 2.5), "2.5 months past due")
         XCTAssertEqual(text("log_balance", log1p(1e6)), "balance is high (1000000)")
         XCTAssertEqual(text("log_balance", 0), "balance is low (0)")
