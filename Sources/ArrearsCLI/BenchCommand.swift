@@ -193,8 +193,7 @@ public struct Bench: ParsableCommand {
         // Ranking with the default policy.
         console.progress("ranking")
         let s = scores!
-        let outputs = ModelOutputs(horizonDays: artifact.horizonDays, pRecover: s.pRecover, horizons: s.horizons,
-                                   recoveredBy: s.recoveredBy, medianDays: s.medianDays, scorePoints: s.scorePoints)
+        let outputs = ModelOutputs(s)
         var worklist = 0
         let rankSeconds = try Self.time {
             do {

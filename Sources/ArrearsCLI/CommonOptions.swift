@@ -165,3 +165,12 @@ func features(of portfolio: Portfolio, model: ModelArtifact, modelPath: String, 
         throw CommandFailure(message: "the portfolio does not fit the model \(modelPath): \(error.message)")
     }
 }
+
+extension ModelOutputs {
+    /// What the prioritizer needs of a model's scores (no reasons: `rank` fills them for
+    /// the worklist rows only).
+    init(_ scores: Scores) {
+        self.init(horizonDays: scores.horizonDays, pRecover: scores.pRecover, horizons: scores.horizons,
+                  recoveredBy: scores.recoveredBy, medianDays: scores.medianDays, scorePoints: scores.scorePoints)
+    }
+}

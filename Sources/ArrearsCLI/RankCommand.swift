@@ -95,9 +95,7 @@ public struct Rank: ParsableCommand {
         clock.lap("features")
         let scores = artifact.score(matrix)
         clock.lap("scores")
-        let outputs = ModelOutputs(horizonDays: artifact.horizonDays, pRecover: scores.pRecover,
-                                   horizons: scores.horizons, recoveredBy: scores.recoveredBy,
-                                   medianDays: scores.medianDays, scorePoints: scores.scorePoints)
+        let outputs = ModelOutputs(scores)
         var result: WorklistResult
         do {
             result = try Prioritizer(policy: rules).rank(accounts: data.accounts, rejects: data.rejects,

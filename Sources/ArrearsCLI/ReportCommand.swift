@@ -131,9 +131,7 @@ public struct ReportCommand: ParsableCommand {
     /// Class counts of the whole portfolio under `policy`, as `rank` makes them.
     func rank(_ sample: ReportSample, scores: Scores, artifact: ModelArtifact, policy: Policy) throws -> WorklistSummary {
         let data = sample.portfolio
-        let outputs = ModelOutputs(horizonDays: artifact.horizonDays, pRecover: scores.pRecover,
-                                   horizons: scores.horizons, recoveredBy: scores.recoveredBy,
-                                   medianDays: scores.medianDays, scorePoints: scores.scorePoints)
+        let outputs = ModelOutputs(scores)
         do {
             let result = try Prioritizer(policy: policy).rank(accounts: data.accounts, rejects: data.rejects,
                                                               accountRows: data.accountRows, asOf: sample.asOf,
