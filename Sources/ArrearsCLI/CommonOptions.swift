@@ -72,20 +72,40 @@ struct Console {
 
 /// Writes `bytes` to `path` atomically (`-` = standard output); failures name the flag.
 func writeOutput(_ bytes: [UInt8], to path: String, flag: String) throws {
-    do {
-        let file = try AtomicFileWriter(path: path)
+    try writeOutputs([(bytes, path, flag)])
+}
+
+/// Writes several outputs as one step: every file is written to its temporary file
+/// first, and only when all of them succeeded are they renamed into place, so a failure
+/// (a full disk, say) leaves all the previous files as they were.
+func writeOutputs(_ outputs: [(bytes: [UInt8], path: String, flag: String)]) throws {
+    var files: [(file: AtomicFileWriter, flag: String)] = []
+    func fail(_ error: OutputError, _ flag: String) -> CommandFailure {
+        for f in files { f.file.discard() }
+        return CommandFailure(message: "\(flag): \(error.description)")
+    }
+    for output in outputs {
+        let file: AtomicFileWriter
+        do throws(OutputError) { file = try AtomicFileWriter(path: output.path) } catch { throw fail(error, output.flag) }
+        files.append((file, output.flag))
         var failure: OutputError?
-        bytes.withUnsafeBytes { buffer in
+        output.bytes.withUnsafeBytes { buffer in
             do throws(OutputError) { try file.write(buffer) } catch { failure = error }
         }
-        if let failure {
-            file.discard()
-            throw failure
-        }
-        try file.commit()
-    } catch let error as OutputError {
-        throw CommandFailure(message: "\(flag): \(error.description)")
+        if let failure { throw fail(failure, output.flag) }
     }
+    for f in files {
+        do throws(OutputError) { try f.file.commit() } catch {
+            throw CommandFailure(message: "\(f.flag): \(error.description)")
+        }
+    }
+}
+
+/// The rejects file's bytes (CSV with its header).
+func rejectsBytes(_ rejects: [Reject]) throws -> [UInt8] {
+    let sink = MemorySink()
+    do { try Reject.writeCSV(rejects, to: CSVWriter(to: sink)) } catch { throw CommandFailure(message: "--rejects: \(error)") }
+    return sink.bytes
 }
 
 /// Checks before any work that an output path can be written: its directory exists and
@@ -129,17 +149,19 @@ func siblingPath(of out: String, suffix: String) -> String? {
 func writeRejects(_ rejects: [Reject], to path: String?, explicit: Bool = true, console: Console) throws {
     if let path {
         guard explicit || !rejects.isEmpty else {
-            // A default-named rejects file from an earlier run would look like this run's.
-            if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
+            removeStaleRejects(at: path)
             return
         }
-        let sink = MemorySink()
-        let writer = CSVWriter(to: sink)
-        do { try Reject.writeCSV(rejects, to: writer) } catch { throw CommandFailure(message: "--rejects: \(error)") }
-        try writeOutput(sink.bytes, to: path, flag: "--rejects")
+        try writeOutput(try rejectsBytes(rejects), to: path, flag: "--rejects")
     } else {
         for r in rejects { console.note("rejected: \(r)") }
     }
+}
+
+/// Removes a default-named rejects file left by an earlier run: it would look like this
+/// run's.
+func removeStaleRejects(at path: String) {
+    if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// Rejected lines of the accounts file (a line with several problems counts once).

@@ -107,11 +107,18 @@ public struct Rank: ParsableCommand {
         clock.lap("rank")
         result.reasons = Self.reasonTexts(for: result.worklist, scores: scores, matrix: matrix, artifact: artifact,
                                           accountIDs: data.accounts.accountID)
-        try writeOutput(result.worklistBytes(format: format), to: out, flag: "--out")
-        try writeOutput(result.holdsBytes(format: format), to: holdsPath, flag: "--holds")
+        // All outputs are renamed into place together, after all of them are written.
+        var files = [(bytes: result.worklistBytes(format: format), path: out, flag: "--out"),
+                       (bytes: result.holdsBytes(format: format), path: holdsPath, flag: "--holds")]
         if let rejectsPath {
-            try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
-        } else {
+            if rejects != nil || !data.rejects.isEmpty {
+                files.append((try rejectsBytes(data.rejects), rejectsPath, "--rejects"))
+            } else {
+                removeStaleRejects(at: rejectsPath)
+            }
+        }
+        try writeOutputs(files)
+        if rejectsPath == nil {
             // The rejected account rows are in the holds file; list the payment rows.
             try writeRejects(data.rejects.filter { $0.source == .payments }, to: nil, console: console)
         }
