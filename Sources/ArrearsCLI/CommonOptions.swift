@@ -164,11 +164,6 @@ func removeStaleRejects(at path: String) {
     if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// Rejected lines of the accounts file (a line with several problems counts once).
-func rejectedAccountLines(_ portfolio: Portfolio) -> Int {
-    Set(portfolio.rejects.lazy.filter { $0.source == .accounts }.map(\.line)).count
-}
-
 extension ArtifactError {
     /// `--model` in front of the artifact's message.
     var asFailure: CommandFailure { CommandFailure(message: "--model: \(description)") }
@@ -185,6 +180,33 @@ func features(of portfolio: Portfolio, model: ModelArtifact, modelPath: String, 
         return try model.features.apply(to: portfolio, asOf: asOf)
     } catch {
         throw CommandFailure(message: "the portfolio does not fit the model \(modelPath): \(error.message)")
+    }
+}
+
+/// A portfolio read and scored with a model: what `score`, `rank` and `evaluate` share.
+struct ScoredPortfolio {
+    var data: Portfolio
+    var matrix: FeatureMatrix
+    var scores: Scores
+
+    var tuple: (Portfolio, FeatureMatrix, Scores) { (data, matrix, scores) }
+}
+
+extension PortfolioOptions {
+    /// Reads the portfolio, runs `check` on it (`--strict`, "no valid accounts"), builds
+    /// its features under the model's spec and scores it, with a lap of `clock` per stage.
+    func scored(by artifact: ModelArtifact, modelPath: String, labels: Bool, console: Console,
+                clock: inout StageClock, afterReading check: (Portfolio) throws -> Void = { _ in }) throws -> ScoredPortfolio {
+        console.progress("reading \(accounts) and \(payments)")
+        let data = try read(labels: labels)
+        try check(data)
+        clock.lap("read")
+        console.progress("features and scores for \(data.accounts.count) accounts")
+        let matrix = try features(of: data, model: artifact, modelPath: modelPath, asOf: asOfDay)
+        clock.lap("features")
+        let scores = artifact.score(matrix)
+        clock.lap("scores")
+        return ScoredPortfolio(data: data, matrix: matrix, scores: scores)
     }
 }
 

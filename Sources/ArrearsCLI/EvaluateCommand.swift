@@ -58,13 +58,13 @@ public struct Evaluate: ParsableCommand {
         if let rejects { try checkWritable(rejects, flag: "--rejects") }
         try checkWritable(out, flag: "--out")
         let artifact = try loadModel(model)
-        console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
-        let data = try portfolio.read(labels: true)
-        guard data.accounts.count > 0 else {
-            throw CommandFailure(message: "--accounts \(portfolio.accounts): no valid accounts to evaluate (\(data.rejectedAccountRows) rows rejected\(rejects.map { ", see \($0)" } ?? ""))")
-        }
-        let matrix = try features(of: data, model: artifact, modelPath: model, asOf: portfolio.asOfDay)
-        let scores = artifact.score(matrix)
+        var clock = StageClock()
+        let (data, _, scores) = try portfolio.scored(by: artifact, modelPath: model, labels: true, console: console,
+                                                     clock: &clock) { [portfolio, rejects] data in
+            guard data.accounts.count > 0 else {
+                throw CommandFailure(message: "--accounts \(portfolio.accounts): no valid accounts to evaluate (\(data.rejectedAccountRows) rows rejected\(rejects.map { ", see \($0)" } ?? ""))")
+            }
+        }.tuple
         let labels = Labels(days: data.accounts.daysToRecovery, recovered: data.accounts.recovered)
         let metrics = artifact.evaluate(scores, labels: labels)
         let psi = artifact.training.scoreDistribution.stability(of: scores.scorePoints)
@@ -87,7 +87,7 @@ public struct Evaluate: ParsableCommand {
             }
             try writeOutput(Array((lines.joined(separator: "\n") + "\n").utf8), to: out, flag: "--out")
         }
-        console.note("accounts: \(data.accountRows) rows read = \(scores.count) evaluated + \(rejectedAccountLines(data)) rejected; "
+        console.note("accounts: \(data.accountRows) rows read = \(scores.count) evaluated + \(data.rejectedAccountRows) rejected; "
                      + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected")
     }
 }

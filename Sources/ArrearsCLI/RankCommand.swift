@@ -87,14 +87,8 @@ public struct Rank: ParsableCommand {
         }
         var clock = StageClock()
         let artifact = try loadModel(model)
-        console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
-        let data = try portfolio.read(labels: false)
-        clock.lap("read")
-        console.progress("features, scores and ranking for \(data.accounts.count) accounts")
-        let matrix = try features(of: data, model: artifact, modelPath: model, asOf: portfolio.asOfDay)
-        clock.lap("features")
-        let scores = artifact.score(matrix)
-        clock.lap("scores")
+        let (data, matrix, scores) = try portfolio.scored(by: artifact, modelPath: model, labels: false, console: console,
+                                                          clock: &clock).tuple
         let outputs = ModelOutputs(scores)
         var result: WorklistResult
         do {

@@ -252,7 +252,7 @@ public struct ReportCommand: ParsableCommand {
 
     /// "5 000 valid accounts (0 rejected rows), 73 894 statements."
     static func rowCounts(_ data: Portfolio) -> String {
-        "\(ReportText.count(data.accounts.count)) valid accounts (\(ReportText.count(rejectedAccountLines(data))) rejected rows), "
+        "\(ReportText.count(data.accounts.count)) valid accounts (\(ReportText.count(data.rejectedAccountRows)) rejected rows), "
             + "\(ReportText.count(data.payments.count)) statements"
             + (data.accounts.hasLabels ? "." : "; no labels.")
     }

@@ -57,24 +57,19 @@ public struct Score: ParsableCommand {
         if let rejectsPath { try checkWritable(rejectsPath, flag: "--rejects") }
         var clock = StageClock()
         let artifact = try loadModel(model)
-        console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
-        let data = try portfolio.read(labels: false)
-        if strict && !data.rejects.isEmpty {
-            throw CommandFailure(message: "--strict: \(data.rejects.count) rows rejected, first: \(data.rejects[0])")
-        }
-        clock.lap("read")
-        console.progress("features and scores for \(data.accounts.count) accounts")
-        let matrix = try features(of: data, model: artifact, modelPath: model, asOf: portfolio.asOfDay)
-        clock.lap("features")
-        let scores = artifact.score(matrix)
-        clock.lap("scores")
+        let (data, matrix, scores) = try portfolio.scored(by: artifact, modelPath: model, labels: false, console: console,
+                                                          clock: &clock) { data in
+            if strict && !data.rejects.isEmpty {
+                throw CommandFailure(message: "--strict: \(data.rejects.count) rows rejected, first: \(data.rejects[0])")
+            }
+        }.tuple
         let table = ScoreTable(accountIDs: data.accounts.accountID, scores: scores, matrix: matrix, spec: artifact.features)
         let bytes = table.rendered(format: format.textFormat)
         clock.lap("render")
         try writeOutput(bytes, to: out, flag: "--out")
         clock.lap("write")
         try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
-        console.note("accounts: \(data.accountRows) rows read = \(scores.count) scored + \(rejectedAccountLines(data)) rejected; "
+        console.note("accounts: \(data.accountRows) rows read = \(scores.count) scored + \(data.rejectedAccountRows) rejected; "
                      + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected"
                      + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
         console.note("timings: \(clock.summary)")

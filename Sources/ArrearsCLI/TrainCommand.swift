@@ -161,11 +161,11 @@ public struct Train: ParsableCommand {
 
         let summary = result.artifact.summaryText()
         if out == "-" { console.note(summary) } else { console.print(summary) }
-        console.note("accounts: \(data.accountRows) rows read = \(data.accounts.count) used + \(rejectedAccountLines(data)) rejected; "
+        console.note("accounts: \(data.accountRows) rows read = \(data.accounts.count) used + \(data.rejectedAccountRows) rejected; "
                      + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected"
                      + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
         let laps = clock.laps + result.timings + waiting.laps
-        console.note("timings: " + laps.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
+        console.note("timings: " + StageClock.summary(of: laps))
         console.note("model → \(out == "-" ? "standard output" : out)")
     }
 }

@@ -243,7 +243,10 @@ public struct StageClock {
     public init() { last = clock.now }
 
     /// "read 4.51 s, features 1.02 s, …"
-    public var summary: String {
+    public var summary: String { Self.summary(of: laps) }
+
+    /// "read 4.51 s, features 1.02 s, …" for any list of laps.
+    public static func summary(of laps: [(stage: String, seconds: Double)]) -> String {
         laps.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
     }
 
