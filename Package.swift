@@ -4,7 +4,7 @@
 //   CLinearAlgebra → LinearAlgebra → Models
 //   PortfolioIO → Features → Scoring → ArrearsCLI → arrears;  Models → Scoring
 //   PortfolioGenerator → ArrearsCLI;  PortfolioIO → Prioritizer → ArrearsCLI
-//   Models → Report → ArrearsCLI
+//   Models → Report → ArrearsCLI;  Prioritizer → Ledger (GRDB/SQLite) → ArrearsCLI
 import PackageDescription
 
 let package = Package(
@@ -19,11 +19,13 @@ let package = Package(
         .library(name: "Prioritizer", targets: ["Prioritizer"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "ArrearsCLI", targets: ["ArrearsCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C interface: CBLAS + LAPACKE from Debian's libopenblas-dev and liblapacke-dev.
@@ -51,11 +53,17 @@ let package = Package(
         .target(name: "Scoring", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra"]),
         // The self-contained HTML model report with inline SVG charts (`arrears report`).
         .target(name: "Report", dependencies: ["Models"]),
+        // The contact ledger: one SQLite file (GRDB, WAL) of contacts, promises and rank runs (DESIGN §12).
+        .target(
+            name: "Ledger",
+            dependencies: ["PortfolioIO", "Prioritizer", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
         // The commands, as a library so they can be tested in-process.
         .target(
             name: "ArrearsCLI",
             dependencies: [
-                "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer", "Scoring", "Report",
+                "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer", "Scoring", "Report", "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +79,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PrioritizerTests", dependencies: ["Prioritizer", "PortfolioIO", "_TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Prioritizer", "PortfolioIO", "PortfolioGenerator", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "PortfolioIO", "PortfolioGenerator", "Features", "Models", "_TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "_TestSupport"]),
         .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "Scoring", "PortfolioIO", "_TestSupport"]),

@@ -60,6 +60,10 @@ public struct Rank: ParsableCommand {
     @Option(help: "Output format: csv or jsonl.")
     var format: OutputFormat = .csv
 
+    @Option(help: ArgumentHelp("Contact ledger (arrears ledger init): contact rules from its events, follow-ups first, call windows and calls left per row; the run is recorded in it.",
+                               valueName: "file"))
+    var ledger: String?
+
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
 
@@ -91,11 +95,13 @@ public struct Rank: ParsableCommand {
                                                           clock: &clock).tuple
         let outputs = ModelOutputs(scores)
         var result: WorklistResult
+        var ledgerRank = try ledger.map(LedgerRank.init(path:))
         do {
-            result = try Prioritizer(policy: rules).rank(accounts: data.accounts, rejects: data.rejects,
-                                                         accountRows: data.accountRows, asOf: portfolio.asOfDay,
-                                                         scores: outputs, capacity: capacity)
-        } catch {
+            result = try ledgerRank?.rank(Prioritizer(policy: rules), data: data, asOf: portfolio.asOfDay, scores: outputs, capacity: capacity)
+                ?? Prioritizer(policy: rules).rank(accounts: data.accounts, rejects: data.rejects,
+                                                   accountRows: data.accountRows, asOf: portfolio.asOfDay,
+                                                   scores: outputs, capacity: capacity)
+        } catch let error as PrioritizerError {
             throw CommandFailure(message: "rank: \(error.description)")
         }
         clock.lap("rank")
@@ -118,6 +124,10 @@ public struct Rank: ParsableCommand {
         }
 
         clock.lap("write")
+        if let note = try ledgerRank?.record(result, asOf: portfolio.asOfDay, model: model, policy: policy) {
+            clock.lap("ledger audit")
+            console.note(note)
+        }
         console.note(result.counts.description)
         console.note("payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected")
         console.note("timings: \(clock.summary)")

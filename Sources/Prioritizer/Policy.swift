@@ -32,6 +32,13 @@ public struct Policy: Codable, Sendable, Equatable {
     public var limitationPeriod: LimitationPeriods
     /// `[contact_rules]` — contact-frequency rules that defer an account.
     public var contactRules: ContactRules
+    /// `[state_rules.XX]` — stricter per-state call limits (with a ledger). Upper-case
+    /// state → rule. Default: none.
+    public var stateRules: [String: StateRule] = [:]
+    /// `[promises]` — promise resolution and the follow-up queue (with a ledger).
+    public var promises = PromisePolicy()
+    /// `[call_window]` — local calling hours (with a ledger).
+    public var callWindow = CallWindowPolicy()
 
     /// The documented defaults.
     public init(costPerAttempt: Double = 5, minNetValue: Double = 0, pFloor: Double = 0.05,
@@ -62,6 +69,9 @@ public struct Policy: Codable, Sendable, Equatable {
         case chronicDefaulter = "chronic_defaulter"
         case limitationPeriod = "limitation_period_years"
         case contactRules = "contact_rules"
+        case stateRules = "state_rules"
+        case promises
+        case callWindow = "call_window"
     }
 }
 
