@@ -14,6 +14,13 @@ public struct PromiseOutcome: Sendable, Equatable {
     /// Last day a payment counts: due + grace_days.
     public var deadline: Int32
 
+    public init(record: PromiseRecord, status: PromiseStatus, paid: Double, deadline: Int32) {
+        self.record = record
+        self.status = status
+        self.paid = paid
+        self.deadline = deadline
+    }
+
     /// First broken day (deadline + 1).
     public var brokenFrom: Int32 { deadline + 1 }
 }
