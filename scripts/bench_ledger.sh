@@ -22,7 +22,7 @@ timed() { # label, command...
   echo "$wall"  > "$dir/last-wall.txt"
 }
 log "arrears ledger benchmarks, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-timed "generate ($n accounts, history 13)" "$bin" generate --accounts "$n" --seed 1 --out "$dir" --contact-history 13
+timed "generate ($n accounts, history 14)" "$bin" generate --accounts "$n" --seed 1 --out "$dir" --contact-history 14
 contacts=$(($(wc -l < "$dir/contacts.csv") - 1))
 log "contacts.csv: $contacts rows, $(du -m "$dir/contacts.csv" | cut -f1) MB"
 db="$dir/arrears.db"
@@ -45,4 +45,6 @@ for round in 1 2; do
   with=$(cat "$dir/last-wall.txt")
   log "$(awk -v a="$with" -v b="$plain" 'BEGIN { printf "  ratio rank --ledger / rank: %.2f", a / b }')"
 done
-"$bin" rank "${common[@]}" --out "$dir/w-ledger.csv" --ledger "$db" 2>&1 >/dev/null | grep -E '^timings|^ledger' | sed 's/--quiet//' | tee -a "$result" || true
+log "stage timings of one more run of each (standard error):"
+"$bin" rank "${common[@]/--quiet/}" --out "$dir/w-plain.csv" 2>&1 >/dev/null | grep -E '^timings' | tee -a "$result" || true
+"$bin" rank "${common[@]/--quiet/}" --out "$dir/w-ledger.csv" --ledger "$db" 2>&1 >/dev/null | grep -E '^timings|^ledger' | tee -a "$result" || true

@@ -118,6 +118,31 @@ struct BulkInsert {
         }
         return Int(sqlite3_changes(db.sqliteConnection))
     }
+
+    /// One value of a row for `run(values:)`.
+    enum Value {
+        case int(Int64?), real(Double?), text(String?)
+    }
+
+    /// Binds mixed values (nil → NULL; a NaN real → NULL) and steps once.
+    func run(values: [Value]) throws {
+        let s = statement.sqliteStatement
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for (k, v) in values.enumerated() {
+            let i = Int32(k + 1)
+            switch v {
+            case .int(let x?): sqlite3_bind_int64(s, i, x)
+            case .real(let x?) where !x.isNaN: sqlite3_bind_double(s, i, x)
+            case .text(var x?): x.withUTF8 { b in _ = sqlite3_bind_text(s, i, b.baseAddress, Int32(b.count), transient) }
+            default: sqlite3_bind_null(s, i)
+            }
+        }
+        let code = sqlite3_step(s)
+        sqlite3_reset(s)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+    }
 }
 
 extension Ledger {

@@ -88,3 +88,25 @@ extension WorklistResult {
         }
     }
 }
+
+extension WorklistResult {
+    /// Per account row: calls left today and the next contact day (see
+    /// `callsLeftToday(account:)`, `nextContactDay(account:)`), computed with one set of
+    /// rules for the whole run (the audit trail's columns).
+    public func auditFigures() -> (callsLeft: [Int?], nextContact: [Int32?]) {
+        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
+        let left: [Int?] = (0..<accounts.count).map { i in schedule?.callsLeft(i, policy: policy, state: rules.state(i)) }
+        return (left, (0..<accounts.count).map { nextContactDay($0, rules) })
+    }
+
+    /// Per account row: the holds file's reason (for worklist rows the follow-up's
+    /// promise, or "worklist rank N"), with one set of rules for the whole run.
+    public func auditReasons() -> [String] {
+        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
+        return (0..<accounts.count).map { i in
+            let text = explanation(account: i, rules)
+            if !text.isEmpty { return text }
+            return accountClass[i] == .worklist ? "worklist rank \(pursuableRank[i])" : ""
+        }
+    }
+}
