@@ -27,7 +27,7 @@ extension FeatureSpec {
     ///   payments are already grouped by account) and an insertion sort by date of each
     ///   account's rows in a per-chunk scratch buffer; accounts are processed in chunks
     ///   on all cores.
-    public func apply(to portfolio: Portfolio, asOf: Int32) throws(FeatureError) -> FeatureMatrix {
+    public func apply(to portfolio: Portfolio, asOf: CalendarDay) throws(FeatureError) -> FeatureMatrix {
         try Self.validate(portfolio)
         let accounts = portfolio.accounts
         let plan = try ApplyPlan(spec: self, accounts: accounts)
@@ -36,7 +36,7 @@ extension FeatureSpec {
         // Uninitialized: `processChunk` writes every cell of its rows.
         var values = [Double](unsafeUninitializedCapacity: rows * cols) { _, initialized in initialized = rows * cols }
         let totals = computeRows(plan: plan, groups: groups, payments: portfolio.payments,
-                                 accounts: accounts, asOf: asOf, cols: cols, into: &values)
+                                 accounts: accounts, asOf: asOf.dayNumber, cols: cols, into: &values)
         return FeatureMatrix(rows: rows, cols: cols, names: names, values: values, asOf: asOf,
                              statementsUsed: totals.used, statementsAfterAsOf: totals.after,
                              accountsWithoutStatements: totals.empty)

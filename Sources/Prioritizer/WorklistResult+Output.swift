@@ -3,9 +3,6 @@ import PortfolioIO
 
 /// Output file formats: CSV (RFC 4180, `\n` line ends, header row) or JSON Lines (one
 /// object per row, the same keys as the CSV header, numbers unquoted, empty → null).
-public enum OutputFormat: String, Sendable, CaseIterable {
-    case csv, jsonl
-}
 
 /// The two output files of `arrears rank`:
 ///
@@ -43,7 +40,7 @@ extension WorklistResult {
 
     func worklistBytes(format: OutputFormat, chunkSize: Int) -> [UInt8] {
         let result = self
-        return TextOutput.rendered(format: format == .csv ? .csv : .jsonLines, header: Self.worklistColumns,
+        return TextOutput.rendered(format: format, header: Self.worklistColumns,
                                    count: worklist.count, bytesPerRow: 160, chunkSize: chunkSize) { range, out in
             for position in range {
                 let i = Int(result.worklist[position])
@@ -76,7 +73,7 @@ extension WorklistResult {
         let result = self
         let rows = holdsOrder
         let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf)
-        return TextOutput.rendered(format: format == .csv ? .csv : .jsonLines, header: Self.holdsColumns,
+        return TextOutput.rendered(format: format, header: Self.holdsColumns,
                                    count: rows.count + rejected.count, bytesPerRow: 200, chunkSize: chunkSize) { range, out in
             for k in range {
                 if k < rows.count {

@@ -1,3 +1,4 @@
+import ArrearsCore
 import Foundation
 import Features
 import Models
@@ -86,7 +87,9 @@ extension ModelArtifact {
         } catch {
             throw ArtifactError(code: .unreadable, path: path, message: "cannot read the model file: \(Self.reason(error))")
         }
-        return try decode(data, path: path)
+        var artifact = try decode(data, path: path)
+        artifact.source = path
+        return artifact
     }
 
     /// Decodes an artifact and checks it before anything is scored: the format name, the
@@ -242,4 +245,8 @@ extension ModelArtifact {
             throw fail("the training score distribution needs increasing finite cuts and one more share than cuts")
         }
     }
+}
+
+extension ArtifactError: ArrearsError {
+    public var codeName: String { code.rawValue }
 }
