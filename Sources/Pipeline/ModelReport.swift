@@ -273,7 +273,7 @@ struct ReportBuilder {
     func probability(points: Double) -> Double {
         guard points.isFinite else { return points }
         let scaling = artifact.scoreScaling
-        return 1 / (1 + exp(-(points - scaling.offset) / scaling.factor))
+        return logistic((points - scaling.offset) / scaling.factor)
     }
 
     /// One row per worklist class, with the rules behind it.

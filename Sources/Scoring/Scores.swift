@@ -69,7 +69,7 @@ extension ModelArtifact {
         var p = eta, points = eta
         let scaling = scoreScaling
         p.withUnsafeMutableBufferPointer { b in
-            for i in b.indices { b[i] = 1 / (1 + exp(-b[i])) }
+            for i in b.indices { b[i] = Models.logistic(b[i]) }
         }
         points.withUnsafeMutableBufferPointer { b in
             for i in b.indices { b[i] = scaling.points(logOdds: b[i]) }

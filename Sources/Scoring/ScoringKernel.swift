@@ -355,7 +355,7 @@ public struct ScoringKernel: Sendable {
             for i in range {
                 let eta = out.logOdds[i], zeta = out.coxEta[i]
                 guard !(Swift.abs(eta) <= limit && Swift.abs(zeta) <= limit) else { continue }
-                out.p[i] = 1 / (1 + exp(-eta))
+                out.p[i] = logistic(eta)
                 let risk = exp(zeta)
                 for h in 0..<k { out.recovered[i * k + h] = -expm1(-hazards[h] * risk) }
                 out.median[i] = referenceMedian(zeta)

@@ -261,8 +261,8 @@ public enum Trainer {
                               timings: clock.laps)
     }
 
-    /// Rows `rows` of a feature matrix as a new row-major matrix.
-    static func gather(_ matrix: FeatureMatrix, rows: [Int]) -> Matrix {
+    /// Rows `rows` of a feature matrix as a new row-major matrix (the input of a fit).
+    public static func gather(_ matrix: FeatureMatrix, rows: [Int]) -> Matrix {
         let p = matrix.cols
         var out = [Double](repeating: 0, count: rows.count * p)
         matrix.values.withUnsafeBufferPointer { src in

@@ -243,3 +243,11 @@ final class CoreFeatureTests: XCTestCase {
         }
     }
 }
+
+/// The history kernel writes each feature at `BuiltinFeature.slot`, which must be its
+/// position in `allCases` (the spec's column order for the built-ins).
+final class BuiltinSlotTests: XCTestCase {
+    func testSlotsAreTheAllCasesOrder() {
+        for (i, f) in BuiltinFeature.allCases.enumerated() { XCTAssertEqual(f.slot, i, f.name) }
+    }
+}
