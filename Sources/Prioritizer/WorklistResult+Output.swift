@@ -174,10 +174,12 @@ extension WorklistResult {
                 let last = rules.day(accounts.lastConversationDate, i)
                 let days = Int(asOf) - Int(last)
                 let allowed = Int32(Int(last) + policy.contactRules.conversationCooldownDays)
-                parts.append((parts.isEmpty ? "" : "also ")
-                    + "last conversation \(CalendarDay.format(last)), \(days) day\(days == 1 ? "" : "s") before as-of"
-                    + " < conversation_cooldown_days \(policy.contactRules.conversationCooldownDays);"
-                    + " contact allowed from \(CalendarDay.format(allowed))")
+                let when = days >= 0
+                    ? "last conversation \(CalendarDay.format(last)), \(days) day\(days == 1 ? "" : "s") before as-of"
+                        + " < conversation_cooldown_days \(policy.contactRules.conversationCooldownDays)"
+                    : "last conversation dated \(CalendarDay.format(last)), \(-days) day\(days == -1 ? "" : "s") after the as-of day"
+                        + " (a future date holds the account: check last_conversation_date)"
+                parts.append((parts.isEmpty ? "" : "also ") + when + "; contact allowed from \(CalendarDay.format(allowed))")
             }
             return parts.joined(separator: "; ")
         case .overCapacity:
