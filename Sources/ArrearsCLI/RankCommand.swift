@@ -31,8 +31,9 @@ public struct Rank: ParsableCommand {
             policies/example-policy.toml); without it the documented defaults apply.
 
             Example:
-              arrears rank --model models/arrears-model.json --accounts data/accounts.csv \\
-                --payments data/payments.csv --as-of 2026-01-01 --capacity 200 \\
+              arrears rank --model models/arrears-model.json \\
+                --accounts data/accounts.csv --payments data/payments.csv \\
+                --as-of 2026-01-01 --capacity 200 \\
                 --policy policies/example-policy.toml --out /tmp/worklist.csv
             """
     )

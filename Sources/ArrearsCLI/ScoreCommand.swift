@@ -24,9 +24,11 @@ public struct Score: ParsableCommand {
             rows scored + rows rejected.
 
             Example:
-              arrears score --model models/arrears-model.json --accounts data/accounts.csv \\
-                --payments data/payments.csv --as-of 2026-01-01 --out /tmp/scores.csv
-              arrears score --model M --accounts - --payments p.csv --as-of 2026-01-01 --format jsonl < a.csv | head
+              arrears score --model models/arrears-model.json \\
+                --accounts data/accounts.csv --payments data/payments.csv \\
+                --as-of 2026-01-01 --out /tmp/scores.csv
+              arrears score --model M --accounts - --payments p.csv \\
+                --as-of 2026-01-01 --format jsonl < a.csv | head
             """
     )
 
