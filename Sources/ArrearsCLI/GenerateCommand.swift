@@ -27,7 +27,8 @@ public struct Generate: ParsableCommand {
 
             Example:
               arrears generate --accounts 5000 --seed 2026 --out data
-              arrears generate --accounts 1000000 --seed 1 --out /tmp/p1m --as-of 2026-01-01
+              arrears generate --accounts 1000000 --seed 1 --out /tmp/p1m \\
+                --as-of 2026-01-01
             """
     )
 
@@ -42,8 +43,11 @@ public struct Generate: ParsableCommand {
     var out: String
 
     @Option(name: .customLong("as-of"),
-            help: ArgumentHelp("The as-of date, YYYY-MM-DD.", valueName: "date"))
-    var asOf: String = "2026-01-01"
+            help: ArgumentHelp("The as-of date, YYYY-MM-DD or 'today'.", valueName: "date"))
+    var asOf: CalendarDay = CalendarDay("2026-01-01")!
+
+    @Flag(help: "No summary line on standard error.")
+    var quiet = false
 
     @Option(name: .customLong("contact-history"),
             help: ArgumentHelp("Older calls per account in contacts.csv are uniform on 0…n (8 ≈ 7.5 events per account; 13 ≈ 10).",
@@ -59,9 +63,6 @@ public struct Generate: ParsableCommand {
         guard accounts <= 100_000_000 else {
             throw ValidationError("--accounts must be at most 100000000, got \(accounts).")
         }
-        guard CalendarDay.parse(asOf) != nil else {
-            throw ValidationError("--as-of must be a real date written YYYY-MM-DD, got '\(asOf)'.")
-        }
         guard (0...1000).contains(contactHistory) else {
             throw ValidationError("--contact-history must be 0 to 1000, got \(contactHistory).")
         }
@@ -71,7 +72,7 @@ public struct Generate: ParsableCommand {
     }
 
     public func run() throws {
-        let config = GeneratorConfig(accounts: accounts, seed: seed, asOf: CalendarDay.parse(asOf)!)
+        let config = GeneratorConfig(accounts: accounts, seed: seed, asOf: asOf)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
@@ -98,7 +99,7 @@ public struct Generate: ParsableCommand {
             + "\(summary.accountsBytes + summary.paymentsBytes) bytes in "
             + String(format: "%.2f", seconds) + " s → \(out)\n"
             + "contact history: \(contacts.contacts) contacts, \(contacts.promises) promises → contact_points.csv, contacts.csv, promises.csv\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        if !quiet { Console.write(2, line) }
     }
 }
 

@@ -89,7 +89,7 @@ struct LedgerImport: ParsableCommand {
     var rejects: String?
 
     func run() throws {
-        if let rejects { try checkWritable(rejects, flag: "--rejects") }
+        if let rejects { try Outputs.check([(rejects, "--rejects")], inputs: [(file, "FILE"), (options.ledger, "--ledger")]) }
         let ledger = try options.open()
         let summary = try ledgerCall(file) { () throws(LedgerError) in
             switch kind {
@@ -99,7 +99,9 @@ struct LedgerImport: ParsableCommand {
             }
         }
         if let rejects {
-            try writeOutputs([(ledgerRejectsBytes(summary.rejected), rejects, "--rejects")])
+            var outputs = Outputs()
+            outputs.add(try ledgerRejectsBytes(summary.rejected), to: rejects, role: "--rejects")
+            try outputs.commit()
         } else {
             for r in summary.rejected { FileHandle.standardError.write(Data("\(r.description)\n".utf8)) }
         }
@@ -223,7 +225,7 @@ struct LedgerBackup: ParsableCommand {
     @Option(help: ArgumentHelp("The backup file (replaced atomically).", valueName: "file")) var to: String
 
     func run() throws {
-        try checkWritable(to, flag: "--to")
+        try Outputs.check([(to, "--to")], inputs: [(options.ledger, "--ledger")])
         let ledger = try options.open()
         try ledgerCall("--to") { () throws(LedgerError) in try ledger.backup(to: to) }
         let counts = try ledgerCall("--ledger") { () throws(LedgerError) in try ledger.tableCounts() }

@@ -13,24 +13,20 @@ struct LedgerRank {
         do { ledger = try Ledger(path: path) } catch { throw CommandFailure(message: "--ledger: \(error.description)") }
     }
 
-    /// Ranks with the ledger's contact rules.
-    mutating func rank(_ prioritizer: Prioritizer, data: Portfolio, asOf: Int32, scores: ModelOutputs,
-                       capacity: Int?) throws -> WorklistResult {
+    /// Reads the ledger's facts for the portfolio's accounts as of `asOf`.
+    mutating func facts(for accounts: AccountTable, asOf: Int32) throws -> ContactFacts {
         do {
-            let run = try ledger.rank(prioritizer, accounts: data.accounts, payments: data.payments, rejects: data.rejects,
-                                      accountRows: data.accountRows, asOf: asOf, scores: scores, capacity: capacity)
-            facts = run.facts
-            return run.result
-        } catch let error as PrioritizerError {
-            throw CommandFailure(message: "rank: \(error.description)")
-        } catch let error as LedgerError {
+            let facts = try ledger.facts(for: accounts, asOf: asOf)
+            self.facts = facts
+            return facts.contacts
+        } catch {
             throw CommandFailure(message: "--ledger: \(error.description)")
         }
     }
 
     /// Writes the run to the audit trail; returns the note for standard error.
     func record(_ result: WorklistResult, asOf: Int32, model: String, policy: String?) throws -> String {
-        guard let facts else { return "" }
+        guard let facts else { preconditionFailure("LedgerRank.record before facts(for:asOf:)") }
         let identity: RunIdentity
         do {
             identity = RunIdentity(asOf: asOf, modelSHA256: try sha256Hex(ofFileAt: model),

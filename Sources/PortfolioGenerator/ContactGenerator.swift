@@ -73,7 +73,7 @@ public struct ContactGenerator: Sendable {
         c.text("account_id,timestamp,channel,outcome,collector\n")
         q.text("account_id,promised_on,due_date,amount,collector\n")
         var summary = Summary()
-        let asOf = portfolio.config.asOf
+        let asOf = portfolio.config.asOf.dayNumber
         var a = SyntheticAccount(index: 0)
         for index in 0..<portfolio.config.accounts {
             portfolio.fill(&a, index: index)

@@ -77,6 +77,8 @@ struct PolicyReader {
                 policy.contactRules = try contactRules(key, value)
             case .stateRules, .promises, .callWindow:
                 try readLedgerTable(known, key, value, into: &policy)
+            case .maxDaysAfterTraining:
+                policy.maxDaysAfterTraining = try integer(key, value, range: 0...36_500, rule: "a number of days, 0 to 36500")
             }
         }
         return policy

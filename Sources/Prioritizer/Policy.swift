@@ -39,6 +39,9 @@ public struct Policy: Codable, Sendable, Equatable {
     public var promises = PromisePolicy()
     /// `[call_window]` — local calling hours (with a ledger).
     public var callWindow = CallWindowPolicy()
+    /// `max_days_after_training` — an as-of day more than this many days after the
+    /// model's training as-of is warned about (the model may be stale). ≥ 0. Default **365**.
+    public var maxDaysAfterTraining: Int = 365
 
     /// The documented defaults.
     public init(costPerAttempt: Double = 5, minNetValue: Double = 0, pFloor: Double = 0.05,
@@ -72,6 +75,7 @@ public struct Policy: Codable, Sendable, Equatable {
         case stateRules = "state_rules"
         case promises
         case callWindow = "call_window"
+        case maxDaysAfterTraining = "max_days_after_training"
     }
 }
 

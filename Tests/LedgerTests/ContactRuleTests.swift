@@ -147,8 +147,7 @@ final class ContactRuleTests: XCTestCase {
         var book = LedgerBook(states: ["NY"])
         book.accounts.callsLast7d = [7]
         book.accounts.presentColumns.insert("calls_last_7d")
-        let r = try Prioritizer(policy: Policy()).rank(accounts: book.accounts, rejects: [], accountRows: 1,
-                                                       asOf: day(asOf), scores: book.scores())
+        let r = try Prioritizer(policy: Policy()).rank(book.portfolio, asOf: CalendarDay(asOf)!, scores: book.scores())
         XCTAssertEqual(r.rule[0], .callLimit)
         XCTAssertNil(r.schedule)
         XCTAssertEqual(String(decoding: r.holdsBytes(), as: UTF8.self).split(separator: "\n")[0],

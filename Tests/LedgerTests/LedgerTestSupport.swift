@@ -19,6 +19,10 @@ struct LedgerBook {
         accounts.presentColumns = ["state"]
     }
 
+    var portfolio: Portfolio {
+        Portfolio(accounts: accounts, payments: payments, rejects: [], accountRows: accounts.count, paymentRows: payments.count)
+    }
+
     func scores(p: [Double]? = nil) -> ModelOutputs {
         let n = accounts.count
         return ModelOutputs(horizonDays: 90, pRecover: p ?? Array(repeating: 0.5, count: n), horizons: [90],
@@ -34,9 +38,8 @@ struct LedgerBook {
     }
 
     func rank(_ facts: ContactFacts, policy: Policy = Policy(), asOf: String, capacity: Int = 100) throws -> WorklistResult {
-        try Prioritizer(policy: policy).rank(accounts: accounts, rejects: [], accountRows: accounts.count,
-                                             asOf: CalendarDay.parse(asOf)!, scores: scores(), capacity: capacity,
-                                             contacts: facts, payments: payments)
+        try Prioritizer(policy: policy).rank(portfolio, asOf: CalendarDay(asOf)!, scores: scores(), capacity: capacity,
+                                             contacts: facts)
     }
 }
 

@@ -23,7 +23,7 @@ final class ContactGeneratorTests: XCTestCase {
     func testHistoryAgreesWithTheAccountsColumns() throws {
         let generator = PortfolioGenerator(GeneratorConfig(accounts: 400, seed: 11))
         let g = try generate(400, seed: 11)
-        let asOf = generator.config.asOf
+        let asOf = generator.config.asOf.dayNumber
         var callsInWindow: [String: Int] = [:], conversationDays: [String: Set<Int32>] = [:], utcStamped: [String: Bool] = [:]
         for line in g.contacts.split(separator: "\n").dropFirst() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
