@@ -22,7 +22,10 @@ timed() { # label, command...
   echo "$wall"  > "$dir/last-wall.txt"
 }
 log "arrears ledger benchmarks, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-timed "generate ($n accounts, history 14)" "$bin" generate --accounts "$n" --seed 1 --out "$dir" --contact-history 14
+if [ ! -f "$dir/.generated-$n" ]; then
+  timed "generate ($n accounts, history 14)" "$bin" generate --accounts "$n" --seed 1 --out "$dir" --contact-history 14
+  touch "$dir/.generated-$n"
+fi
 contacts=$(($(wc -l < "$dir/contacts.csv") - 1))
 log "contacts.csv: $contacts rows, $(du -m "$dir/contacts.csv" | cut -f1) MB"
 db="$dir/arrears.db"

@@ -149,8 +149,20 @@ extension Ledger {
     /// Account id → account_key of every account in the ledger.
     static func accountKeys(_ db: Database) throws -> [String: Int64] {
         var keys: [String: Int64] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT account_id, account_key FROM accounts")
-        while let row = try rows.next() { keys[row[0]] = row[1] }
+        keys.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0)
+        // Raw steps: a million accounts load in a fraction of a second.
+        let statement = try db.makeStatement(sql: "SELECT account_id, account_key FROM accounts")
+        let s = statement.sqliteStatement
+        defer { sqlite3_reset(s) }
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            let bytes = UnsafeBufferPointer(start: sqlite3_column_text(s, 0), count: Int(sqlite3_column_bytes(s, 0)))
+            keys[String(decoding: bytes, as: UTF8.self)] = sqlite3_column_int64(s, 1)
+        }
         return keys
     }
 
