@@ -30,6 +30,16 @@ public struct Rank: ParsableCommand {
             of the accounts file. Thresholds come from --policy (TOML; see \
             policies/example-policy.toml); without it the documented defaults apply.
 
+            With --ledger FILE (arrears ledger init) the contact rules come from the \
+            ledger's events as of the as-of day instead of the calls_last_7d and \
+            last_conversation_date columns: calls in the 7 days ending on as-of against \
+            max_calls_7d and [state_rules.XX], the 7 days from a conversation, cease \
+            requests, disputes and call opt-outs; promises due today or recently broken \
+            lead the worklist as a follow-up queue; the worklist gains queue, \
+            call_window_utc, call_window_local, calls_left_today and binding_limit, the \
+            holds file next_contact_date; and the run with every decision is recorded \
+            in the ledger (arrears ledger show ACCOUNT).
+
             Example:
               arrears rank --model models/arrears-model.json \\
                 --accounts data/accounts.csv --payments data/payments.csv \\

@@ -21,7 +21,8 @@ extension Ledger {
     /// Writes one rank run to the audit trail, in one transaction: the run (as-of, model
     /// and policy SHA-256, class counts) and every input row of the accounts file with
     /// its class, rule, rank, p, net value, calls in the 7 days, calls left, next contact
-    /// date and reason; and stores each promise's status as of the run (a run with an
+    /// date and reason ("" for cold calls and over-capacity rows, whose rank against the
+    /// run's capacity says why); and stores each promise's status as of the run (a run with an
     /// earlier as-of than the last resolution does not overwrite it).
     /// - Returns: the run id.
     @discardableResult

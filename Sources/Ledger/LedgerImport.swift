@@ -151,19 +151,29 @@ extension Ledger {
         var keys: [String: Int64] = [:]
         keys.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM accounts") ?? 0)
         // Raw steps: a million accounts load in a fraction of a second.
-        let statement = try db.makeStatement(sql: "SELECT account_id, account_key FROM accounts")
-        let s = statement.sqliteStatement
-        defer { sqlite3_reset(s) }
-        while true {
-            let code = sqlite3_step(s)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+        try forEachRow(db, "SELECT account_id, account_key FROM accounts") { s in
             let bytes = UnsafeBufferPointer(start: sqlite3_column_text(s, 0), count: Int(sqlite3_column_bytes(s, 0)))
             keys[String(decoding: bytes, as: UTF8.self)] = sqlite3_column_int64(s, 1)
         }
         return keys
+    }
+
+    /// Steps `sql` (with `bind` applied first) and calls `body` with the raw statement on
+    /// each row: the bulk reads' loop, without a `Row` per row.
+    static func forEachRow(_ db: Database, _ sql: String, bind: (OpaquePointer) -> Void = { _ in },
+                           _ body: (OpaquePointer) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        let s = statement.sqliteStatement
+        bind(s)
+        defer { sqlite3_reset(s) }
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            try body(s)
+        }
     }
 
     /// Collector id → collector_key, adding the missing ones.

@@ -99,14 +99,13 @@ extension WorklistResult {
         return (left, (0..<accounts.count).map { nextContactDay($0, rules) })
     }
 
-    /// Per account row: the holds file's reason (for worklist rows the follow-up's
-    /// promise, or "worklist rank N"), with one set of rules for the whole run.
+    /// Per account row: the holds file's reason, with one set of rules for the whole
+    /// run; "" for cold calls and over-capacity rows, whose reason is their rank against
+    /// the run's capacity (the audit trail stores both, and `ledger show` says it).
     public func auditReasons() -> [String] {
         let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
         return (0..<accounts.count).map { i in
-            let text = explanation(account: i, rules)
-            if !text.isEmpty { return text }
-            return accountClass[i] == .worklist ? "worklist rank \(pursuableRank[i])" : ""
+            rule[i] == .none || rule[i] == .overCapacity ? "" : explanation(account: i, rules)
         }
     }
 }

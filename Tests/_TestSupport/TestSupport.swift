@@ -39,3 +39,15 @@ public func repositoryRoot(file: String = #filePath) -> URL {
     }
     fatalError("Package.swift not found above \(file)")
 }
+
+/// The `arrears` executable beside the running test bundle (SwiftPM builds it with the
+/// tests), or nil when it is not there.
+public func arrearsExecutable() -> URL? {
+    var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    for _ in 0..<4 {
+        let candidate = url.deletingLastPathComponent().appendingPathComponent("arrears")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        url.deleteLastPathComponent()
+    }
+    return nil
+}
