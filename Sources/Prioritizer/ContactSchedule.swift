@@ -14,7 +14,10 @@ import PortfolioIO
 /// as-of on which every contact rule allows a call if nothing more is logged — the day the
 /// 7-day count drops below the binding limit, and the conversation block's end
 /// (conversation day + `conversation_cooldown_days`), whichever is later.
-public struct ContactSchedule: Sendable {
+///
+/// An immutable final class rather than a struct: every rule and output cell reads it
+/// per account, and one reference is cheaper to pass than a dozen array fields.
+public final class ContactSchedule: Sendable {
     public let facts: ContactFacts
     /// Distinct call windows of the run; `windowIndex[i]` points into it.
     public let windows: [CallWindow]

@@ -79,6 +79,7 @@ extension WorklistResult {
         return TextOutput.rendered(format: format,
                                    header: Self.holdsColumns + (schedule == nil ? [] : Self.ledgerHoldsColumns),
                                    count: rows.count + rejected.count, bytesPerRow: 200, chunkSize: chunkSize) { range, out in
+            let ledger = result.schedule != nil
             for k in range {
                 if k < rows.count {
                     let i = Int(rows[k])
@@ -88,7 +89,7 @@ extension WorklistResult {
                     out.text(result.explanation(account: i, rules))
                     result.figures(i, into: &out, daysPastDue: true)
                     out.decimal(result.accounts.sourceLine.isEmpty ? .nan : Double(result.accounts.sourceLine[i]), 0)
-                    if result.schedule != nil { out.text(result.nextContactText(i, rules)) }
+                    if ledger { out.text(result.nextContactText(i, rules)) }
                 } else {
                     let r = result.rejected[k - rows.count]
                     out.text(AccountClass.rejected.code)
@@ -97,7 +98,7 @@ extension WorklistResult {
                     out.text(r.reason)
                     for _ in 0..<7 { out.decimal(.nan, 0) }
                     out.decimal(Double(r.line), 0)
-                    if result.schedule != nil { out.text("") }
+                    if ledger { out.text("") }
                 }
                 out.endRow()
             }
