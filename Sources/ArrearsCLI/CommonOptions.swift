@@ -32,10 +32,10 @@ struct PortfolioOptions: ParsableArguments {
     var asOfDay: Int32 { CalendarDay.parse(asOf)! }
 
     /// Reads both files; a whole-file problem stops the run naming the file.
-    func read(labels: Bool) throws -> Portfolio {
+    func read(labels: Bool, fingerprint: Bool = false) throws -> Portfolio {
         do {
             return try readPortfolio(accountsPath: accounts, paymentsPath: payments,
-                                     options: ReadOptions(requireLabels: labels))
+                                     options: ReadOptions(requireLabels: labels, fingerprint: fingerprint))
         } catch {
             throw CommandFailure(message: error.description)
         }

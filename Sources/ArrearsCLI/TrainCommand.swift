@@ -123,9 +123,9 @@ public struct Train: ParsableCommand {
 
         console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
         var clock = StageClock()
-        // The SHA-256 of the inputs runs beside the reading and fitting (another core).
-        let hashes = BackgroundHashes([("accounts", portfolio.accounts), ("payments", portfolio.payments)])
-        let data = try portfolio.read(labels: true)
+        // The inputs are hashed as they are parsed: the recorded size and SHA-256 are
+        // those of the bytes trained on (a pipe, a file appended to while read).
+        let data = try portfolio.read(labels: true, fingerprint: true)
         clock.lap("read")
         guard data.accounts.count > 0 else {
             try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
@@ -148,9 +148,8 @@ public struct Train: ParsableCommand {
         } catch {
             throw CommandFailure(message: error.description)
         }
-        var waiting = StageClock()
-        result.artifact.training.inputs = try hashes.wait()
-        waiting.lap("waiting for input hashes")
+        result.artifact.training.inputs = InputFile.fingerprints(of: data, accounts: portfolio.accounts,
+                                                                payments: portfolio.payments)
         do { try result.artifact.write(to: out) } catch { throw CommandFailure(message: "--out: \(error.description)") }
         try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
         if let holdoutIDs {
@@ -164,33 +163,8 @@ public struct Train: ParsableCommand {
         console.note("accounts: \(data.accountRows) rows read = \(data.accounts.count) used + \(data.rejectedAccountRows) rejected; "
                      + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected"
                      + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
-        let laps = clock.laps + result.timings + waiting.laps
+        let laps = clock.laps + result.timings
         console.note("timings: " + StageClock.summary(of: laps))
         console.note("model → \(out == "-" ? "standard output" : out)")
-    }
-}
-
-/// SHA-256 of input files computed on a background thread (`InputFile(role:hashing:)`).
-final class BackgroundHashes: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private var results: [Result<InputFile, InputFileError>] = []
-
-    /// Starts hashing `files` (role, path) in order.
-    init(_ files: [(role: String, path: String)]) {
-        group.enter()
-        DispatchQueue.global().async { [self] in
-            results = files.map { file in Result { () throws(InputFileError) in try InputFile(role: file.role, hashing: file.path) } }
-            group.leave()
-        }
-    }
-
-    /// Waits for the hashes; a file that could not be hashed stops the run naming it.
-    func wait() throws -> [InputFile] {
-        group.wait()
-        do {
-            return try results.map { try $0.get() }
-        } catch {
-            throw CommandFailure(message: "\(error)")
-        }
     }
 }

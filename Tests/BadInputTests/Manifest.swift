@@ -194,6 +194,17 @@ enum Manifest {
         ]) { p in
             XCTAssertEqual(p.payments.date.map(CalendarDay.format), ["0001-01-01", "9999-12-31"])
         },
+        // An export concatenated twice: exact repeats are rejected (the first is kept);
+        // A1's second statement of 2025-10-01 (paid 25, not 50) and A2's of the next day
+        // are distinct and kept. "50.0" and a padded date are the same statement.
+        rows("payments/duplicate_statements.csv", accounts: 3, payments: 5, [
+            p(6, nil, .duplicateStatement, "A1", says: "already appeared on line 2; the first is kept"),
+            p(7, nil, .duplicateStatement, "A2", says: "already appeared on line 3"),
+            p(8, nil, .duplicateStatement, "A1", says: "already appeared on line 2"),
+        ]) { p in
+            XCTAssertEqual(p.payments.amountPaid, [50, 0, 25, 10, 0])
+            XCTAssertEqual(p.payments.sourceLine, [2, 3, 4, 5, 9])
+        },
         rows("payments/unknown_accounts.csv", accounts: 3, payments: 2, [
             p(3, "account_id", .unknownAccount, "ZZ9", says: "account_id 'ZZ9' is not in the accounts file"),
             p(4, "account_id", .unknownAccount, "a1"),
