@@ -58,9 +58,12 @@ public struct ExtraColumn: Sendable, Equatable {
     public var name: String
     /// The raw cell of each valid account ("" when empty).
     public var text: [String]
-    /// The cell parsed as a finite number, NaN when empty or not a number.
+    /// The cell parsed as a number when the column is numeric, NaN when empty; all NaN
+    /// for a text column.
     public var numeric: [Double]
-    /// True when every non-empty cell parsed as a finite number (and at least one did).
+    /// True when the column's number cells (finite or not, in range or not) outnumber its
+    /// text cells. In a numeric column a present cell that is not a finite number within
+    /// ±10^15 (`0x1e`, `1e400`, `twelve`, `1.7e308`) rejects its row (DESIGN §7).
     public var isNumeric: Bool
 
     public init(name: String, text: [String], numeric: [Double], isNumeric: Bool) {
