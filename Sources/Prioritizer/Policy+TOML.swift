@@ -75,6 +75,8 @@ struct PolicyReader {
                 policy.limitationPeriod = try limitation(key, value)
             case .contactRules:
                 policy.contactRules = try contactRules(key, value)
+            case .holdFlags:
+                policy.holdFlags = try holdFlags(key, value)
             }
         }
         return policy
@@ -157,6 +159,25 @@ struct PolicyReader {
             case .conversationCooldown: rules.conversationCooldown = try bool(path, v)
             case .conversationCooldownDays:
                 rules.conversationCooldownDays = try integer(path, v, range: 1...3650, rule: "at least 1 day")
+            }
+        }
+        return rules
+    }
+
+    private func holdFlags(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> HoldFlagRules {
+        let table = try self.table(key, value, shape: "bankruptcy, cease_and_desist, dispute, deceased and time_barred (true or false)")
+        var rules = HoldFlagRules()
+        for (name, v) in table {
+            let path = "\(key).\(name)"
+            guard let known = HoldFlagRules.CodingKeys(rawValue: name) else {
+                throw unknownKey(path, known: HoldFlagRules.CodingKeys.allCases.map { "\(key).\($0.rawValue)" })
+            }
+            switch known {
+            case .bankruptcy: rules.bankruptcy = try bool(path, v)
+            case .ceaseAndDesist: rules.ceaseAndDesist = try bool(path, v)
+            case .dispute: rules.dispute = try bool(path, v)
+            case .deceased: rules.deceased = try bool(path, v)
+            case .timeBarred: rules.timeBarred = try bool(path, v)
             }
         }
         return rules

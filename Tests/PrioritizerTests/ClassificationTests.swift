@@ -145,7 +145,8 @@ final class ClassificationTests: XCTestCase {
         var book = Book()
         book.add("a", p: 0.01, lastPayment: nil)
         book.accounts.presentColumns.remove("last_payment_date")
-        XCTAssertTrue(try book.rank().outcome("a") == (.worklist, .none))
+        let noLimitation = Policy(holdFlags: HoldFlagRules(timeBarred: false))
+        XCTAssertTrue(try book.rank(noLimitation).outcome("a") == (.worklist, .none))
         book.accounts.presentColumns.insert("last_payment_date")
         XCTAssertTrue(try book.rank().outcome("a") == (.notWorthPursuing, .chronicBelowPFloor))
     }
@@ -210,8 +211,14 @@ final class ClassificationTests: XCTestCase {
         accounts.daysPastDue = [0, 0]
         let scores = ModelOutputs(horizonDays: 90, pRecover: [0.5, 0.5], horizons: [90], recoveredBy: [0.4, 0.4],
                                   medianDays: [.nan, .nan], scorePoints: [.nan, .nan])
-        let r = try Prioritizer(policy: Policy()).rank(accounts: accounts, rejects: [], accountRows: 2, asOf: 20_000,
-                                                        scores: scores)
+        // With every input-dependent rule on (the default), absent inputs stop the run.
+        XCTAssertThrowsError(try Prioritizer(policy: Policy()).rank(accounts: accounts, rejects: [], accountRows: 2,
+                                                                    asOf: 20_000, scores: scores)) { error in
+            XCTAssertEqual((error as? PrioritizerError)?.code, .missingRuleInput)
+        }
+        let off = Policy(contactRules: ContactRules(callLimit: false, conversationCooldown: false), holdFlags: .allOff)
+        let r = try Prioritizer(policy: off).rank(accounts: accounts, rejects: [], accountRows: 2, asOf: 20_000,
+                                                  scores: scores)
         XCTAssertEqual(r.worklistIDs, ["b", "a"])
         XCTAssertEqual(r.text(), """
             rank,account_id,balance,p_recover,expected_value,net_value,median_days,score_points,reason_1,reason_2,reason_3
