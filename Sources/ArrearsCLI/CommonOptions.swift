@@ -203,6 +203,7 @@ extension PortfolioOptions {
         clock.lap("read")
         console.progress("features and scores for \(data.accounts.count) accounts")
         let matrix = try features(of: data, model: artifact, modelPath: modelPath, asOf: asOfDay)
+        for unseen in matrix.unseenLevels { console.note(unseen.summary) }
         clock.lap("features")
         let scores = artifact.score(matrix)
         clock.lap("scores")

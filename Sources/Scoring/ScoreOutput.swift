@@ -16,6 +16,8 @@ public struct ScoreTable: Sendable {
     public var matrix: FeatureMatrix
     public var spec: FeatureSpec
     public var groups: ReasonGroups
+    /// The unseen levels of each categorical reason group (`matrix.unseenLevels`).
+    var unseenByGroup: [Int: UnseenLevels] = [:]
 
     public init(accountIDs: [String], scores: Scores, matrix: FeatureMatrix, spec: FeatureSpec) {
         precondition(accountIDs.count == scores.count && matrix.rows == scores.count)
@@ -24,13 +26,25 @@ public struct ScoreTable: Sendable {
         self.matrix = matrix
         self.spec = spec
         self.groups = ReasonGroups(spec)
+        for unseen in matrix.unseenLevels {
+            if let g = groups.codes.indices.first(where: { groups.codes[$0] == unseen.column && groups.referenceLevel[$0] != nil }) {
+                unseenByGroup[g] = unseen
+            }
+        }
+    }
+
+    /// The text of reason group `g` for account `i`: an unseen level names itself
+    /// ("product 'mortgage' was not in the training data"), never the reference level.
+    public func reasonText(_ g: Int, account i: Int, value: (Int) -> Double) -> String {
+        if let unseen = unseenByGroup[g], let text = unseen.text(ofRow: i) { return unseen.reason(for: text) }
+        return groups.text(g, spec: spec, value: value)
     }
 
     /// Reason k (0, 1, 2) of account i: its code and text, nil when there is none.
     public func reason(_ i: Int, _ k: Int) -> (code: String, text: String)? {
         let g = Int(scores.reasons[i * Scores.reasonsPerAccount + k])
         guard g >= 0 else { return nil }
-        return (groups.codes[g], groups.text(g, spec: spec) { matrix[i, $0] })
+        return (groups.codes[g], reasonText(g, account: i) { matrix[i, $0] })
     }
 
     /// The header for these horizons.
@@ -50,6 +64,7 @@ public struct ScoreTable: Sendable {
         let ids = accountIDs, p = scores.pRecover, byHorizon = scores.recoveredBy
         let medians = scores.medianDays, points = scores.scorePoints, reasons = scores.reasons
         let groups = self.groups, spec = self.spec, x = matrix.values, cols = matrix.cols
+        let unseenByGroup = self.unseenByGroup
         let h = scores.horizons.count, k = Scores.reasonsPerAccount
         return TextOutput.rendered(format: format, header: Self.columns(horizons: scores.horizons),
                                    count: scores.count, bytesPerRow: 200) { range, out in
@@ -69,7 +84,9 @@ public struct ScoreTable: Sendable {
                     }
                     let key = groups.cacheKey(g, row: x[(i * cols)..<((i + 1) * cols)])
                     let text: String
-                    if let known = cache[key] {
+                    if let unseen = unseenByGroup[g], let level = unseen.text(ofRow: i) {
+                        text = unseen.reason(for: level)
+                    } else if let known = cache[key] {
                         text = known
                     } else {
                         text = groups.text(g, spec: spec) { x[i * cols + $0] }
