@@ -129,7 +129,7 @@ public struct Rank: ParsableCommand {
     /// deduplicated into one table.
     static func reasonTexts(for worklist: [Int32], scores: Scores, matrix: FeatureMatrix,
                             artifact: ModelArtifact, accountIDs: [String]) -> ReasonCodes {
-        let table = ScoreTable(accountIDs: accountIDs, scores: scores, matrix: matrix, spec: artifact.features)
+        let table = ScoreTable(accountIDs: accountIDs, scores: scores, matrix: matrix, artifact: artifact)
         var codes = [Int32](repeating: -1, count: scores.count * ReasonCodes.perAccount)
         var texts: [String] = []
         var index: [String: Int32] = [:]

@@ -63,7 +63,7 @@ public struct Score: ParsableCommand {
                 throw CommandFailure(message: "--strict: \(data.rejects.count) rows rejected, first: \(data.rejects[0])")
             }
         }.tuple
-        let table = ScoreTable(accountIDs: data.accounts.accountID, scores: scores, matrix: matrix, spec: artifact.features)
+        let table = ScoreTable(accountIDs: data.accounts.accountID, scores: scores, matrix: matrix, artifact: artifact)
         let bytes = table.rendered(format: format.textFormat)
         clock.lap("render")
         try writeOutput(bytes, to: out, flag: "--out")
