@@ -221,9 +221,9 @@ final class ClassificationTests: XCTestCase {
                                                   scores: scores)
         XCTAssertEqual(r.worklistIDs, ["b", "a"])
         XCTAssertEqual(r.text(), """
-            rank,account_id,balance,p_recover,expected_value,net_value,median_days,score_points,reason_1,reason_2,reason_3
-            1,b,200.00,0.500000,100.00,95.00,,,,,
-            2,a,100.00,0.500000,50.00,45.00,,,,,
+            rank,account_id,balance,p_recover,expected_value,net_value,median_days,score_points,reason_1,reason_2,reason_3,value_driver
+            1,b,200.00,0.500000,100.00,95.00,,,,,,mostly balance (1.3x the median balance; p 1.0x the median)
+            2,a,100.00,0.500000,50.00,45.00,,,,,,mostly p_recover (1.0x the median p; balance 0.7x the median)
 
             """)
     }
