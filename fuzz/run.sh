@@ -4,7 +4,7 @@
 #   fuzz/run.sh [seconds] [target]      e.g.  fuzz/run.sh 600 accounts
 #
 # seconds  how long to fuzz each target (default 60)
-# target   accounts | payments | cells | model | all (default all: each in turn)
+# target   accounts | payments | cells | model | policy | all (default all: each in turn)
 #
 # accounts, payments, cells: fuzz/targets/Fuzz<Target>.swift + FuzzSupport.swift are
 # compiled together with Sources/PortfolioIO/*.swift into one binary per target
@@ -12,6 +12,8 @@
 # model: SwiftPM builds the Scoring target and its dependencies with the sanitizers
 # (scratch path .build-fuzz/spm, release), then swiftc links FuzzModel.swift against
 # their object files and OpenBLAS/LAPACKE. Its seeds: fuzz/corpus/model/ plus models/*.json.
+# policy: the same for the Prioritizer target (with TOMLKit and its C++ toml++ core);
+# seeds fuzz/corpus/policy/ plus policies/*.toml.
 # Everything is built under .build-fuzz/ (gitignored). The committed seeds in fuzz/corpus/<seed dir>/ are
 # copied into a working corpus .build-fuzz/corpus/<target>/ that grows across runs;
 # crashes land in .build-fuzz/artifacts/<target>/ (crash-*, leak-*, timeout-*).
@@ -28,12 +30,14 @@ seed_dir() {
     case "$1" in
         accounts|payments|cells) echo "$root/fuzz/corpus/csv" ;;
         model) echo "$root/fuzz/corpus/model" ;;
+        policy) echo "$root/fuzz/corpus/policy" ;;
     esac
 }
 
 dict_for() {
     case "$1" in
         accounts|payments|cells) echo "-dict=$root/fuzz/csv.dict" ;;
+        policy) echo "-dict=$root/fuzz/policy.dict" ;;
     esac
 }
 
@@ -52,9 +56,23 @@ build_model() {
         -o "$out/bin/model" 2> >(grep -v "Cannot export local symbol" >&2)
 }
 
+build_policy() {
+    local spm="$out/spm" r
+    echo "== building policy (SwiftPM, Prioritizer and its dependencies)" >&2
+    (cd "$root" && swift build --scratch-path "$spm" -c release --target Prioritizer \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -g) >&2
+    r="$spm/release"
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$r/Modules" \
+        -Xcc -fmodule-map-file="$r/CTOML.build/module.modulemap" \
+        "$root/fuzz/targets/FuzzPolicy.swift" \
+        "$r"/PortfolioIO.build/*.o "$r"/Prioritizer.build/*.o "$r"/TOMLKit.build/*.o "$r"/CTOML.build/Sources/*.o \
+        -lstdc++ -o "$out/bin/policy" 2> >(grep -v "Cannot export local symbol" >&2)
+}
+
 build() {
     local target="$1" name
     if [ "$target" = model ]; then build_model; return; fi
+    if [ "$target" = policy ]; then build_policy; return; fi
     name="Fuzz$(tr '[:lower:]' '[:upper:]' <<<"${target:0:1}")${target:1}"
     echo "== building $target" >&2
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
@@ -72,6 +90,9 @@ run() {
         # The shipped models are seeds too (ignored when there are none yet).
         cp "$root"/models/*.json "$corpus"/ 2>/dev/null || true
     fi
+    if [ "$target" = policy ]; then
+        cp "$root"/policies/*.toml "$corpus"/ 2>/dev/null || true
+    fi
     echo "== fuzzing $target for ${seconds}s (corpus $corpus)" >&2
     # -max_len: inputs up to 128 KiB (a trained model's JSON is ~50 KiB);
     # -rss_limit_mb: a run over 2 GB counts as a bug; -timeout: one input over 10 s too.
@@ -84,7 +105,7 @@ run() {
 }
 
 case "$which" in
-    all) for t in accounts payments cells model; do run "$t"; done ;;
-    accounts|payments|cells|model) run "$which" ;;
-    *) echo "unknown target '$which' (accounts, payments, cells, model, all)" >&2; exit 2 ;;
+    all) for t in accounts payments cells model policy; do run "$t"; done ;;
+    accounts|payments|cells|model|policy) run "$which" ;;
+    *) echo "unknown target '$which' (accounts, payments, cells, model, policy, all)" >&2; exit 2 ;;
 esac

@@ -75,8 +75,8 @@ public struct Bench: ParsableCommand {
         let report = try measure()
         let console = Console(quiet: quiet)
         switch format {
-        case .text: console.print(report.text)
-        case .json: console.print(report.json)
+        case .text: try console.print(report.text)
+        case .json: try console.print(report.json)
         }
     }
 

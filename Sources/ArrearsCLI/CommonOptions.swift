@@ -56,17 +56,19 @@ struct Console {
     var showsProgress: Bool { !quiet && isatty(2) == 1 }
 
     func progress(_ line: String) {
-        if showsProgress { FileHandle.standardError.write(Data(("… " + line + "\n").utf8)) }
+        if showsProgress { StandardStream.error.writeIgnoringErrors("… " + line + "\n") }
     }
 
     /// A line on standard error (counts, where files went).
     func note(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardStream.error.writeIgnoringErrors(line + "\n")
     }
 
     /// Text on standard output.
-    func print(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    func print(_ text: String) throws {
+        do throws(OutputError) { try StandardStream.output.write(text) } catch {
+            throw CommandFailure(message: "standard output: \(error.message) (the other outputs were written)")
+        }
     }
 }
 
@@ -112,8 +114,7 @@ func rejectsBytes(_ rejects: [Reject]) throws -> [UInt8] {
 /// is writable. Saves a long run that would fail at the end.
 func checkWritable(_ path: String, flag: String) throws {
     guard path != "-" else { return }
-    let directory = (path as NSString).deletingLastPathComponent
-    let dir = directory.isEmpty ? "." : directory
+    let dir = OutputPath.parentDirectory(of: path)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
         throw CommandFailure(message: "\(flag): cannot write '\(path)': directory '\(dir)' does not exist")

@@ -123,6 +123,8 @@ public struct Inspect: ParsableCommand {
                 text += "  \(c.name) [\(c.unit)]: \(c.definition)\n"
             }
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        do throws(OutputError) { try StandardStream.output.write(text) } catch {
+            throw CommandFailure(message: "standard output: \(error.message)")
+        }
     }
 }

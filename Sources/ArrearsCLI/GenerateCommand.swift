@@ -77,7 +77,7 @@ public struct Generate: ParsableCommand {
             + "(\(summary.futureStatements) after as-of), "
             + "\(summary.accountsBytes + summary.paymentsBytes) bytes in "
             + String(format: "%.2f", seconds) + " s → \(out)\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardStream.error.writeIgnoringErrors(line)
     }
 }
 

@@ -159,7 +159,7 @@ public struct Train: ParsableCommand {
         }
 
         let summary = result.artifact.summaryText()
-        if out == "-" { console.note(summary) } else { console.print(summary) }
+        if out == "-" { console.note(summary) } else { try console.print(summary) }
         console.note("accounts: \(data.accountRows) rows read = \(data.accounts.count) used + \(data.rejectedAccountRows) rejected; "
                      + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected"
                      + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))

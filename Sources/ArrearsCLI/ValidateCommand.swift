@@ -93,7 +93,7 @@ public struct Validate: ParsableCommand {
                 throw CommandFailure(message: "\(error)")
             }
         }
-        FileHandle.standardError.write(Data(out.utf8))
+        StandardStream.error.writeIgnoringErrors(out)
 
         if let rejects {
             do {

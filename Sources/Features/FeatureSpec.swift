@@ -119,7 +119,8 @@ extension FeatureSpec {
     /// Steps: validate the tables; resolve `ignore`; count categorical levels; take
     /// medians of the extra numeric columns; build every candidate column; compute
     /// the candidate matrix with the same kernel `apply` uses; drop constant columns
-    /// (all training values equal); record means and population SDs.
+    /// (all training values equal, or a standard deviation that is 0 or subnormal:
+    /// constant to machine precision); record means and population SDs.
     /// - Complexity: O(statements + accounts × columns) plus O(n log n) per extra
     ///   numeric column for its median.
     public static func fitTransform(_ portfolio: Portfolio, asOf: Int32,
@@ -334,6 +335,10 @@ extension FeatureSpec {
             }
         }
         let sd = sq.map { rows > 0 ? ($0 / Double(rows)).squareRoot() : 0 }
+        // A column whose values differ but whose SD underflows (values near 1e-300: the
+        // squared deviations are below the smallest double) cannot be standardized: it
+        // is constant to machine precision and dropped like a constant one.
+        for j in 0..<cols where !sd[j].isNormal { constant[j] = true }
         return (mean, sd, constant)
     }
 }

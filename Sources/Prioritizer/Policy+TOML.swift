@@ -22,6 +22,7 @@ extension Policy {
 
     /// Parses a policy from TOML text; `file` names it in errors.
     public init(toml text: String, file: String = "<policy>") throws(PolicyError) {
+        try PolicyReader.checkCharacters(text, file: file)
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -234,6 +235,25 @@ struct PolicyReader {
         }
         message += " Known keys here: \(known.sorted().joined(separator: ", "))."
         return error(.unknownKey, key, message)
+    }
+
+    /// Refuses a control character other than tab, LF and CR (TOML allows none, and the
+    /// C++ parser would stop reading at a NUL, silently dropping the rest: `5<NUL>`), and
+    /// U+FFFD (bytes that were not UTF-8). The error names the line, column and the key
+    /// written on that line.
+    static func checkCharacters(_ text: String, file: String) throws(PolicyError) {
+        var line = 1, column = 0
+        for scalar in text.unicodeScalars {
+            column += 1
+            if scalar == "\n" { line += 1; column = 0; continue }
+            let v = scalar.value
+            let control = (v < 0x20 && v != 0x09 && v != 0x0D) || v == 0x7F
+            guard control || v == 0xFFFD else { continue }
+            let key = locateKeys(text).filter { $0.value.line == line }.min { $0.value.column < $1.value.column }?.key
+            let what = v == 0 ? "a NUL byte" : v == 0xFFFD ? "bytes that are not UTF-8" : "control character U+\(String(v, radix: 16, uppercase: true))"
+            throw PolicyError(code: .syntax, file: file, key: key, line: line, column: column,
+                              message: "\(key.map { "\($0): " } ?? "")the policy has \(what) at line \(line), column \(column); save the file as plain UTF-8 text")
+        }
     }
 
     /// Best-effort positions of keys in the TOML text: tracks `[table]` headers and
