@@ -36,8 +36,11 @@ public struct Generate: ParsableCommand {
     var out: String
 
     @Option(name: .customLong("as-of"),
-            help: ArgumentHelp("The as-of date, YYYY-MM-DD.", valueName: "date"))
-    var asOf: String = "2026-01-01"
+            help: ArgumentHelp("The as-of date, YYYY-MM-DD or 'today'.", valueName: "date"))
+    var asOf: CalendarDay = CalendarDay("2026-01-01")!
+
+    @Flag(help: "No summary line on standard error.")
+    var quiet = false
 
     public init() {}
 
@@ -48,16 +51,13 @@ public struct Generate: ParsableCommand {
         guard accounts <= 100_000_000 else {
             throw ValidationError("--accounts must be at most 100000000, got \(accounts).")
         }
-        guard CalendarDay.parse(asOf) != nil else {
-            throw ValidationError("--as-of must be a real date written YYYY-MM-DD, got '\(asOf)'.")
-        }
         guard !out.isEmpty else {
             throw ValidationError("--out must name a directory.")
         }
     }
 
     public func run() throws {
-        let config = GeneratorConfig(accounts: accounts, seed: seed, asOf: CalendarDay.parse(asOf)!)
+        let config = GeneratorConfig(accounts: accounts, seed: seed, asOf: asOf)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
@@ -77,7 +77,7 @@ public struct Generate: ParsableCommand {
             + "(\(summary.futureStatements) after as-of), "
             + "\(summary.accountsBytes + summary.paymentsBytes) bytes in "
             + String(format: "%.2f", seconds) + " s → \(out)\n"
-        StandardStream.error.writeIgnoringErrors(line)
+        if !quiet { Console.write(2, line) }
     }
 }
 

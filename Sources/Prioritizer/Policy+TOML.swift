@@ -78,6 +78,8 @@ struct PolicyReader {
                 policy.contactRules = try contactRules(key, value)
             case .holdFlags:
                 policy.holdFlags = try holdFlags(key, value)
+            case .maxDaysAfterTraining:
+                policy.maxDaysAfterTraining = try integer(key, value, range: 0...36_500, rule: "a number of days, 0 to 36500")
             }
         }
         return policy

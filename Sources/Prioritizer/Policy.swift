@@ -34,6 +34,9 @@ public struct Policy: Codable, Sendable, Equatable {
     public var contactRules: ContactRules
     /// `[hold_flags]` — which do-not-contact rules require their input columns.
     public var holdFlags: HoldFlagRules
+    /// `max_days_after_training` — an as-of day more than this many days after the
+    /// model's training as-of is warned about (the model may be stale). ≥ 0. Default **365**.
+    public var maxDaysAfterTraining: Int = 365
 
     /// The documented defaults.
     public init(costPerAttempt: Double = 5, minNetValue: Double = 0, pFloor: Double = 0.05,
@@ -67,6 +70,7 @@ public struct Policy: Codable, Sendable, Equatable {
         case limitationPeriod = "limitation_period_years"
         case contactRules = "contact_rules"
         case holdFlags = "hold_flags"
+        case maxDaysAfterTraining = "max_days_after_training"
     }
 }
 

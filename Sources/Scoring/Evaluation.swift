@@ -18,6 +18,16 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
     public var comparablePairs: Int
     /// Observed vs predicted recovery by each Cox horizon.
     public var horizons: [HorizonCheck]
+
+    public init(accounts: Int, logisticRows: Int, logisticExcludedCensored: Int, logistic: ValidationMetrics?, concordance: Double?, comparablePairs: Int, horizons: [HorizonCheck]) {
+        self.accounts = accounts
+        self.logisticRows = logisticRows
+        self.logisticExcludedCensored = logisticExcludedCensored
+        self.logistic = logistic
+        self.concordance = concordance
+        self.comparablePairs = comparablePairs
+        self.horizons = horizons
+    }
 }
 
 /// Observed vs predicted recovery by day t, over the accounts whose status at t is known:
@@ -33,6 +43,13 @@ public struct HorizonCheck: Codable, Sendable, Equatable {
     public var observed: Double
     /// Mean predicted P(recovered by t) over them.
     public var predicted: Double
+
+    public init(days: Int, accounts: Int, observed: Double, predicted: Double) {
+        self.days = days
+        self.accounts = accounts
+        self.observed = observed
+        self.predicted = predicted
+    }
 }
 
 /// The labels of an account table as the models use them.

@@ -50,9 +50,11 @@ extension ModelArtifact {
     /// (the medians and reasons exactly); independent of the number of threads.
     /// - Precondition: `matrix.names == features.names` (same columns, same order).
     /// - Complexity: O(n·p) time, O(n·(h + 3)) output.
-    public func score(_ matrix: FeatureMatrix) -> Scores {
+    /// With `reasons` false the reason pulls are skipped and every reason slot is −1;
+    /// `Scores.fillReasons(rows:matrix:model:)` computes them later for chosen rows.
+    public func score(_ matrix: FeatureMatrix, reasons: Bool = true) -> Scores {
         precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
-        return ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons)
+        return ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons, reasons: reasons)
     }
 
     /// The same outputs stage by stage through the models' own APIs: one `dgemv` for η,
@@ -67,7 +69,7 @@ extension ModelArtifact {
         var p = eta, points = eta
         let scaling = scoreScaling
         p.withUnsafeMutableBufferPointer { b in
-            for i in b.indices { b[i] = 1 / (1 + exp(-b[i])) }
+            for i in b.indices { b[i] = Models.logistic(b[i]) }
         }
         points.withUnsafeMutableBufferPointer { b in
             for i in b.indices { b[i] = scaling.points(logOdds: b[i]) }
@@ -79,6 +81,26 @@ extension ModelArtifact {
         return Scores(count: n, horizonDays: horizonDays, logOdds: eta, pRecover: p, coxLinearPredictor: coxEta, horizons: predictionHorizons,
                       recoveredBy: recovered.storage, medianDays: medians, scorePoints: points,
                       reasons: reasons)
+    }
+}
+
+extension Scores {
+    /// Computes the top-three reasons of `rows` (indices into the accounts) as `score`
+    /// does — the same groups in the same order, bit for bit — and stores them in
+    /// `reasons`, leaving the other rows as they were. O(|rows|·p).
+    public mutating func fillReasons(rows: [Int], matrix: FeatureMatrix, model: ModelArtifact) {
+        guard !rows.isEmpty else { return }
+        let p = matrix.cols, k = Scores.reasonsPerAccount
+        var gathered = [Double](repeating: 0, count: rows.count * p)
+        for (r, i) in rows.enumerated() {
+            for j in 0..<p { gathered[r * p + j] = matrix.values[i * p + j] }
+        }
+        let top = ReasonGroups(model.features).top(Matrix(rows: rows.count, cols: p, storage: gathered),
+                                                   slopes: model.logistic.slopes,
+                                                   means: model.logistic.standardization.means)
+        for (r, i) in rows.enumerated() {
+            for slot in 0..<k { reasons[i * k + slot] = top[r * k + slot] }
+        }
     }
 }
 

@@ -257,7 +257,7 @@ final class CommandFailureTests: XCTestCase {
             }
         }
         XCTAssertThrowsError(try ArrearsCommand.parseAsRoot(
-            ["rank", "--model", "m", "--accounts", "a", "--payments", "p", "--as-of", "2026-01-01"])) { error in
+            ["rank", "--model", "m", "--accounts", "a", "--payments", "p", "--as-of", "2026-01-01", "--out", "-"])) { error in
             XCTAssertTrue(ArrearsCommand.message(for: error).contains("--holds"))
         }
     }

@@ -28,7 +28,7 @@ final class ReasonOrderTests: XCTestCase {
         // Each account's pulls, from the model and the features.
         let artifact = try ModelArtifact.load(path: TrainedModel.path)
         let portfolio = try readPortfolio(accountsPath: accounts, paymentsPath: payments)
-        let matrix = try artifact.features.apply(to: portfolio, asOf: CalendarDay.parse("2026-01-01")!)
+        let matrix = try artifact.features.apply(to: portfolio, asOf: CalendarDay("2026-01-01")!)
         let groups = ReasonGroups(artifact.features)
         let slopes = artifact.logistic.slopes, means = artifact.logistic.standardization.means
         func pull(_ i: Int, _ code: String) throws -> Double {

@@ -38,7 +38,8 @@ final class RuleInputTests: XCTestCase {
         let scores = ModelOutputs(horizonDays: 90, pRecover: [0.5, 0.5], horizons: [90], recoveredBy: [0.4, 0.4],
                                   medianDays: [.nan, .nan], scorePoints: [.nan, .nan])
         func rank(_ policy: Policy) throws -> WorklistResult {
-            try Prioritizer(policy: policy).rank(accounts: accounts, rejects: [], accountRows: 2, asOf: 20_000, scores: scores)
+            try Prioritizer(policy: policy).rank(Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [], accountRows: 2, paymentRows: 0),
+                                                           asOf: CalendarDay(dayNumber: 20_000), scores: scores)
         }
         XCTAssertThrowsError(try rank(Policy())) { error in
             let e = error as? PrioritizerError
@@ -51,7 +52,8 @@ final class RuleInputTests: XCTestCase {
         // A ledger that supplies the column stands in for the file's (the seam for issue 16).
         off.holdFlags.ceaseAndDesist = true
         XCTAssertThrowsError(try rank(off))
-        XCTAssertNoThrow(try Prioritizer(policy: off).rank(accounts: accounts, rejects: [], accountRows: 2, asOf: 20_000,
+        XCTAssertNoThrow(try Prioritizer(policy: off).rank(Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [], accountRows: 2, paymentRows: 0),
+                                                           asOf: CalendarDay(dayNumber: 20_000),
                                                            scores: scores, suppliedElsewhere: ["cease_and_desist"]))
     }
 

@@ -17,7 +17,7 @@ final class UnseenLevelTests: XCTestCase {
     private func scored(_ accounts: String) throws -> (ScoreTable, FeatureMatrix) {
         let artifact = try ModelArtifact.load(path: TrainedModel.path)
         let portfolio = try readPortfolio(accounts: Array(accounts.utf8), payments: Array(Self.payments.utf8))
-        let matrix = try artifact.features.apply(to: portfolio, asOf: CalendarDay.parse("2026-01-01")!)
+        let matrix = try artifact.features.apply(to: portfolio, asOf: CalendarDay("2026-01-01")!)
         let scores = artifact.score(matrix)
         return (ScoreTable(accountIDs: portfolio.accounts.accountID, scores: scores, matrix: matrix, artifact: artifact), matrix)
     }
@@ -50,7 +50,7 @@ final class UnseenLevelTests: XCTestCase {
                                        ("account_id,balance,days_past_due,credit_limit,last_payment_date\n", "product", "--ignore product")] {
             let rows = header.hasSuffix("product\n") ? "U1,10,0,,card\n" : "U1,10,0,100,\n"
             let portfolio = try readPortfolio(accounts: Array((header + rows).utf8), payments: Array(Self.payments.utf8))
-            XCTAssertThrowsError(try artifact.features.apply(to: portfolio, asOf: 20_000)) { error in
+            XCTAssertThrowsError(try artifact.features.apply(to: portfolio, asOf: CalendarDay(dayNumber: 20_000))) { error in
                 let e = error as? FeatureError
                 XCTAssertEqual(e?.code, .missingColumn, "\(column)")
                 XCTAssertEqual(e?.featureName, column)
@@ -66,7 +66,7 @@ final class UnseenLevelTests: XCTestCase {
         for i in 0..<60 { accounts += "R\(i),\(100 + i * 7),\(i % 40),\(["card", "other", "auto"][i % 3])\n" }
         accounts += "R60,50,3,rare\n"
         let portfolio = try readPortfolio(accounts: Array(accounts.utf8), payments: Array("account_id,date,amount_due,amount_paid\n".utf8))
-        let spec = try FeatureSpec.fit(portfolio, asOf: 20_000)
+        let spec = try FeatureSpec.fit(portfolio, asOf: CalendarDay(dayNumber: 20_000))
         let product = try XCTUnwrap(spec.categoricals.first { $0.column == "product" })
         XCTAssertEqual(product.levels, ["auto", "card", "other"])
         XCTAssertEqual(product.trainingCounts, [20, 20, 20, 1], "'rare' is the bucket's only account")
@@ -74,7 +74,7 @@ final class UnseenLevelTests: XCTestCase {
         XCTAssertTrue(spec.names.contains("product=other"), "\(spec.names)")
         let decoded = try JSONDecoder().decode(FeatureSpec.self, from: JSONEncoder().encode(spec))
         XCTAssertEqual(decoded, spec)
-        let matrix = try spec.apply(to: portfolio, asOf: 20_000)
+        let matrix = try spec.apply(to: portfolio, asOf: CalendarDay(dayNumber: 20_000))
         let real = try XCTUnwrap(spec.names.firstIndex(of: "product='other'"))
         let bucket = try XCTUnwrap(spec.names.firstIndex(of: "product=other"))
         XCTAssertEqual(matrix[1, real], 1)

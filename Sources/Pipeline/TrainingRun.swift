@@ -1,0 +1,56 @@
+import Features
+import PortfolioIO
+import Scoring
+import Training
+
+/// A finished training run: the portfolio read, the trainer's result (artifact, split,
+/// scores) with the inputs' sizes and SHA-256 (of the bytes parsed) recorded in the
+/// artifact, and the stage timings (reading, fitting).
+public struct TrainingRun: Sendable {
+    public var portfolio: Portfolio
+    public var result: TrainingResult
+    public var timings: [(stage: String, seconds: Double)]
+
+    /// The artifact to write.
+    public var artifact: ModelArtifact { result.artifact }
+
+    /// The held-out account ids as a one-column CSV (`account_id`).
+    public var holdoutIDsBytes: [UInt8] {
+        var table = TextOutput(format: .csv, header: ["account_id"])
+        for i in result.holdoutRows { table.text(portfolio.accounts.accountID[i]); table.endRow() }
+        return table.bytes
+    }
+}
+
+extension Pipeline {
+    /// Reads a labelled portfolio, fits the feature specification and both models
+    /// (`Trainer.train`) and records each input's size and SHA-256 in the artifact, as
+    /// hashed while parsing (`ReadOptions.fingerprint`): a pipe is read once.
+    /// `check` runs on the portfolio right after reading (a caller's `--strict`, or keeping
+    /// the rejects of a portfolio without a valid account).
+    /// - Throws: `PipelineError` `.input`, `.data` (no valid accounts), `.training` (with
+    ///   the `TrainingError`, whose cause is the fit's error) or `.inputFile`.
+    public static func train(_ source: PortfolioSource, asOf: CalendarDay, options: TrainingOptions,
+                             afterReading check: (Portfolio) throws(PipelineError) -> Void = { _ throws(PipelineError) in })
+        throws(PipelineError) -> TrainingRun {
+        do throws(TrainingError) { try options.validate() } catch { throw PipelineError(.training, error) }
+        var clock = StageClock()
+        // The inputs are hashed as they are parsed: the recorded sizes and SHA-256 are
+        // those of the bytes trained on, even for a pipe or a file appended to meanwhile.
+        let portfolio = try read(source, labels: true, options: ReadOptions(fingerprint: true))
+        clock.lap("read")
+        try check(portfolio)
+        guard portfolio.accounts.count > 0 else {
+            throw PipelineError(code: .data, message: "\(source.accountsName): no valid accounts to train on (\(portfolio.rejectedAccountRows) rows rejected)")
+        }
+        var result: TrainingResult
+        do throws(TrainingError) {
+            result = try Trainer.train(portfolio, asOf: asOf, options: options, inputs: [])
+        } catch {
+            throw PipelineError(.training, error)
+        }
+        result.artifact.training.inputs = InputFile.fingerprints(of: portfolio, accounts: source.recordedAccountsPath,
+                                                                payments: source.recordedPaymentsPath)
+        return TrainingRun(portfolio: portfolio, result: result, timings: clock.laps + result.timings)
+    }
+}
