@@ -50,7 +50,7 @@ build_model() {
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$r/Modules" \
         -Xcc -fmodule-map-file="$root/Sources/CLinearAlgebra/module.modulemap" -I "$root/Sources/CLinearAlgebra" \
         "$root/fuzz/targets/FuzzModel.swift" \
-        "$r"/PortfolioIO.build/*.o "$r"/Features.build/*.o "$r"/Models.build/*.o \
+        "$r"/ArrearsCore.build/*.o "$r"/PortfolioIO.build/*.o "$r"/Features.build/*.o "$r"/Models.build/*.o \
         "$r"/LinearAlgebra.build/*.o "$r"/Scoring.build/*.o \
         $(pkg-config --libs openblas) -llapacke \
         -o "$out/bin/model" 2> >(grep -v "Cannot export local symbol" >&2)
@@ -65,7 +65,8 @@ build_policy() {
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$r/Modules" \
         -Xcc -fmodule-map-file="$r/CTOML.build/module.modulemap" \
         "$root/fuzz/targets/FuzzPolicy.swift" \
-        "$r"/PortfolioIO.build/*.o "$r"/Prioritizer.build/*.o "$r"/TOMLKit.build/*.o "$r"/CTOML.build/Sources/*.o \
+        "$r"/ArrearsCore.build/*.o "$r"/PortfolioIO.build/*.o "$r"/Prioritizer.build/*.o \
+        "$r"/TOMLKit.build/*.o "$r"/CTOML.build/Sources/*.o \
         -lstdc++ -o "$out/bin/policy" 2> >(grep -v "Cannot export local symbol" >&2)
 }
 
@@ -75,10 +76,15 @@ build() {
     if [ "$target" = policy ]; then build_policy; return; fi
     name="Fuzz$(tr '[:lower:]' '[:upper:]' <<<"${target:0:1}")${target:1}"
     echo "== building $target" >&2
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
+    # PortfolioIO re-exports ArrearsCore (the shared error protocol): built first as its own module.
+    mkdir -p "$out/core"
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -wmo -module-name ArrearsCore \
+        -emit-module -emit-module-path "$out/core/ArrearsCore.swiftmodule" \
+        -c "$root"/Sources/ArrearsCore/*.swift -o "$out/core/ArrearsCore.o"
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$out/core" \
         -module-name PortfolioIO \
         "$root"/Sources/PortfolioIO/*.swift \
-        "$root/fuzz/targets/FuzzSupport.swift" "$root/fuzz/targets/$name.swift" \
+        "$root/fuzz/targets/FuzzSupport.swift" "$root/fuzz/targets/$name.swift" "$out/core/ArrearsCore.o" \
         -o "$out/bin/$target" 2> >(grep -v "Cannot export local symbol" >&2)
 }
 

@@ -60,9 +60,9 @@ public func fuzzPolicy(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     fuzzCheck(policy.contactRules.maxCalls7d >= 1 && policy.contactRules.conversationCooldownDays >= 1, "contact rules")
     _ = policy.ruleSupportLines(presentColumns: book.presentColumns)
     do throws(PrioritizerError) {
-        let r = try Prioritizer(policy: policy).rank(accounts: book, rejects: [], accountRows: book.count,
-                                                     asOf: CalendarDay.parse("2026-01-01")!, scores: outputs,
-                                                     capacity: nil)
+        let portfolio = Portfolio(accounts: book, payments: PaymentTable(), rejects: [], accountRows: book.count,
+                                  paymentRows: 0)
+        let r = try Prioritizer(policy: policy).rank(portfolio, asOf: CalendarDay("2026-01-01")!, scores: outputs)
         fuzzCheck(r.counts.total == book.count, "classes add to \(r.counts.total), not \(book.count)")
         _ = r.worklistBytes()
         _ = r.holdsBytes()
