@@ -106,11 +106,7 @@ struct PolicyReader {
     private func chronic(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> ChronicDefaulter {
         let table = try self.table(key, value, shape: "days_past_due, months_without_payment and combine")
         var c = ChronicDefaulter()
-        for (name, v) in table {
-            let path = "\(key).\(name)"
-            guard let known = ChronicDefaulter.CodingKeys(rawValue: name) else {
-                throw unknownKey(path, known: ChronicDefaulter.CodingKeys.allCases.map { "\(key).\($0.rawValue)" })
-            }
+        for (known, path, v) in try knownEntries(key, table, ChronicDefaulter.CodingKeys.self) {
             switch known {
             case .daysPastDue:
                 c.daysPastDue = try integer(path, v, range: 0...100_000, rule: "days ≥ 0 (0 turns the criterion off)")
@@ -151,11 +147,7 @@ struct PolicyReader {
     private func contactRules(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> ContactRules {
         let table = try self.table(key, value, shape: "call_limit, max_calls_7d, conversation_cooldown and conversation_cooldown_days")
         var rules = ContactRules()
-        for (name, v) in table {
-            let path = "\(key).\(name)"
-            guard let known = ContactRules.CodingKeys(rawValue: name) else {
-                throw unknownKey(path, known: ContactRules.CodingKeys.allCases.map { "\(key).\($0.rawValue)" })
-            }
+        for (known, path, v) in try knownEntries(key, table, ContactRules.CodingKeys.self) {
             switch known {
             case .callLimit: rules.callLimit = try bool(path, v)
             case .maxCalls7d: rules.maxCalls7d = try integer(path, v, range: 1...10_000, rule: "at least 1 call")
@@ -170,11 +162,7 @@ struct PolicyReader {
     private func holdFlags(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> HoldFlagRules {
         let table = try self.table(key, value, shape: "bankruptcy, cease_and_desist, dispute, deceased and time_barred (true or false)")
         var rules = HoldFlagRules()
-        for (name, v) in table {
-            let path = "\(key).\(name)"
-            guard let known = HoldFlagRules.CodingKeys(rawValue: name) else {
-                throw unknownKey(path, known: HoldFlagRules.CodingKeys.allCases.map { "\(key).\($0.rawValue)" })
-            }
+        for (known, path, v) in try knownEntries(key, table, HoldFlagRules.CodingKeys.self) {
             switch known {
             case .bankruptcy: rules.bankruptcy = try bool(path, v)
             case .ceaseAndDesist: rules.ceaseAndDesist = try bool(path, v)
@@ -184,6 +172,22 @@ struct PolicyReader {
             }
         }
         return rules
+    }
+
+    /// The entries of a table whose keys are `K`'s cases, as (case, dotted path, value);
+    /// an unknown key throws naming the known ones.
+    private func knownEntries<K: CaseIterable & RawRepresentable>(_ key: String, _ table: TOMLTable,
+                                                                  _ keys: K.Type) throws(PolicyError)
+        -> [(known: K, path: String, value: TOMLValueConvertible)] where K.RawValue == String {
+        var entries: [(known: K, path: String, value: TOMLValueConvertible)] = []
+        for (name, v) in table {
+            let path = "\(key).\(name)"
+            guard let known = K(rawValue: name) else {
+                throw unknownKey(path, known: K.allCases.map { "\(key).\($0.rawValue)" })
+            }
+            entries.append((known, path, v))
+        }
+        return entries
     }
 
     // MARK: Typed values
