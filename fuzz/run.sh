@@ -41,6 +41,16 @@ dict_for() {
     esac
 }
 
+# The object files of SwiftPM target $1 in the release tree $r whose source file still
+# exists (a file moved to another target leaves its old object behind).
+objects() {
+    local o n
+    for o in "$r/$1.build"/*.o; do
+        n="$(basename "$o" .o)"
+        if [ -f "$root/Sources/$1/$n" ]; then echo "$o"; fi
+    done
+}
+
 build_model() {
     local spm="$out/spm" r
     echo "== building model (SwiftPM, Scoring and its dependencies)" >&2
@@ -50,8 +60,7 @@ build_model() {
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$r/Modules" \
         -Xcc -fmodule-map-file="$root/Sources/CLinearAlgebra/module.modulemap" -I "$root/Sources/CLinearAlgebra" \
         "$root/fuzz/targets/FuzzModel.swift" \
-        "$r"/ArrearsCore.build/*.o "$r"/PortfolioIO.build/*.o "$r"/Features.build/*.o "$r"/Models.build/*.o \
-        "$r"/LinearAlgebra.build/*.o "$r"/Scoring.build/*.o \
+        $(for t in ArrearsCore PortfolioIO Features Models LinearAlgebra Scoring; do objects "$t"; done) \
         $(pkg-config --libs openblas) -llapacke \
         -o "$out/bin/model" 2> >(grep -v "Cannot export local symbol" >&2)
 }
@@ -65,7 +74,7 @@ build_policy() {
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$r/Modules" \
         -Xcc -fmodule-map-file="$r/CTOML.build/module.modulemap" \
         "$root/fuzz/targets/FuzzPolicy.swift" \
-        "$r"/ArrearsCore.build/*.o "$r"/PortfolioIO.build/*.o "$r"/Prioritizer.build/*.o \
+        $(for t in ArrearsCore PortfolioIO Prioritizer; do objects "$t"; done) \
         "$r"/TOMLKit.build/*.o "$r"/CTOML.build/Sources/*.o \
         -lstdc++ -o "$out/bin/policy" 2> >(grep -v "Cannot export local symbol" >&2)
 }

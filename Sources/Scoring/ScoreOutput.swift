@@ -90,7 +90,7 @@ public struct ScoreTable: Sendable {
     public func rendered(format: TextOutput.Format) -> [UInt8] {
         let ids = accountIDs, p = scores.pRecover, byHorizon = scores.recoveredBy
         let medians = scores.medianDays, points = scores.scorePoints, reasons = scores.reasons
-        let groups = self.groups, spec = self.spec, x = matrix.values, cols = matrix.cols
+        let groups = self.groups, x = matrix.values, cols = matrix.cols
         let unseenByGroup = self.unseenByGroup
         let table = self
         let h = scores.horizons.count, k = Scores.reasonsPerAccount
