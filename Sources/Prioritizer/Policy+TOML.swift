@@ -23,6 +23,7 @@ extension Policy {
     /// Parses a policy from TOML text; `file` names it in errors.
     public init(toml text: String, file: String = "<policy>") throws(PolicyError) {
         try PolicyReader.checkCharacters(text, file: file)
+        try PolicyReader.checkTableHeaders(text, file: file)
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -259,6 +260,33 @@ struct PolicyReader {
             let what = v == 0 ? "a NUL byte" : v == 0xFFFD ? "bytes that are not UTF-8" : "control character U+\(String(v, radix: 16, uppercase: true))"
             throw PolicyError(code: .syntax, file: file, key: key, line: line, column: column,
                               message: "\(key.map { "\($0): " } ?? "")the policy has \(what) at line \(line), column \(column); save the file as plain UTF-8 text")
+        }
+    }
+
+    /// Refuses a table header whose name starts with a character a key cannot start
+    /// with (`[+x]`, `[[.a]]`, `[é]`): toml++ 3 (inside TOMLKit 0.6.0) aborts the process
+    /// on such a header (an `assert` in `parser::parse_key`, live in release builds;
+    /// found by the fuzz target `policy`). A name starts with a letter, digit, `_` or
+    /// `-` (a bare key) or a quote. Policy values are never arrays, so a line starting
+    /// with `[` is always a header here.
+    static func checkTableHeaders(_ text: String, file: String) throws(PolicyError) {
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let bytes = Array(rawLine.utf8)
+            var i = 0
+            while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { continue }
+            i += 1
+            if i < bytes.count && bytes[i] == UInt8(ascii: "[") { i += 1 }
+            while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
+            guard i < bytes.count else { continue }
+            let c = bytes[i]
+            let bare = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
+            if bare || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") || c == UInt8(ascii: "]") { continue }
+            throw PolicyError(code: .syntax, file: file, key: nil, line: lineNumber, column: i + 1,
+                              message: "not valid TOML: the table header on line \(lineNumber) must start with a name (letters, digits, '_' or '-', or a quoted name), e.g. [contact_rules]")
         }
     }
 

@@ -18,4 +18,20 @@ final class PolicyFileTests: XCTestCase {
         }
         XCTAssertNoThrow(try Policy(toml: "capacity = 5\r\n\tp_floor = 0.1\n", file: "p.toml"), "tab and CRLF are fine")
     }
+
+    /// Found by the fuzz target `policy`: a table header starting with a character no key
+    /// starts with made toml++ abort the process (an assert live in release builds), on
+    /// main with any `--policy` file holding `[+x]`. It is a syntax error naming the line.
+    func testAHeaderThatCannotStartAKeyIsASyntaxErrorNotAnAbort() {
+        for (text, line) in [("[+old_flags]\nbankruptcy = false\n", 1), ("capacity = 3\n[[ .a]]\n", 2), ("[é]\n", 1),
+                             ("[#a]\n", 1), ("[=a]\n", 1)] {
+            XCTAssertThrowsError(try Policy(toml: text, file: "p.toml")) { error in
+                let e = error as? PolicyError
+                XCTAssertEqual(e?.code, .syntax, text)
+                XCTAssertEqual(e?.line, line, text)
+                XCTAssertTrue(e?.message.contains("table header") == true, e?.message ?? "")
+            }
+        }
+        XCTAssertNoThrow(try Policy(toml: "[ contact_rules ]\ncall_limit = false\n[\"hold_flags\"]\ndispute = true\n", file: "p.toml"))
+    }
 }
