@@ -182,11 +182,11 @@ struct AccountsReader {
         var extraText = [[String]](repeating: [], count: extras.count)
         var extraNumber = [[Double]](repeating: [], count: extras.count)
         // Per extra column: cells that are numbers (in range or not), cells that are
-        // text, and the problem of each valid row whose cell is present but not a
-        // number in range (it rejects the row if the column turns out numeric).
+        // text, and the valid rows whose cell is present but not a number in range
+        // (each rejects its row if the column turns out numeric).
         var extraNumbers = [Int](repeating: 0, count: extras.count)
         var extraTexts = [Int](repeating: 0, count: extras.count)
-        var extraProblems = [[(row: Int, problem: CellProblem)]](repeating: [], count: extras.count)
+        var extraProblemRows = [[Int]](repeating: [], count: extras.count)
         var rows = 0
         var reserved = false
 
@@ -209,11 +209,9 @@ struct AccountsReader {
                         extraNumber[k].append(v + 0); extraNumbers[k] += 1
                     case .empty: extraNumber[k].append(.nan)
                     case .value, .nonFinite:
-                        extraNumber[k].append(.nan); extraNumbers[k] += 1
-                        extraProblems[k].append((row, Cell.extraNumberProblem(b, column: extra.name)))
+                        extraNumber[k].append(.nan); extraNumbers[k] += 1; extraProblemRows[k].append(row)
                     case .invalid:
-                        extraNumber[k].append(.nan); extraTexts[k] += 1
-                        extraProblems[k].append((row, Cell.extraNumberProblem(b, column: extra.name)))
+                        extraNumber[k].append(.nan); extraTexts[k] += 1; extraProblemRows[k].append(row)
                     }
                 }
             } catch {
@@ -231,7 +229,12 @@ struct AccountsReader {
         var firstProblem: [Int: CellProblem] = [:]
         for k in extras.indices where extraNumbers[k] > 0 && extraNumbers[k] > extraTexts[k] {
             isNumeric[k] = true
-            for (row, problem) in extraProblems[k] where firstProblem[row] == nil { firstProblem[row] = problem }
+            // The reasons are made only now, for the numeric columns' few bad cells.
+            for row in extraProblemRows[k] where firstProblem[row] == nil {
+                firstProblem[row] = Array(extraText[k][row].utf8).withUnsafeBufferPointer {
+                    Cell.extraNumberProblem($0, column: extras[k].name)
+                }
+            }
         }
         for (k, extra) in extras.enumerated() {
             t.extraColumns.append(ExtraColumn(name: extra.name, text: extraText[k],
