@@ -51,32 +51,35 @@ objects() {
     done
 }
 
-build_model() {
-    local spm="$out/spm" r
-    echo "== building model (SwiftPM, Scoring and its dependencies)" >&2
-    (cd "$root" && swift build --scratch-path "$spm" -c release --target Scoring \
+# A target linked against SwiftPM-built modules: build_spm <fuzz target> <SwiftPM target>
+# "<modules whose objects to link>" [more swiftc arguments…]. SwiftPM builds the target and
+# its dependencies with the sanitizers (scratch path .build-fuzz/spm, release); swiftc
+# links fuzz/targets/Fuzz<Target>.swift against their object files.
+build_spm() {
+    local target="$1" package_target="$2" modules="$3" spm="$out/spm" r name t
+    shift 3
+    name="Fuzz$(tr '[:lower:]' '[:upper:]' <<<"${target:0:1}")${target:1}"
+    echo "== building $target (SwiftPM, $package_target and its dependencies)" >&2
+    (cd "$root" && swift build --scratch-path "$spm" -c release --target "$package_target" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -g) >&2
     r="$spm/release"
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$r/Modules" \
+        "$root/fuzz/targets/$name.swift" \
+        $(for t in $modules; do objects "$t"; done) \
+        "$@" -o "$out/bin/$target" 2> >(grep -v "Cannot export local symbol" >&2)
+}
+
+build_model() {
+    build_spm model Scoring "ArrearsCore PortfolioIO Features Models LinearAlgebra Scoring" \
         -Xcc -fmodule-map-file="$root/Sources/CLinearAlgebra/module.modulemap" -I "$root/Sources/CLinearAlgebra" \
-        "$root/fuzz/targets/FuzzModel.swift" \
-        $(for t in ArrearsCore PortfolioIO Features Models LinearAlgebra Scoring; do objects "$t"; done) \
-        $(pkg-config --libs openblas) -llapacke \
-        -o "$out/bin/model" 2> >(grep -v "Cannot export local symbol" >&2)
+        $(pkg-config --libs openblas) -llapacke
 }
 
 build_policy() {
-    local spm="$out/spm" r
-    echo "== building policy (SwiftPM, Prioritizer and its dependencies)" >&2
-    (cd "$root" && swift build --scratch-path "$spm" -c release --target Prioritizer \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -g) >&2
-    r="$spm/release"
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -I "$r/Modules" \
+    local r="$out/spm/release"
+    build_spm policy Prioritizer "ArrearsCore PortfolioIO Prioritizer" \
         -Xcc -fmodule-map-file="$r/CTOML.build/module.modulemap" \
-        "$root/fuzz/targets/FuzzPolicy.swift" \
-        $(for t in ArrearsCore PortfolioIO Prioritizer; do objects "$t"; done) \
-        "$r"/TOMLKit.build/*.o "$r"/CTOML.build/Sources/*.o \
-        -lstdc++ -o "$out/bin/policy" 2> >(grep -v "Cannot export local symbol" >&2)
+        "$r"/TOMLKit.build/*.o "$r"/CTOML.build/Sources/*.o -lstdc++
 }
 
 build() {

@@ -266,8 +266,8 @@ struct PolicyReader {
     /// Refuses a table header whose name starts with a character a key cannot start
     /// with (`[+x]`, `[[.a]]`, `[é]`): toml++ 3 (inside TOMLKit 0.6.0) aborts the process
     /// on such a header (an `assert` in `parser::parse_key`, live in release builds;
-    /// found by the fuzz target `policy`). A name starts with a letter, digit, `_` or
-    /// `-` (a bare key) or a quote. Policy values are never arrays, so a line starting
+    /// found by the fuzz target `policy`; also a `[` that ends its line). A name starts
+    /// with a letter, digit, `_` or `-` (a bare key) or a quote. Policy values are never arrays, so a line starting
     /// with `[` is always a header here.
     static func checkTableHeaders(_ text: String, file: String) throws(PolicyError) {
         var lineNumber = 0
@@ -280,8 +280,7 @@ struct PolicyReader {
             i += 1
             if i < bytes.count && bytes[i] == UInt8(ascii: "[") { i += 1 }
             while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
-            guard i < bytes.count else { continue }
-            let c = bytes[i]
+            let c = i < bytes.count ? bytes[i] : 0x0A   // a header cut by the line's end
             let bare = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
                 || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
             if bare || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") || c == UInt8(ascii: "]") { continue }

@@ -24,7 +24,8 @@ final class PolicyFileTests: XCTestCase {
     /// main with any `--policy` file holding `[+x]`. It is a syntax error naming the line.
     func testAHeaderThatCannotStartAKeyIsASyntaxErrorNotAnAbort() {
         for (text, line) in [("[+old_flags]\nbankruptcy = false\n", 1), ("capacity = 3\n[[ .a]]\n", 2), ("[é]\n", 1),
-                             ("[#a]\n", 1), ("[=a]\n", 1)] {
+                             ("[#a]\n", 1), ("[=a]\n", 1),
+                             ("[\nbankruptcy = false\n", 1), ("cost_per_attempt = 1\n  [ \r\n", 2)] {
             XCTAssertThrowsError(try Policy(toml: text, file: "p.toml")) { error in
                 let e = error as? PolicyError
                 XCTAssertEqual(e?.code, .syntax, text)
