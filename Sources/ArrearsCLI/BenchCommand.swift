@@ -33,7 +33,8 @@ public struct Bench: ParsableCommand {
             Example:
               arrears bench --accounts 1000000
               arrears bench --accounts 100000 --dir /tmp/p100k --format json
-              arrears bench --accounts 1000000 --dir /tmp/p1m --model models/arrears-model.json
+              arrears bench --accounts 1000000 --dir /tmp/p1m \\
+                --model models/arrears-model.json
             """
     )
 

@@ -19,8 +19,9 @@ public struct Evaluate: ParsableCommand {
             a significant shift). --format json prints the numbers as one JSON object.
 
             Example:
-              arrears evaluate --model models/arrears-model.json --accounts data/accounts.csv \\
-                --payments data/payments.csv --as-of 2026-01-01
+              arrears evaluate --model models/arrears-model.json \\
+                --accounts data/accounts.csv --payments data/payments.csv \\
+                --as-of 2026-01-01
             """
     )
 

@@ -21,7 +21,8 @@ public struct Generate: ParsableCommand {
 
             Example:
               arrears generate --accounts 5000 --seed 2026 --out data
-              arrears generate --accounts 1000000 --seed 1 --out /tmp/p1m --as-of 2026-01-01
+              arrears generate --accounts 1000000 --seed 1 --out /tmp/p1m \\
+                --as-of 2026-01-01
             """
     )
 

@@ -27,8 +27,9 @@ public struct Train: ParsableCommand {
             rejected rows to --rejects (default: next to --out, <name>-rejects.csv).
 
             Example:
-              arrears train --accounts data/accounts.csv --payments data/payments.csv \\
-                --as-of 2026-01-01 --out models/arrears-model.json
+              arrears train --accounts data/accounts.csv \\
+                --payments data/payments.csv --as-of 2026-01-01 \\
+                --out models/arrears-model.json
             """
     )
 

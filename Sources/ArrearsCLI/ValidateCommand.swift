@@ -19,8 +19,9 @@ public struct Validate: ParsableCommand {
             when any row is rejected and --strict is set, or when a file cannot be used.
 
             Example:
-              arrears validate --accounts data/accounts.csv --payments data/payments.csv \\
-                --as-of 2026-01-01 --rejects /tmp/rejects.csv
+              arrears validate --accounts data/accounts.csv \\
+                --payments data/payments.csv --as-of 2026-01-01 \\
+                --rejects /tmp/rejects.csv
             """
     )
 
