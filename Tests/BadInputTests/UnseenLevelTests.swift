@@ -1,6 +1,7 @@
 import ArrearsCLI
 import Features
 import Foundation
+import Pipeline
 import PortfolioIO
 import Scoring
 import XCTest
@@ -40,6 +41,16 @@ final class UnseenLevelTests: XCTestCase {
         // The rendered scores use the same texts wherever the product reason shows up.
         let csv = String(decoding: table.rendered(format: .csv), as: UTF8.self)
         XCTAssertFalse(csv.split(separator: "\n")[1].contains("product is"), "U1's row must not explain mortgage as a training level")
+    }
+
+    /// The report says so too: the PSI of the score points cannot show a level the model
+    /// never saw.
+    func testTheReportNotesTheUnseenLevels() throws {
+        let artifact = try ModelArtifact.load(path: TrainedModel.path)
+        let accounts = Self.header + "U1,5000,90,,,mortgage\nU2,5000,90,,,card\n"
+        let source = PortfolioSource.bytes(accounts: Array(accounts.utf8), payments: Array(Self.payments.utf8))
+        let document = try Pipeline.report(artifact, on: .portfolio(source, asOf: CalendarDay("2026-01-01")!), worklist: nil)
+        XCTAssertTrue(document.html().contains("product: 1 account with a level not among the training levels, scored as other: mortgage 1"))
     }
 
     /// A schema column the model uses that the file lacks stops the run, naming it and
