@@ -19,6 +19,32 @@ final class HangTests: XCTestCase {
         }
     }
 
+    /// A file appended to while it is read: the fingerprint is that of exactly the bytes
+    /// parsed — here the grown file, every row of it — never a size of one version and a
+    /// hash of another (on main the hash was taken by a second reader on another thread).
+    func testAFileAppendedToWhileReadIsFingerprintedAsParsed() throws {
+        let dir = makeTemporaryDirectory("append")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("a.csv").path
+        let first = "account_id,balance,days_past_due\n" + (1...50).map { "A\($0),10,1\n" }.joined()
+        FileManager.default.createFile(atPath: path, contents: Data(first.utf8))
+        let reader = try CSVReader(path: path, chunkSize: 64)
+        reader.fingerprintInput()
+        var records = 0
+        while try reader.next() != .end {
+            records += 1
+            if records == 3, let h = FileHandle(forWritingAtPath: path) {
+                h.seekToEndOfFile()
+                h.write(Data((51...80).map { "A\($0),10,1\n" }.joined().utf8))
+                try h.close()
+            }
+        }
+        XCTAssertEqual(records, 81, "header + 80 rows: the appended rows were parsed")
+        let f = try XCTUnwrap(reader.fingerprint)
+        XCTAssertEqual(f.bytes, try Data(contentsOf: URL(fileURLWithPath: path)).count)
+        XCTAssertEqual(f.sha256, try sha256Hex(ofFileAt: path))
+    }
+
     /// Training from a FIFO read the pipe twice (hasher and parser) on main and recorded
     /// a size and hash of nothing. The inputs are hashed as they are parsed: the model
     /// records exactly the file's bytes, and the same as training from the file.
