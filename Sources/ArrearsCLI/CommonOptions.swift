@@ -73,10 +73,11 @@ struct Console {
     /// A line on standard error (counts, where files went).
     func note(_ line: String) { Self.write(2, line + "\n") }
 
-    /// Text on standard output; a failure (closed, full) is said on standard error.
-    func print(_ text: String) {
+    /// Text on standard output (a command's result); a closed or full stream fails the
+    /// command (exit 1) with a message on standard error.
+    func print(_ text: String) throws {
         do throws(OutputError) { try StandardStream.output.write(text) } catch {
-            note("standard output: \(error.message)")
+            throw CommandFailure(message: "standard output: \(error.message)")
         }
     }
 

@@ -64,6 +64,7 @@ final class CrashTests: XCTestCase {
             let r = try shell("\"$A\" inspect --model '\(model)' \(redirect)", in: dir)
             assertNoTrap(r, "inspect \(redirect)")
             XCTAssertTrue(r.stderr.contains("standard output: cannot write"), "inspect \(redirect): \(r.stderr)")
+            XCTAssertEqual(r.status, 1, "inspect \(redirect): the result was lost, so the command failed")
         }
         // A full or closed standard error: the counts have nowhere to go; the outputs are written.
         for redirect in ["2>/dev/full", "2>&-"] {
