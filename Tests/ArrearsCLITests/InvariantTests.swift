@@ -71,8 +71,10 @@ final class InvariantTests: XCTestCase {
 
     /// The `arrears` executable beside the test bundle (SwiftPM builds it with the tests).
     func executable() throws -> URL {
-        if let url = arrearsExecutable() { return url }
-        throw XCTSkip("the arrears executable was not built next to the tests (\(CommandLine.arguments[0]))")
+        guard let url = builtExecutable() else {
+            throw XCTSkip("the arrears executable was not built next to the tests (\(CommandLine.arguments[0]))")
+        }
+        return url
     }
 
     func testAKilledScoreLeavesThePreviousOutputWholeAndNoPartialFile() throws {

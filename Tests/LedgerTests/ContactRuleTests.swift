@@ -143,10 +143,19 @@ final class ContactRuleTests: XCTestCase {
                        "promise of 80.00 made 2025-12-20, due 2026-01-05 + grace 3 days: paid 0.00 < 79.20; broken since 2026-01-09")
     }
 
+    func testTheLedgerSuppliesTheContactColumnsTheRuleInputCheckWants() throws {
+        let book = LedgerBook(states: ["NY"])   // no calls_last_7d, no last_conversation_date
+        XCTAssertThrowsError(try Prioritizer(policy: Policy()).rank(book.portfolio, asOf: CalendarDay(asOf)!, scores: book.scores())) {
+            XCTAssertEqual(($0 as? PrioritizerError)?.code, .missingRuleInput)
+        }
+        XCTAssertEqual(try book.rank(ContactFacts(count: 1), asOf: asOf).rule, [.none])
+    }
+
     func testWithoutLedgerTheColumnRulesApplyAndTheOutputsKeepTheirColumns() throws {
         var book = LedgerBook(states: ["NY"])
         book.accounts.callsLast7d = [7]
-        book.accounts.presentColumns.insert("calls_last_7d")
+        book.accounts.lastConversationDate = [CalendarDay.missing]
+        book.accounts.presentColumns.formUnion(["calls_last_7d", "last_conversation_date"])
         let r = try Prioritizer(policy: Policy()).rank(book.portfolio, asOf: CalendarDay(asOf)!, scores: book.scores())
         XCTAssertEqual(r.rule[0], .callLimit)
         XCTAssertNil(r.schedule)

@@ -9,7 +9,7 @@ import _TestSupport
 final class LedgerProcessTests: XCTestCase {
     /// The `arrears` executable beside the test bundle (SwiftPM builds it with the tests).
     func executable() throws -> URL {
-        if let url = arrearsExecutable() { return url }
+        if let url = builtExecutable() { return url }
         throw XCTSkip("the arrears executable was not built next to the tests (\(CommandLine.arguments[0]))")
     }
 

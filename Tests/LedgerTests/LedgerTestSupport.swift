@@ -16,7 +16,13 @@ struct LedgerBook {
         accounts.daysPastDue = Array(repeating: 30, count: n)
         accounts.state = states
         accounts.sourceLine = (0..<n).map { $0 + 2 }
-        accounts.presentColumns = ["state"]
+        // Every hold-flag column present (all 0), so the rule-input checks pass.
+        accounts.bankruptcy = Array(repeating: false, count: n)
+        accounts.ceaseAndDesist = accounts.bankruptcy
+        accounts.dispute = accounts.bankruptcy
+        accounts.deceased = accounts.bankruptcy
+        accounts.lastPaymentDate = Array(repeating: CalendarDay.missing, count: n)
+        accounts.presentColumns = ["state", "bankruptcy", "cease_and_desist", "dispute", "deceased", "last_payment_date"]
     }
 
     var portfolio: Portfolio {

@@ -40,12 +40,12 @@ public func repositoryRoot(file: String = #filePath) -> URL {
     fatalError("Package.swift not found above \(file)")
 }
 
-/// The `arrears` executable beside the running test bundle (SwiftPM builds it with the
-/// tests), or nil when it is not there.
-public func arrearsExecutable() -> URL? {
+/// The executable `name` that SwiftPM built beside the running test bundle (looked for in
+/// the bundle's directory and up to three levels above it), or nil.
+public func builtExecutable(named name: String = "arrears") -> URL? {
     var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     for _ in 0..<4 {
-        let candidate = url.deletingLastPathComponent().appendingPathComponent("arrears")
+        let candidate = url.deletingLastPathComponent().appendingPathComponent(name)
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         url.deleteLastPathComponent()
     }
