@@ -54,7 +54,7 @@ public enum CoxTies: String, Sendable, Codable, Equatable {
 ///   sorted standardized copy of X and one scratch buffer of the same size (2·n·p doubles).
 ///
 /// **Diagnostics** (each a `CoxError` naming features): non-finite input, negative
-/// durations, no events, a single event time, constant features, collinear features
+/// durations, no events, constant features, collinear features
 /// (Cholesky of the correlation matrix of the rows in risk sets: Lⱼⱼ² = 1 − R²ⱼ below
 /// 1e-10), a singular information matrix at β = 0, monotone likelihood (after the
 /// log-likelihood has settled, the next Newton step still moves a standardized
@@ -234,7 +234,8 @@ public struct CoxRegression: Sendable, Codable, Equatable {
 
     // MARK: - Diagnostics
 
-    /// Non-finite values, negative times, no events, a single event time.
+    /// Non-finite values, negative times, no events. (Every event on one day is fitted, as
+    /// R does: the partial likelihood then has one risk set, and the baseline one step.)
     /// Returns the number of events.
     private func validate(_ x: Matrix, time: [Double], event: [Bool], featureNames: [String]) throws(CoxError) -> Int {
         let (n, p) = (x.rows, x.cols)
@@ -253,18 +254,6 @@ public struct CoxRegression: Sendable, Codable, Equatable {
         let nEvents = event.reduce(0) { $0 + ($1 ? 1 : 0) }
         if nEvents == 0 {
             throw CoxError(code: .noEvents, message: n == 0 ? "the data set is empty" : "none of the \(n) accounts has a recovery (every row is censored), so there is nothing to learn about time to recovery")
-        }
-        var first: Double?
-        var several = false
-        for i in 0..<n where event[i] {
-            if let f = first { if time[i] != f { several = true; break } } else { first = time[i] }
-        }
-        if !several, let t = first {
-            let allSame = time.allSatisfy { $0 == t }
-            throw CoxError(code: .singleEventTime,
-                           message: allSame
-                               ? "every one of the \(n) accounts has the same duration (\(t) days), so the data say nothing about when recoveries happen; check days_to_recovery"
-                               : "all \(nEvents) recoveries happen on the same day (\(t) days); the Cox model needs recoveries at two or more different times (check days_to_recovery, or use the logistic model)")
         }
         return nEvents
     }

@@ -59,21 +59,27 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
     public var l2: Double
     /// Cap on Newton steps.
     public var maxIterations: Int
-    /// Convergence threshold on the relative change of the penalized deviance.
+    /// Convergence threshold on the relative change of the penalized deviance (on the
+    /// size of the last Newton step, standardized scale, for Firth's fit).
     public var tolerance: Double
+    /// Firth's penalized likelihood ℓ + ½ log det I instead of maximum likelihood
+    /// (`fitFirth`): finite estimates also under separation. Excludes `l2`.
+    public var firth: Bool
 
     /// Threshold on 1 − R² of a feature regressed on the preceding ones (see `fit`).
     public static let collinearityTolerance = 1e-10
     /// Step halvings before the current point is taken as the numerical optimum.
     static let maxHalvings = 30
 
-    public init(l2: Double = 0, maxIterations: Int = 50, tolerance: Double = 1e-10) {
+    public init(l2: Double = 0, maxIterations: Int = 50, tolerance: Double = 1e-10, firth: Bool = false) {
         precondition(l2 >= 0 && l2.isFinite, "LogisticRegression: l2 must be a finite λ ≥ 0, got \(l2)")
+        precondition(!(firth && l2 > 0), "LogisticRegression: Firth's penalty and an L2 penalty exclude each other")
         precondition(maxIterations >= 1, "LogisticRegression: maxIterations must be at least 1")
         precondition(tolerance > 0, "LogisticRegression: tolerance must be positive")
         self.l2 = l2
         self.maxIterations = maxIterations
         self.tolerance = tolerance
+        self.firth = firth
     }
 
     /// Fits the model to a row-major `n × p` matrix `x` (one account per row, one
@@ -83,6 +89,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         precondition(y.count == x.rows, "LogisticRegression.fit: \(y.count) labels for \(x.rows) rows")
         precondition(featureNames.count == x.cols,
                      "LogisticRegression.fit: \(featureNames.count) names for \(x.cols) columns")
+        if firth { return try fitFirth(x, y, featureNames: featureNames) }
         let (n, p) = (x.rows, x.cols)
         let (nEvents, range) = try validateInputs(x, y, featureNames: featureNames)
         let scaling = Standardization(fitting: x)
@@ -189,7 +196,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
 
     /// Non-finite values, labels, event counts and constant columns; returns n₁ and
     /// each column's (min, max).
-    private func validateInputs(_ x: Matrix, _ y: [Double], featureNames: [String])
+    func validateInputs(_ x: Matrix, _ y: [Double], featureNames: [String])
         throws(LogisticError) -> (events: Int, range: [(min: Double, max: Double)]) {
         let (n, p) = (x.rows, x.cols)
         // One pass: the first non-finite value in row-major order, and each column's
@@ -257,7 +264,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
     /// Lⱼⱼ² = 1 − R²ⱼ of feature j on features 0..<j. The first j with Lⱼⱼ² below
     /// `collinearityTolerance` (or where `dpotrf` stops) is reported, with the earlier
     /// features that carry its regression (|bₖ| ≥ 1e-3·max|b|, b = R₍<j,<j₎⁻¹·R₍<j,j₎).
-    private func checkCollinearity(_ g: SymmetricMatrix, weight: Double, featureNames: [String]) throws(LogisticError) {
+    func checkCollinearity(_ g: SymmetricMatrix, weight: Double, featureNames: [String]) throws(LogisticError) {
         let p = g.n - 1
         if p < 1 { return }
         let invN = 1 / weight
@@ -319,12 +326,14 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
     private func separationError(_ s: (rows: Int, features: [Int]), n: Int, featureNames: [String]) -> LogisticError {
         let names = s.features.map { featureNames[$0] }
         let kind = s.rows == n ? "complete separation" : "quasi-complete separation"
-        let hint = l2 > 0 ? "increase the L2 penalty" : "refit with an L2 penalty (e.g. LogisticRegression(l2: 1))"
+        let hint = l2 > 0 ? "increase the L2 penalty"
+            : "refit with Firth's penalty (LogisticRegression(firth: true)) or an L2 penalty (LogisticRegression(l2: 1))"
+        let diagnosis = "\(kind): \(s.rows) of \(n) rows have fitted probabilities within 1e-4 of "
+            + "their labels while the coefficients of \(quotedList(names)) keep growing (the likelihood has "
+            + "no finite maximum). \(names.count == 1 ? "This feature splits" : "These features split") the labels"
         return LogisticError(code: .separation, features: names,
-                             message: "\(kind): \(s.rows) of \(n) rows have fitted probabilities within 1e-4 of "
-                                 + "their labels while the coefficients of \(quotedList(names)) keep growing (the likelihood has "
-                                 + "no finite maximum). \(names.count == 1 ? "This feature splits" : "These features split") "
-                                 + "the labels; drop or bin \(names.count == 1 ? "it" : "them"), or \(hint).")
+                             message: diagnosis + "; drop or bin \(names.count == 1 ? "it" : "them"), or \(hint).",
+                             diagnosis: diagnosis)
     }
 
     /// Features j ≥ 1 with |stepⱼ| ≥ 0.1·max |step| (standardized scale), largest first.

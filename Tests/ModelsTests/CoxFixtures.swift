@@ -4,8 +4,8 @@ import LinearAlgebra
 
 /// Readers for `Fixtures/cox/` (made by `scripts/fixtures_cox.R` with R survival 3.5.3).
 enum CoxFixtures {
-    static func url(_ name: String) throws -> URL {
-        try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/cox/\(name)", withExtension: nil),
+    static func url(_ name: String, folder: String = "cox") throws -> URL {
+        try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/\(folder)/\(name)", withExtension: nil),
                       "missing fixture \(name)")
     }
 
@@ -16,8 +16,8 @@ enum CoxFixtures {
         var event: [Bool]
     }
 
-    static func data(_ name: String, features: [String]) throws -> DataSet {
-        let text = try String(contentsOf: url(name), encoding: .utf8)
+    static func data(_ name: String, features: [String], folder: String = "cox") throws -> DataSet {
+        let text = try String(contentsOf: url(name, folder: folder), encoding: .utf8)
         var lines = text.split(separator: "\n").map(String.init)
         let header = lines.removeFirst().split(separator: ",").map(String.init)
         let col = { (c: String) throws -> Int in try XCTUnwrap(header.firstIndex(of: c), "no column \(c) in \(name)") }
@@ -48,8 +48,8 @@ enum CoxFixtures {
         func strings(_ key: String) throws -> [String] { try XCTUnwrap(fields[key] as? [String]) }
     }
 
-    static func reference(_ name: String) throws -> Reference {
-        let data = try Data(contentsOf: url(name))
+    static func reference(_ name: String, folder: String = "cox") throws -> Reference {
+        let data = try Data(contentsOf: url(name, folder: folder))
         return Reference(fields: try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any]))
     }
 }

@@ -1,0 +1,71 @@
+import XCTest
+import LinearAlgebra
+@testable import Models
+
+/// Firth's logistic regression against R brglm2 (`scripts/fixtures_model_depth.R`,
+/// `Fixtures/depth/firth_*`), and Cox with every event on one day against R coxph.
+final class FirthRegressionTests: XCTestCase {
+    private func checkFirth(data: String, json: String, features: [String], label: String = "y",
+                            folder: String = "depth", file: StaticString = #filePath, line: UInt = #line) throws {
+        let (x, y) = try LogisticFixtures.design(data, features: features, label: label, folder: folder)
+        let reference = try LogisticFixtures.json(json, folder: "depth")
+        let model = try LogisticRegression(firth: true).fit(x, y, featureNames: features)
+        XCTAssertTrue(model.firth, file: file, line: line)
+        let beta = doubles(reference["coefficients"]), se = doubles(reference["standard_errors"])
+        XCTAssertEqual(model.coefficients.count, beta.count, file: file, line: line)
+        for (k, c) in model.coefficients.enumerated() {
+            assertRelative(c.estimate, beta[k], 1e-6, "\(json) β[\(c.name)]", file: file, line: line)
+            assertRelative(c.standardError, se[k], 1e-6, "\(json) se[\(c.name)]", file: file, line: line)
+        }
+        assertRelative(model.logLikelihood, number((reference["loglik"] as? [Any])?.first), 1e-9,
+                       "\(json) log-likelihood", file: file, line: line)
+        assertRelative(try XCTUnwrap(model.penalizedLogLikelihood), number((reference["penalized_loglik"] as? [Any])?.first),
+                       1e-9, "\(json) penalized log-likelihood", file: file, line: line)
+    }
+
+    func testFirthMatchesBrglm2UnderQuasiCompleteSeparation() throws {
+        try checkFirth(data: "firth_quasi.csv", json: "firth_quasi.json", features: ["x1", "x2", "flag"])
+    }
+
+    func testFirthMatchesBrglm2UnderCompleteSeparation() throws {
+        try checkFirth(data: "firth_complete.csv", json: "firth_complete.json", features: ["x1", "x2"])
+    }
+
+    func testFirthMatchesBrglm2WithoutSeparation() throws {
+        try checkFirth(data: "spector.csv", json: "firth_spector.json", features: ["GPA", "TUCE", "PSI"],
+                       label: "GRADE", folder: "logistic")
+    }
+
+    func testMaximumLikelihoodRefusesTheSeparatedDataAndSuggestsFirth() throws {
+        let (x, y) = try LogisticFixtures.design("firth_quasi.csv", features: ["x1", "x2", "flag"], label: "y", folder: "depth")
+        do {
+            _ = try LogisticRegression().fit(x, y, featureNames: ["x1", "x2", "flag"])
+            XCTFail("the ML fit of separated data must be refused")
+        } catch {
+            XCTAssertEqual(error.code, .separation)
+            XCTAssertEqual(error.features.first, "flag")
+            XCTAssertTrue(error.message.contains("firth: true"), error.message)
+            XCTAssertNotNil(error.diagnosis)
+        }
+    }
+
+    /// Every recovery on day 30, censoring on other days: R coxph fits it, and so do we.
+    func testCoxFitsEveryEventOnOneDayAsR() throws {
+        let d = try CoxFixtures.data("cox_oneday.csv", features: ["z1", "z2"], folder: "depth")
+        for ties in [CoxTies.efron, .breslow] {
+            let r = try CoxFixtures.reference("cox_oneday_\(ties.rawValue).json", folder: "depth")
+            let model = try CoxRegression(ties: ties, tolerance: 1e-12).fit(d.x, time: d.time, event: d.event,
+                                                                            featureNames: ["z1", "z2"])
+            for (k, c) in model.coefficients.enumerated() {
+                assertClose(c.estimate, try r.values("coefficients")[k], "\(ties) β\(k)")
+                assertClose(c.standardError, try r.values("standard_errors")[k], "\(ties) se\(k)")
+            }
+            assertClose(model.logLikelihood, try r.values("loglik")[1], "\(ties) loglik")
+            XCTAssertEqual(model.baselineTimes, [30])
+            let times = try r.values("baseline_time"), hazard = try r.values("baseline_hazard")
+            let at30 = try XCTUnwrap(times.firstIndex(of: 30))
+            assertClose(model.baselineCumulativeHazard(at: 30), hazard[at30], "\(ties) H₀(30) at x = 0")
+            XCTAssertEqual(model.baselineCumulativeHazard(at: 29), 0)
+        }
+    }
+}

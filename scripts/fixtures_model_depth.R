@@ -1,0 +1,72 @@
+#!/usr/bin/env Rscript
+# Reference numbers for issue 19's modelling depth (Tests/ModelsTests/ModelDepth*.swift):
+# Firth's logistic regression (brglm2 AS_mean), Cox with every event on one day,
+# cox.zph. Run from the repository root:  Rscript scripts/fixtures_model_depth.R
+# Needs R >= 4 with survival (3.5.3) and brglm2 (0.9) — Debian r-cran-survival,
+# r-cran-brglm2. Writes Tests/ModelsTests/Fixtures/depth/. The tests never run R.
+suppressPackageStartupMessages({ library(survival); library(brglm2) })
+out <- "Tests/ModelsTests/Fixtures/depth"
+dir.create(out, recursive = TRUE, showWarnings = FALSE)
+source("scripts/fixtures_json.R")
+
+# ---- Firth (brglm2::brglm_fit, type = "AS_mean") --------------------------------------
+firth <- function(d, file) {
+  f <- glm(y ~ ., family = binomial, data = d, method = "brglm_fit", type = "AS_mean",
+           epsilon = 1e-14, maxit = 1000)
+  X <- model.matrix(f)
+  p <- fitted(f)
+  ll <- sum(d$y * log(p) + (1 - d$y) * log(1 - p))
+  info <- t(X) %*% (X * (p * (1 - p)))
+  write_json(list(
+    features = setdiff(names(d), "y"),
+    converged = f$converged,
+    coefficients = unname(coef(f)),
+    standard_errors = unname(sqrt(diag(vcov(f)))),
+    loglik = ll,
+    penalized_loglik = ll + 0.5 * as.numeric(determinant(info, logarithm = TRUE)$modulus)
+  ), file)
+}
+
+# Quasi-complete separation: every account with flag = 1 recovered.
+set.seed(19)
+n <- 80
+x1 <- round(rnorm(n), 4)
+x2 <- round(runif(n, 0, 3), 4)
+flag <- rbinom(n, 1, 0.25)
+y <- rbinom(n, 1, plogis(-0.3 + 0.8 * x1 - 0.4 * x2))
+y[flag == 1] <- 1
+sep <- data.frame(x1 = x1, x2 = x2, flag = flag, y = y)
+write_data(sep, "firth_quasi.csv")
+firth(sep, "firth_quasi.json")
+stopifnot(!suppressWarnings(glm(y ~ ., family = binomial, data = sep))$converged ||
+          max(abs(coef(suppressWarnings(glm(y ~ ., family = binomial, data = sep))))) > 10)
+
+# Complete separation: y = 1 exactly when x1 > 0.
+y2 <- as.integer(x1 > 0)
+comp <- data.frame(x1 = x1, x2 = x2, y = y2)
+write_data(comp, "firth_complete.csv")
+firth(comp, "firth_complete.json")
+
+# No separation (the Spector & Mazzeo data of the logistic fixtures).
+spector <- read.csv("Tests/ModelsTests/Fixtures/logistic/spector.csv")
+sp <- data.frame(GPA = spector$GPA, TUCE = spector$TUCE, PSI = spector$PSI, y = spector$GRADE)
+firth(sp, "firth_spector.json")
+
+# ---- Cox with every event on one day (R fits it) ------------------------------------
+set.seed(1901)
+n <- 60
+z1 <- round(rnorm(n), 4)
+z2 <- rbinom(n, 1, 0.5)
+time <- sample(c(10, 20, 30, 45, 60), n, replace = TRUE)
+event <- as.integer(time == 30 & runif(n) < plogis(0.5 * z1 + 0.7 * z2))
+oneday <- data.frame(time = time, event = event, z1 = z1, z2 = z2)
+stopifnot(length(unique(oneday$time[oneday$event == 1])) == 1)
+write_data(oneday, "cox_oneday.csv")
+for (ties in c("efron", "breslow")) {
+  f <- coxph(Surv(time, event) ~ z1 + z2, data = oneday, ties = ties,
+             control = coxph.control(eps = 1e-12, iter.max = 100, toler.chol = 1e-14))
+  bh <- basehaz(f, centered = FALSE)             # H0(t) at x = 0
+  write_json(list(coefficients = unname(coef(f)), standard_errors = unname(sqrt(diag(f$var))),
+                  loglik = f$loglik, baseline_time = bh$time, baseline_hazard = bh$hazard),
+             sprintf("cox_oneday_%s.json", ties))
+}
