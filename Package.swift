@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PrioritizerTests", dependencies: ["Prioritizer", "PortfolioIO", "_TestSupport"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "PortfolioIO", "PortfolioGenerator", "Features", "Models", "_TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "PortfolioIO", "PortfolioGenerator", "Features", "Models", "LinearAlgebra", "_TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "_TestSupport"]),
         .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "Scoring", "PortfolioIO", "_TestSupport"]),
         // The bad-input corpus (DESIGN §7): one small file per case, through every reader.

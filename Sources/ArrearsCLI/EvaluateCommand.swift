@@ -80,7 +80,7 @@ public struct Evaluate: ParsableCommand {
             try writeOutput(Array(try encoder.encode(report)) + [0x0A], to: out, flag: "--out")
         case .text:
             var lines = metrics.summaryLines(title: "Evaluation of \(model) on \(portfolio.accounts) as of \(portfolio.asOf) (\(metrics.accounts) accounts)",
-                                             horizonDays: artifact.horizonDays)
+                                             horizonDays: artifact.horizonDays, cox: artifact.cox != nil)
             if let psi {
                 let verdict = psi.index < 0.1 ? "stable" : psi.index < 0.25 ? "some shift" : "significant shift"
                 lines.append("  PSI of score points vs training: \(String(format: "%.4f", psi.index)) (\(verdict))")

@@ -314,8 +314,8 @@ struct ReportBuilder {
             title: "Arrears model report",
             descriptionLines: descriptionLines(),
             keyFigures: keyFigures(metrics: metrics, validation: validation, distribution: distribution),
-            logisticCoefficients: artifact.logistic.coefficients,
-            coxCoefficients: artifact.cox.coefficients,
+            logisticCoefficients: artifact.logistic?.coefficients,
+            coxCoefficients: artifact.cox?.coefficients,
             scoreLabel: "P(recovered within \(horizon) days)",
             validationLabel: validationLabel(labelled: labelled.y),
             validation: validation,
@@ -342,10 +342,10 @@ struct ReportBuilder {
     /// accounts included); nil when there are too few accounts.
     func recoveryCurves(_ labels: Labels) -> RecoveryCurves? {
         let rows = sample.rows
-        guard var curves = try? RecoveryCurves.byScoreBand(
+        guard let cox = artifact.cox, var curves = try? RecoveryCurves.byScoreBand(
             scores: rows.map { scores.pRecover[$0] }, time: rows.map { labels.days[$0] },
             event: rows.map { labels.recovered[$0] }, relativeRisk: rows.map { scores.coxLinearPredictor[$0] },
-            cox: artifact.cox, bands: Self.recoveryBands) else { return nil }
+            cox: cox, bands: Self.recoveryBands) else { return nil }
         curves.horizons = artifact.predictionHorizons.map(Double.init)
         return curves
     }
@@ -399,8 +399,10 @@ struct ReportBuilder {
         var lines = [
             "Model: \(modelPath), trained \(t.trainedAt) by \(t.producer) on \(trainedOn) as of \(t.asOf) "
                 + "(\(ReportText.count(t.trainAccounts)) training and \(ReportText.count(t.holdoutAccounts)) holdout accounts); "
-                + "recovery propensity within \(horizon) days (logistic, \(artifact.logistic.coefficients.count) coefficients) "
-                + "and time to recovery (Cox, \(artifact.cox.coefficients.count) coefficients).",
+                + "recovery propensity within \(horizon) days ("
+                + (artifact.logistic.map { "logistic, \($0.coefficients.count) coefficients" } ?? "from the Cox model: no logistic model")
+                + ") and time to recovery ("
+                + (artifact.cox.map { "Cox, \($0.coefficients.count) coefficients" } ?? "none: no Cox model") + ").",
             sample.description,
         ]
         if let worklist {

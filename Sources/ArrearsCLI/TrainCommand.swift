@@ -45,6 +45,18 @@ public struct Train: ParsableCommand {
                                valueName: "λ"))
     var l2: Double = 0
 
+    @Option(help: ArgumentHelp("""
+        Which models to fit: logistic (recovery within --horizon days), cox (time to recovery; \
+        p_recover is then 1 − S(H | x)) or both. A portfolio that supports only one still gets a model.
+        """, valueName: "logistic|cox|both"))
+    var models: ModelSelection = .both
+
+    @Flag(help: ArgumentHelp("""
+        Fit the logistic model by Firth's penalized likelihood (bias-reduced; finite estimates even \
+        when a feature separates the recovered from the unrecovered accounts). Excludes --l2.
+        """))
+    var firth = false
+
     @Option(name: .customLong("cox-l2"), help: ArgumentHelp("Ridge penalty λ of the Cox model (0 = none).", valueName: "λ"))
     var coxL2: Double = 0
 
@@ -103,6 +115,10 @@ public struct Train: ParsableCommand {
             throw ValidationError("--horizons must be increasing whole days ≥ 1, comma-separated, got '\(horizons)'.")
         }
         guard l2.isFinite, l2 >= 0 else { throw ValidationError("--l2 must be a finite number ≥ 0, got \(l2).") }
+        guard !(firth && l2 > 0) else {
+            throw ValidationError("--firth and --l2 are two different penalties; give one of them.")
+        }
+        guard !(firth && models == .cox) else { throw ValidationError("--firth applies to the logistic model; --models cox fits none.") }
         guard coxL2.isFinite, coxL2 >= 0 else { throw ValidationError("--cox-l2 must be a finite number ≥ 0, got \(coxL2).") }
         guard CoxTies(rawValue: ties) != nil else { throw ValidationError("--ties must be efron or breslow, got '\(ties)'.") }
         guard holdout >= 0, holdout < 1 else { throw ValidationError("--holdout must be in [0, 1), got \(holdout).") }
@@ -134,13 +150,15 @@ public struct Train: ParsableCommand {
         if strict && !data.rejects.isEmpty {
             throw CommandFailure(message: "--strict: \(data.rejects.count) rows rejected, first: \(data.rejects[0])")
         }
-        let options = TrainingOptions(
+        var options = TrainingOptions(
             horizonDays: horizon, predictionHorizons: horizonList!, logisticL2: l2, coxL2: coxL2,
             ties: CoxTies(rawValue: ties)!, holdoutFraction: holdout, seed: seed,
             features: FeatureOptions(minLevelCount: minLevelCount,
                                      ignore: ignore.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }),
             scoreScaling: ScoreScaling(baseScore: baseScore, baseOdds: baseOdds, pointsToDoubleOdds: pdo),
             producer: "arrears \(ArrearsCommand.configuration.version)")
+        options.models = models
+        options.firth = firth
         console.progress("fitting features and both models on \(data.accounts.count) accounts")
         var result: TrainingResult
         do {
@@ -194,3 +212,5 @@ final class BackgroundHashes: @unchecked Sendable {
         }
     }
 }
+
+extension ModelSelection: ExpressibleByArgument {}

@@ -72,6 +72,12 @@ extension ModelArtifact {
         }
         let logisticMetrics = try? ValidationMetrics(probabilities: p, labels: y)
 
+        // Without a Cox model (`--models logistic`) there is no risk score nor curve.
+        guard cox != nil else {
+            return EvaluationMetrics(accounts: rows.count, logisticRows: y.count,
+                                     logisticExcludedCensored: rows.count - y.count, logistic: logisticMetrics,
+                                     concordance: nil, comparablePairs: 0, horizons: [])
+        }
         // Harrell's C on the Cox risk score (x − m)ᵀβ.
         var risk: [Double] = [], time: [Double] = [], event: [Bool] = []
         risk.reserveCapacity(rows.count); time.reserveCapacity(rows.count); event.reserveCapacity(rows.count)

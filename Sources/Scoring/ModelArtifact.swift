@@ -15,12 +15,19 @@ import Models
 public struct ModelArtifact: Codable, Sendable, Equatable {
     /// The `format` field of every artifact.
     public static let formatName = "arrears-model"
-    /// The artifact layout this build writes and reads.
-    public static let currentVersion = 1
+    /// The artifact layout this build writes.
+    ///
+    /// Version 2 (issue 19) may hold only one of the two models (`train --models`), and
+    /// records Firth fits and the proportional-hazards check; version-1 files (both
+    /// models always present, none of the new fields) still load unchanged.
+    public static let currentVersion = 2
+    /// Every layout this build reads.
+    public static let readableVersions = 1...2
 
     /// Always `formatName`.
     public var format: String
-    /// Always `currentVersion` for artifacts this build can read.
+    /// The layout version: `currentVersion` when written by this build, anything in
+    /// `readableVersions` when loaded.
     public var version: Int
     /// H, the recovery-propensity horizon in days: the logistic model predicts
     /// P(recovered within H days of as-of).
@@ -31,15 +38,18 @@ public struct ModelArtifact: Codable, Sendable, Equatable {
     public var scoreScaling: ScoreScaling
     /// The feature specification fitted on the training portfolio, applied unchanged.
     public var features: FeatureSpec
-    /// Recovery propensity within `horizonDays`.
-    public var logistic: LogisticModel
-    /// Time to recovery.
-    public var cox: CoxModel
+    /// Recovery propensity within `horizonDays`; nil when trained with `--models cox`
+    /// (p_recover then comes from the Cox model as 1 − S(H | x)).
+    public var logistic: LogisticModel?
+    /// Time to recovery; nil when trained with `--models logistic` (no P(recovered by t)
+    /// nor median days then).
+    public var cox: CoxModel?
     /// Counts, options, metrics, when, and the SHA-256 of each input.
     public var training: TrainingSummary
 
     public init(horizonDays: Int, predictionHorizons: [Int], scoreScaling: ScoreScaling, features: FeatureSpec,
-                logistic: LogisticModel, cox: CoxModel, training: TrainingSummary) {
+                logistic: LogisticModel?, cox: CoxModel?, training: TrainingSummary) {
+        precondition(logistic != nil || cox != nil, "ModelArtifact: at least one model")
         self.format = Self.formatName
         self.version = Self.currentVersion
         self.horizonDays = horizonDays
@@ -178,6 +188,10 @@ public struct TrainingOptionsRecord: Codable, Sendable, Equatable {
     public var ties: CoxTies
     public var ignoredColumns: [String]
     public var minLevelCount: Int
+    /// Whether the logistic model used Firth's penalty (`--firth`); nil in version 1.
+    public var firth: Bool?
+    /// The models asked for (`--models`: logistic, cox or both); nil in version 1 (both).
+    public var models: String?
 }
 
 /// The training score distribution: decile cut points of score points and the share of

@@ -63,7 +63,17 @@ extension ModelArtifact {
         precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
         let n = matrix.rows
         let x = Matrix(rows: n, cols: matrix.cols, storage: matrix.values)
-        let eta = logistic.linearPredictor(x)
+        let coxEta = cox?.relativeLinearPredictor(x) ?? [Double](repeating: .nan, count: n)
+        let eta: [Double]
+        if let logistic {
+            eta = logistic.linearPredictor(x)
+        } else if let cox {
+            // Without a logistic model: p = 1 − S(H | x), η = log(p / (1 − p)) = log(expm1(H(H | x))).
+            let atHorizon = cox.hazardAtMeans(at: Double(horizonDays))
+            eta = coxEta.map { let c = atHorizon * exp($0); return c > 36 ? c : log(expm1(c)) }
+        } else {
+            preconditionFailure("referenceScore: the artifact holds no model")
+        }
         var p = eta, points = eta
         let scaling = scoreScaling
         p.withUnsafeMutableBufferPointer { b in
@@ -72,10 +82,12 @@ extension ModelArtifact {
         points.withUnsafeMutableBufferPointer { b in
             for i in b.indices { b[i] = scaling.points(logOdds: b[i]) }
         }
-        let coxEta = cox.relativeLinearPredictor(x)
-        let recovered = cox.probabilityRecovered(by: predictionHorizons.map(Double.init), relativeLinearPredictor: coxEta)
-        let medians = coxEta.map { cox.medianDaysToRecovery(relativeLinearPredictor: $0) ?? .nan }
-        let reasons = ReasonGroups(features).top(x, slopes: logistic.slopes, means: logistic.standardization.means)
+        let h = predictionHorizons.count
+        let recovered = cox?.probabilityRecovered(by: predictionHorizons.map(Double.init), relativeLinearPredictor: coxEta)
+            ?? Matrix(rows: n, cols: h, storage: [Double](repeating: .nan, count: n * h))
+        let medians = coxEta.map { eta in cox.flatMap { $0.medianDaysToRecovery(relativeLinearPredictor: eta) } ?? .nan }
+        let reasons = ReasonGroups(features).top(x, slopes: logistic?.slopes ?? cox?.beta ?? [],
+                                                 means: logistic?.standardization.means ?? cox?.means ?? [])
         return Scores(count: n, horizonDays: horizonDays, logOdds: eta, pRecover: p, coxLinearPredictor: coxEta, horizons: predictionHorizons,
                       recoveredBy: recovered.storage, medianDays: medians, scorePoints: points,
                       reasons: reasons)

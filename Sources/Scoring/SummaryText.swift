@@ -24,23 +24,34 @@ extension ModelArtifact {
         out.append("  score: \(Self.number(scoreScaling.baseScore, 0)) points at odds \(Self.number(scoreScaling.baseOdds, 2)):1, "
                    + "\(Self.number(scoreScaling.pointsToDoubleOdds, 0)) points to double the odds")
         out.append("")
-        out.append("Recovery within \(horizonDays) days — logistic regression (L2 \(Self.number(logistic.l2, 4)))")
-        out.append("  \(t.logisticRows) accounts, \(t.logisticEvents) recovered; \(t.logisticExcludedCensored) censored before \(horizonDays) days left out; "
-                   + "\(logistic.iterations) iterations\(logistic.converged ? "" : " (NOT converged)")")
-        out.append("  log-likelihood \(Self.number(logistic.logLikelihood, 2)) (null \(Self.number(logistic.nullLogLikelihood, 2))), "
-                   + "pseudo R² \(Self.number(logistic.pseudoRSquared, 4)), AIC \(Self.number(logistic.aic, 2))")
-        out += Self.coefficientTable(logistic.coefficients, hazardRatios: false)
+        if let logistic {
+            let fit = logistic.firth ? "Firth's penalized likelihood" : "L2 \(Self.number(logistic.l2, 4))"
+            out.append("Recovery within \(horizonDays) days — logistic regression (\(fit))")
+            out.append("  \(t.logisticRows) accounts, \(t.logisticEvents) recovered; \(t.logisticExcludedCensored) censored before \(horizonDays) days left out; "
+                       + "\(logistic.iterations) iterations\(logistic.converged ? "" : " (NOT converged)")")
+            let penalized = logistic.penalizedLogLikelihood.map { ", penalized \(Self.number($0, 2))" } ?? ""
+            out.append("  log-likelihood \(Self.number(logistic.logLikelihood, 2))\(penalized) (null \(Self.number(logistic.nullLogLikelihood, 2))), "
+                       + "pseudo R² \(Self.number(logistic.pseudoRSquared, 4)), AIC \(Self.number(logistic.aic, 2))")
+            out += Self.coefficientTable(logistic.coefficients, hazardRatios: false)
+        } else {
+            out.append("Recovery within \(horizonDays) days — no logistic model (trained with --models cox): "
+                       + "p_recover is the Cox model's 1 − S(\(horizonDays) | x)")
+        }
         out.append("")
-        out.append("Time to recovery — Cox proportional hazards (\(cox.ties.rawValue) ties, L2 \(Self.number(cox.l2, 4)))")
-        let lr = cox.likelihoodRatioTest
-        out.append("  \(t.coxRows) accounts, \(t.coxEvents) recoveries; \(cox.iterations) iterations\(cox.converged ? "" : " (NOT converged)"); "
-                   + "likelihood ratio \(Self.number(lr.statistic, 2)) on \(lr.df) df, p \(Self.pValue(lr.pValue))")
-        out += Self.coefficientTable(cox.coefficients, hazardRatios: true)
+        if let cox {
+            out.append("Time to recovery — Cox proportional hazards (\(cox.ties.rawValue) ties, L2 \(Self.number(cox.l2, 4)))")
+            let lr = cox.likelihoodRatioTest
+            out.append("  \(t.coxRows) accounts, \(t.coxEvents) recoveries; \(cox.iterations) iterations\(cox.converged ? "" : " (NOT converged)"); "
+                       + "likelihood ratio \(Self.number(lr.statistic, 2)) on \(lr.df) df, p \(Self.pValue(lr.pValue))")
+            out += Self.coefficientTable(cox.coefficients, hazardRatios: true)
+        } else {
+            out.append("Time to recovery — no Cox model (trained with --models logistic): no P(recovered by day) nor median days")
+        }
         out.append("")
         if let h = t.holdout {
-            out += h.summaryLines(title: "Holdout (\(t.holdoutAccounts) accounts)", horizonDays: horizonDays)
+            out += h.summaryLines(title: "Holdout (\(t.holdoutAccounts) accounts)", horizonDays: horizonDays, cox: cox != nil)
         } else {
-            out += t.inSample.summaryLines(title: "In-sample (no holdout)", horizonDays: horizonDays)
+            out += t.inSample.summaryLines(title: "In-sample (no holdout)", horizonDays: horizonDays, cox: cox != nil)
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -76,7 +87,8 @@ extension ModelArtifact {
 
 extension EvaluationMetrics {
     /// The metrics block of a summary.
-    public func summaryLines(title: String, horizonDays: Int) -> [String] {
+    /// `cox` false: the model has no Cox part, so its lines are left out.
+    public func summaryLines(title: String, horizonDays: Int, cox: Bool = true) -> [String] {
         typealias A = ModelArtifact
         var out = ["\(title):"]
         if let m = logistic {
@@ -93,6 +105,7 @@ extension EvaluationMetrics {
         } else {
             out.append("  logistic: no metrics (\(logisticRows) labelled accounts; both outcomes and at least 10 rows are needed)")
         }
+        guard cox else { return out }
         if let c = concordance {
             out.append("  Cox: Harrell's C \(A.number(c, 4)) over \(comparablePairs) comparable pairs")
         } else {

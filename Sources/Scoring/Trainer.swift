@@ -4,8 +4,25 @@ import LinearAlgebra
 import Models
 import PortfolioIO
 
+/// Which models `train` fits (`--models`).
+public enum ModelSelection: String, Sendable, Equatable, CaseIterable {
+    /// Only the logistic recovery propensity: no P(recovered by day) nor median days.
+    case logistic
+    /// Only the Cox time to recovery: p_recover is 1 − S(H | x).
+    case cox
+    /// Both (the default).
+    case both
+
+    public var fitsLogistic: Bool { self != .cox }
+    public var fitsCox: Bool { self != .logistic }
+}
+
 /// The knobs of `arrears train`.
 public struct TrainingOptions: Sendable, Equatable {
+    /// Which models to fit.
+    public var models: ModelSelection = .both
+    /// Fit the logistic model by Firth's penalized likelihood (finite under separation).
+    public var firth: Bool = false
     /// H in days: the logistic label is "recovered within H days".
     public var horizonDays: Int
     /// The Cox prediction horizons in days, strictly increasing.
@@ -124,35 +141,41 @@ public enum Trainer {
         // Both fits run BLAS on one thread: OpenBLAS splits dsyrk/dpotri differently for
         // other thread counts, which moves the last bits of the covariances, and the
         // artifact must be the same bytes on a machine with more or fewer cores.
-        let logistic: LogisticModel
-        do {
-            logistic = try withBLASThreads(1) { () throws(LogisticError) in
-                try LogisticRegression(l2: options.logisticL2)
-                    .fit(gather(matrix, rows: logisticRows), y, featureNames: spec.names)
+        var logistic: LogisticModel?
+        if options.models.fitsLogistic {
+            do {
+                logistic = try withBLASThreads(1) { () throws(LogisticError) in
+                    try LogisticRegression(l2: options.logisticL2, firth: options.firth)
+                        .fit(gather(matrix, rows: logisticRows), y, featureNames: spec.names)
+                }
+            } catch {
+                throw TrainingError(Self.explain(error, options: options))
             }
-        } catch {
-            throw TrainingError(error.description)
+            clock.lap("logistic fit")
         }
-        clock.lap("logistic fit")
 
-        let cox: CoxModel
-        do {
-            cox = try withBLASThreads(1) { () throws(CoxError) in
-                try CoxRegression(ties: options.ties, l2: options.coxL2)
-                    .fit(gather(matrix, rows: trainRows), time: trainRows.map { labels.days[$0] },
-                         event: trainRows.map { labels.recovered[$0] }, featureNames: spec.names)
+        var cox: CoxModel?
+        if options.models.fitsCox {
+            do {
+                cox = try withBLASThreads(1) { () throws(CoxError) in
+                    try CoxRegression(ties: options.ties, l2: options.coxL2)
+                        .fit(gather(matrix, rows: trainRows), time: trainRows.map { labels.days[$0] },
+                             event: trainRows.map { labels.recovered[$0] }, featureNames: spec.names)
+                }
+            } catch {
+                throw TrainingError(error.description
+                    + (options.models == .both ? " (or train the logistic model alone with --models logistic)" : ""))
             }
-        } catch {
-            throw TrainingError(error.description)
+            clock.lap("Cox fit")
         }
-        clock.lap("Cox fit")
 
         let placeholder = TrainingSummary(
             trainedAt: "", asOf: CalendarDay.format(asOf), producer: options.producer, inputs: inputs,
             rows: RowCounts(portfolio),
             options: TrainingOptionsRecord(holdoutFraction: options.holdoutFraction, seed: options.seed,
                                            logisticL2: options.logisticL2, coxL2: options.coxL2, ties: options.ties,
-                                           ignoredColumns: spec.ignored, minLevelCount: options.features.minLevelCount),
+                                           ignoredColumns: spec.ignored, minLevelCount: options.features.minLevelCount,
+                                           firth: options.firth, models: options.models.rawValue),
             trainAccounts: trainRows.count, holdoutAccounts: holdoutRows.count,
             logisticRows: logisticRows.count, logisticEvents: y.lazy.filter { $0 == 1 }.count,
             logisticExcludedCensored: trainRows.count - logisticRows.count,
@@ -175,6 +198,18 @@ public enum Trainer {
         clock.lap("scoring and metrics")
         return TrainingResult(artifact: artifact, trainRows: trainRows, holdoutRows: holdoutRows, scores: scores,
                               timings: clock.laps)
+    }
+
+    /// A logistic failure in the terms of `arrears train`: separation names the features
+    /// and the flags that still give a model.
+    static func explain(_ error: LogisticError, options: TrainingOptions) -> String {
+        guard error.code == .separation, let diagnosis = error.diagnosis else { return error.description }
+        let drop = error.features.isEmpty ? "" : ", leave the feature out with --ignore \(error.features.joined(separator: ","))"
+        let alone = options.models == .both ? ", or train the Cox model alone with --models cox" : ""
+        let penalty = options.logisticL2 > 0
+            ? "raise --l2 (now \(options.logisticL2)) or use --firth without --l2"
+            : "train with --firth (Firth's penalized likelihood: finite estimates) or --l2 λ (a ridge, e.g. --l2 1)"
+        return "logistic regression: \(diagnosis). To fit it anyway, \(penalty)\(drop)\(alone)."
     }
 
     /// Rows `rows` of a feature matrix as a new row-major matrix.

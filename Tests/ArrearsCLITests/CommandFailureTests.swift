@@ -111,12 +111,12 @@ final class CommandFailureTests: XCTestCase {
 
     func testWrongModelVersionIsNamed() throws {
         var json = try String(contentsOfFile: Self.model, encoding: .utf8)
-        json = json.replacingOccurrences(of: "\n  \"version\" : 1\n}", with: "\n  \"version\" : 2\n}")
-        XCTAssertTrue(json.contains("\"version\" : 2"), "the fixture edit must hit the artifact's own version")
-        let model = write(json, "v2.json")
-        let message = failure(scoreArguments(model: model, out: path("v2-scores.csv")))
-        XCTAssertTrue(message.contains("version 2"), message)
-        XCTAssertTrue(message.contains("v2.json"), message)
+        json = json.replacingOccurrences(of: "\n  \"version\" : 2\n}", with: "\n  \"version\" : 3\n}")
+        XCTAssertTrue(json.contains("\"version\" : 3"), "the fixture edit must hit the artifact's own version")
+        let model = write(json, "v3.json")
+        let message = failure(scoreArguments(model: model, out: path("v3-scores.csv")))
+        XCTAssertTrue(message.contains("version 3"), message)
+        XCTAssertTrue(message.contains("v3.json"), message)
         XCTAssertTrue(message.contains("--model"), message)
     }
 

@@ -81,10 +81,10 @@ final class ReportCommandTests: XCTestCase {
     func testCoefficientTablesHaveOneRowPerCoefficient() throws {
         let model = try ModelArtifact.load(path: Self.modelPath)
         let html = Self.sampleHTML
-        XCTAssertEqual(bodyRows(of: "logistic-coefficients", in: html), model.logistic.coefficients.count)
-        XCTAssertEqual(bodyRows(of: "cox-coefficients", in: html), model.cox.coefficients.count)
+        XCTAssertEqual(bodyRows(of: "logistic-coefficients", in: html), model.logistic!.coefficients.count)
+        XCTAssertEqual(bodyRows(of: "cox-coefficients", in: html), model.cox!.coefficients.count)
         XCTAssertTrue(html.contains("<td>(intercept)</td>"))
-        for c in model.cox.coefficients { XCTAssertTrue(html.contains("<td>\(escaped(c.name))</td>"), c.name) }
+        for c in model.cox!.coefficients { XCTAssertTrue(html.contains("<td>\(escaped(c.name))</td>"), c.name) }
     }
 
     /// data/ is the model's own training data, so the report shows its holdout and the
