@@ -70,3 +70,38 @@ for (ties in c("efron", "breslow")) {
                   loglik = f$loglik, baseline_time = bh$time, baseline_hazard = bh$hazard),
              sprintf("cox_oneday_%s.json", ties))
 }
+
+# ---- cox.zph (default transform "km"), per feature and global --------------------------
+# nonph: x1's log-hazard ratio is +1 before day 60 and -1 after (violates PH by
+# construction); x2 and x3 are proportional.
+set.seed(1919)
+n <- 800
+x1 <- rbinom(n, 1, 0.5)
+x2 <- round(rnorm(n), 4)
+x3 <- round(runif(n, 0, 2), 4)
+base <- exp(0.4 * x2 - 0.3 * x3)
+t1 <- rexp(n, rate = base * exp(1.0 * x1) / 80)            # hazard before day 60
+late <- t1 > 60
+t2 <- 60 + rexp(n, rate = base * exp(-1.0 * x1) / 80)      # hazard after day 60
+tev <- ifelse(late, t2, t1)
+tcen <- runif(n, 30, 365)
+nonph <- data.frame(time = pmax(1, ceiling(pmin(tev, tcen))), event = as.integer(tev <= tcen),
+                    x1 = x1, x2 = x2, x3 = x3)
+write_data(nonph, "cox_nonph.csv")
+zph_reference <- function(df, features, ties, file) {
+  f <- coxph(as.formula(paste("Surv(time, event) ~", paste(features, collapse = " + "))),
+             data = df, ties = ties,
+             control = coxph.control(eps = 1e-12, iter.max = 100, toler.chol = 1e-14))
+  z <- cox.zph(f)                                  # transform = "km", the default
+  tb <- z$table
+  write_json(list(features = features, ties = ties, coefficients = unname(coef(f)),
+                  chisq = unname(tb[, "chisq"]), df = unname(tb[, "df"]), p = unname(tb[, "p"]),
+                  x = unname(z$x), y_first = unname(z$y[1, ]), y_last = unname(z$y[nrow(z$y), ])),
+             file)
+}
+for (ties in c("efron", "breslow")) {
+  zph_reference(nonph, c("x1", "x2", "x3"), ties, sprintf("zph_nonph_%s.json", ties))
+}
+lungd <- read.csv("Tests/ModelsTests/Fixtures/cox/lung.csv")
+zph_reference(lungd, c("age", "sex", "ph_ecog", "ph_karno", "pat_karno", "wt_loss"), "efron", "zph_lung_efron.json")
+zph_reference(lungd, c("age", "sex", "ph_ecog", "ph_karno", "pat_karno", "wt_loss"), "breslow", "zph_lung_breslow.json")

@@ -118,6 +118,9 @@ public struct TrainingSummary: Codable, Sendable, Equatable {
     public var coxEvents: Int
     /// Feature columns dropped because they were constant on the training portfolio.
     public var droppedConstantFeatures: [String]
+    /// The Cox model's proportional-hazards check on the training accounts (R
+    /// `cox.zph`); nil without a Cox model and in version-1 artifacts.
+    public var proportionalHazards: ProportionalHazardsTest?
     /// Metrics on the holdout accounts; nil when trained with `--holdout 0`.
     public var holdout: EvaluationMetrics?
     /// Metrics on the training accounts themselves (in-sample).

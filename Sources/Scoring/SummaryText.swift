@@ -44,6 +44,7 @@ extension ModelArtifact {
             out.append("  \(t.coxRows) accounts, \(t.coxEvents) recoveries; \(cox.iterations) iterations\(cox.converged ? "" : " (NOT converged)"); "
                        + "likelihood ratio \(Self.number(lr.statistic, 2)) on \(lr.df) df, p \(Self.pValue(lr.pValue))")
             out += Self.coefficientTable(cox.coefficients, hazardRatios: true)
+            if let ph = t.proportionalHazards { out += Self.proportionalHazardsLines(ph) }
         } else {
             out.append("Time to recovery — no Cox model (trained with --models logistic): no P(recovered by day) nor median days")
         }
@@ -54,6 +55,18 @@ extension ModelArtifact {
             out += t.inSample.summaryLines(title: "In-sample (no holdout)", horizonDays: horizonDays, cox: cox != nil)
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The proportional-hazards check: the global test, the five smallest p-values, and
+    /// the warning when a feature violates the assumption.
+    static func proportionalHazardsLines(_ ph: ProportionalHazardsTest) -> [String] {
+        var out = ["  proportional hazards (scaled Schoenfeld residuals vs 1 − KM(t), as R cox.zph): global χ² "
+                   + "\(number(ph.global.chiSquare, 2)) on \(ph.global.degreesOfFreedom) df, p \(pValue(ph.global.pValue))"]
+        let worst = ph.features.sorted { $0.pValue < $1.pValue }.prefix(5)
+        out.append("    smallest p: " + worst.map { "\($0.name) \(pValue($0.pValue)) (χ² \(number($0.chiSquare, 2)))" }
+            .joined(separator: ", "))
+        if let warning = ph.warning { out.append("  warning: \(warning)") }
+        return out
     }
 
     /// `name  estimate  std.err  z  p` (and exp(coef) for hazard ratios).

@@ -155,13 +155,17 @@ public enum Trainer {
         }
 
         var cox: CoxModel?
+        var proportionalHazards: ProportionalHazardsTest?
         if options.models.fitsCox {
+            let coxX = gather(matrix, rows: trainRows)
+            let time = trainRows.map { labels.days[$0] }, event = trainRows.map { labels.recovered[$0] }
             do {
-                cox = try withBLASThreads(1) { () throws(CoxError) in
+                let fitted = try withBLASThreads(1) { () throws(CoxError) in
                     try CoxRegression(ties: options.ties, l2: options.coxL2)
-                        .fit(gather(matrix, rows: trainRows), time: trainRows.map { labels.days[$0] },
-                             event: trainRows.map { labels.recovered[$0] }, featureNames: spec.names)
+                        .fit(coxX, time: time, event: event, featureNames: spec.names)
                 }
+                cox = fitted
+                proportionalHazards = fitted.proportionalHazardsTest(coxX, time: time, event: event)
             } catch {
                 throw TrainingError(error.description
                     + (options.models == .both ? " (or train the logistic model alone with --models logistic)" : ""))
@@ -180,7 +184,7 @@ public enum Trainer {
             logisticRows: logisticRows.count, logisticEvents: y.lazy.filter { $0 == 1 }.count,
             logisticExcludedCensored: trainRows.count - logisticRows.count,
             coxRows: trainRows.count, coxEvents: trainRows.lazy.filter { labels.recovered[$0] }.count,
-            droppedConstantFeatures: spec.droppedConstant, holdout: nil,
+            droppedConstantFeatures: spec.droppedConstant, proportionalHazards: proportionalHazards, holdout: nil,
             inSample: EvaluationMetrics(accounts: 0, logisticRows: 0, logisticExcludedCensored: 0, logistic: nil,
                                         concordance: nil, comparablePairs: 0, horizons: []),
             scoreDistribution: ScoreDistribution(cuts: [], shares: [1], pRecoverHistogram: []))
