@@ -405,6 +405,7 @@ struct ReportBuilder {
                 + (artifact.cox.map { "Cox, \($0.coefficients.count) coefficients" } ?? "none: no Cox model") + ").",
             sample.description,
         ]
+        if let ph = t.proportionalHazards { lines.append(ph.sentence) }
         if let worklist {
             lines.append("Worklist: every account of the portfolio ranked under \(worklist.policyName), capacity \(ReportText.count(worklist.capacity)).")
         }

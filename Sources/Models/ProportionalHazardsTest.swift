@@ -61,6 +61,16 @@ public struct ProportionalHazardsTest: Sendable, Codable, Equatable {
             + "P(recovered by day) is less reliable for accounts with extreme values there"
     }
 
+    /// One sentence for a report: the global test, the smallest p-values and the warning.
+    public var sentence: String {
+        let worst = features.sorted { $0.pValue < $1.pValue }.prefix(3)
+            .map { "\($0.name) \(Self.format($0.pValue))" }.joined(separator: ", ")
+        let chi = (global.chiSquare * 100).rounded() / 100
+        return "Proportional-hazards check (scaled Schoenfeld residuals against 1 − KM(t), as R cox.zph): global χ² \(chi) "
+            + "on \(global.degreesOfFreedom) df, p \(Self.format(global.pValue)); smallest p: \(worst)."
+            + (warning.map { " Warning: \($0)." } ?? "")
+    }
+
     static func format(_ p: Double) -> String {
         p < 1e-4 ? "<1e-4" : String((p * 10_000).rounded() / 10_000)
     }
