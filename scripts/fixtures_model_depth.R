@@ -105,3 +105,33 @@ for (ties in c("efron", "breslow")) {
 lungd <- read.csv("Tests/ModelsTests/Fixtures/cox/lung.csv")
 zph_reference(lungd, c("age", "sex", "ph_ecog", "ph_karno", "pat_karno", "wt_loss"), "efron", "zph_lung_efron.json")
 zph_reference(lungd, c("age", "sex", "ph_ecog", "ph_karno", "pat_karno", "wt_loss"), "breslow", "zph_lung_breslow.json")
+
+# ---- case weights and strata ------------------------------------------------------------
+# 400 accounts of the tie-heavy set with integer case weights 1..3 (so R's variance is the
+# model-based one) and three strata, the third without any event.
+tied <- read.csv("Tests/ModelsTests/Fixtures/cox/ties.csv")[1:400, ]
+set.seed(1902)
+tied$w <- sample(1:3, nrow(tied), replace = TRUE)
+tied$stratum <- sample(0:2, nrow(tied), replace = TRUE)
+tied$event[tied$stratum == 2] <- 0
+write_data(tied, "cox_weighted.csv")
+ctrl <- coxph.control(eps = 1e-12, iter.max = 100, toler.chol = 1e-14)
+for (ties in c("efron", "breslow")) {
+  f <- coxph(Surv(time, event) ~ x1 + x2 + x3 + x4, data = tied, weights = w, ties = ties, control = ctrl)
+  bh <- basehaz(f, centered = FALSE)
+  write_json(list(coefficients = unname(coef(f)), standard_errors = unname(sqrt(diag(f$var))),
+                  loglik = f$loglik, baseline_time = bh$time, baseline_hazard = bh$hazard),
+             sprintf("cox_weighted_%s.json", ties))
+  s <- coxph(Surv(time, event) ~ x1 + x2 + x3 + x4 + strata(stratum), data = tied, ties = ties, control = ctrl)
+  bs <- basehaz(s, centered = FALSE)
+  st <- as.integer(sub("stratum=", "", as.character(bs$strata)))
+  write_json(list(coefficients = unname(coef(s)), standard_errors = unname(sqrt(diag(s$var))),
+                  loglik = s$loglik, baseline_stratum = st, baseline_time = bs$time,
+                  baseline_hazard = bs$hazard), sprintf("cox_strata_%s.json", ties))
+}
+# Logistic with integer case weights: glm(weights =).
+tied$y <- as.integer(tied$event == 1 & tied$time <= 90)
+g <- glm(y ~ x1 + x2 + x3 + x4, family = binomial, data = tied, weights = w,
+         control = glm.control(epsilon = 1e-14, maxit = 100))
+write_json(list(coefficients = unname(coef(g)), standard_errors = unname(sqrt(diag(vcov(g)))),
+                deviance = deviance(g), null_deviance = g$null.deviance), "logistic_weighted.json")

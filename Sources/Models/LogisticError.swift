@@ -11,6 +11,8 @@ public struct LogisticError: Error, Sendable, Equatable, CustomStringConvertible
         case nonFiniteInput
         /// A label is not exactly 0 or 1.
         case invalidLabel
+        /// A case weight is not a finite number > 0.
+        case invalidWeight
         /// Every label is 0 (no events), including the empty data set.
         case noEvents
         /// Every label is 1 (no non-events).

@@ -85,7 +85,19 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
     /// Fits the model to a row-major `n × p` matrix `x` (one account per row, one
     /// feature per column, no intercept column) and labels `y` ∈ {0, 1}, one per row.
     /// `featureNames` names the columns of `x` (used in the model and in errors).
-    public func fit(_ x: Matrix, _ y: [Double], featureNames: [String]) throws(LogisticError) -> LogisticModel {
+    ///
+    /// `weights` (optional, one per row, finite and > 0) are case weights as R
+    /// `glm(family = binomial, weights =)` takes them: row i counts cᵢ times in the
+    /// likelihood, the covariance is the model-based (XᵀWX)⁻¹ with W = diag(cᵢpᵢ(1 − pᵢ)),
+    /// and the null model is the weighted event rate. Not with Firth's penalty.
+    public func fit(_ x: Matrix, _ y: [Double], featureNames: [String],
+                    weights: [Double]? = nil) throws(LogisticError) -> LogisticModel {
+        precondition(weights.map { $0.count == x.rows } ?? true, "LogisticRegression.fit: one weight per row")
+        precondition(!(firth && weights != nil), "LogisticRegression.fit: Firth's fit takes no case weights")
+        if let weights, let i = weights.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+            throw LogisticError(code: .invalidWeight,
+                                message: "the case weight at row \(i) is \(weights[i]); weights must be finite numbers > 0.", row: i)
+        }
         precondition(y.count == x.rows, "LogisticRegression.fit: \(y.count) labels for \(x.rows) rows")
         precondition(featureNames.count == x.cols,
                      "LogisticRegression.fit: \(featureNames.count) names for \(x.cols) columns")
@@ -93,18 +105,23 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         let (n, p) = (x.rows, x.cols)
         let (nEvents, range) = try validateInputs(x, y, featureNames: featureNames)
         let scaling = Standardization(fitting: x)
-        let engine = NewtonEngine(x: x, y: y, scaling: scaling, l2: l2, columnRange: range)
+        let engine = NewtonEngine(x: x, y: y, scaling: scaling, l2: l2, columnRange: range, caseWeights: weights)
 
-        // Start at the null model β̃ = (logit ȳ, 0, …): every wᵢ = ȳ(1 − ȳ), so its ZᵀWZ is
-        // ȳ(1 − ȳ)·ZᵀZ and gives the correlation matrix for the collinearity check.
-        let ybar = Double(nEvents) / Double(n)
+        // Start at the null model β̃ = (logit ȳ, 0, …) (ȳ weighted by the case weights):
+        // every wᵢ = ȳ(1 − ȳ), so its ZᵀWZ is ȳ(1 − ȳ)·ZᵀZ and gives the correlation matrix
+        // for the collinearity check (from an unweighted evaluation when weighted).
+        let totalWeight = weights?.reduce(0, +) ?? Double(n)
+        let eventWeight = weights.map { w in zip(w, y).reduce(0) { $0 + $1.0 * $1.1 } } ?? Double(nEvents)
+        let ybar = eventWeight / totalWeight
         var start = [Double](repeating: 0, count: p + 1)
         start[0] = log(ybar / (1 - ybar))
         var current = engine.evaluate(start)
         // With λ > 0 the Hessian ZᵀWZ + λI′ is positive definite however the features
         // combine, so collinear features still have one penalized fit (scikit-learn's).
         if l2 == 0 {
-            try checkCollinearity(current.gram, weight: Double(n) * ybar * (1 - ybar), featureNames: featureNames)
+            let gram = weights == nil ? current.gram
+                : NewtonEngine(x: x, y: y, scaling: scaling, l2: l2, columnRange: range).evaluate(start).gram
+            try checkCollinearity(gram, weight: Double(n) * ybar * (1 - ybar), featureNames: featureNames)
         }
 
         var iterations = 0, converged = false, change = Double.infinity
@@ -174,7 +191,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         let beta = engine.originalScale(current.beta)
         let cov = multiply(multiply(a, covStd.matrix), a, transposeB: true)
         let names = [LogisticModel.interceptName] + featureNames
-        let n1 = Double(nEvents), n0 = Double(n - nEvents), nd = Double(n)
+        let n1 = eventWeight, n0 = totalWeight - eventWeight, nd = totalWeight
         let model = LogisticModel(
             coefficients: (0..<q).map { Coefficient(name: names[$0], estimate: beta[$0], standardError: cov[$0, $0].squareRoot()) },
             covariance: (0..<q).map { cov.row($0) }, standardization: scaling,
