@@ -66,7 +66,7 @@ public struct Evaluate: ParsableCommand {
             }
         }.tuple
         let labels = Labels(days: data.accounts.daysToRecovery, recovered: data.accounts.recovered)
-        let metrics = artifact.evaluate(scores, labels: labels)
+        let metrics = artifact.evaluate(scores, labels: labels, accountIDs: data.accounts.accountID)
         let psi = artifact.training.scoreDistribution.stability(of: scores.scorePoints)
         try writeRejects(data.rejects, to: rejects, console: console)
 

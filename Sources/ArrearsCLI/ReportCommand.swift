@@ -307,7 +307,7 @@ struct ReportBuilder {
         let labels = sample.labels
         let labelled = labels.map(labelledRows) ?? (rows: [], p: [], y: [])
         let validation = labels == nil ? nil : try? ValidationCurves(probabilities: labelled.p, labels: labelled.y)
-        let metrics = labels.map { artifact.evaluate(scores, labels: $0, rows: sample.rows) }
+        let metrics = labels.map { artifact.evaluate(scores, labels: $0, rows: sample.rows, accountIDs: sample.portfolio.accounts.accountID) }
         let distribution = scoreDistribution()
         let recovery = labels.flatMap(recoveryCurves)
         return ReportInput(

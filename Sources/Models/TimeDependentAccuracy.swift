@@ -45,8 +45,8 @@ public struct TimeDependentAccuracy: Sendable, Codable, Equatable {
     /// The metrics of `risk` (higher = sooner event; for AUC and Uno's C) and `survival`
     /// (row-major `n × horizons.count`, Ŝᵢ(t) = P(no event by t)) on `time`/`event`.
     /// Nil when a horizon lies past the last observed time while the censoring curve is
-    /// still positive, or Ĝ is 0 at an event time (the weights are then undefined), or
-    /// there is no data.
+    /// still positive, or Ĝ is 0 at an event time up to the last horizon or τ (the
+    /// weights are then undefined), or there is no data.
     public init?(time: [Double], event: [Bool], risk: [Double], survival: [Double], horizons: [Double],
                  truncation: Double) {
         let n = time.count
@@ -55,9 +55,13 @@ public struct TimeDependentAccuracy: Sendable, Codable, Equatable {
         guard n > 0, !horizons.isEmpty, let g = StepCurve.censoring(time: time, event: event),
               let s = StepCurve.kaplanMeier(time: time, event: event) else { return nil }
         var ipcw = [Double](repeating: 0, count: n)
+        // An event after the last horizon and τ never enters a metric, so a zero Ĝ there
+        // (the longest follow-up censored at the end) is harmless (scikit-survival stops
+        // on it; everywhere it gives a number, this agrees).
+        let reach = Swift.max(horizons.last ?? 0, truncation)
         for i in 0..<n where event[i] {
-            guard let v = g.value(at: time[i]), v > 0 else { return nil }
-            ipcw[i] = 1 / v
+            guard let v = g.value(at: time[i]) else { return nil }
+            if v > 0 { ipcw[i] = 1 / v } else if time[i] <= reach { return nil }
         }
         guard let gAtHorizons = Optional(horizons.map { g.value(at: $0) }), !gAtHorizons.contains(nil) else { return nil }
         let h = horizons.count

@@ -124,10 +124,20 @@ extension EvaluationMetrics {
         } else {
             out.append("  Cox: no comparable pairs for Harrell's C")
         }
-        out.append("    by day  accounts  predicted  observed   (recovered by the day, among accounts whose status then is known)")
-        for h in horizons {
-            out.append(String(format: "    %6d  %8d  %9.4f  %8.4f", h.days, h.accounts, h.predicted, h.observed))
+        let td = timeDependent
+        out.append("    by day  accounts  predicted  observed" + (td == nil ? "" : "  AUC(t)  Brier(t)")
+                   + "   (recovered by the day, among accounts whose status then is known)")
+        for (k, h) in horizons.enumerated() {
+            var line = String(format: "    %6d  %8d  %9.4f  %8.4f", h.days, h.accounts, h.predicted, h.observed)
+            if let td, k < td.auc.count { line += String(format: "  %6.4f  %8.4f", td.auc[k], td.brier[k]) }
+            out.append(line)
         }
+        if let td {
+            out.append("    cumulative/dynamic AUC mean \(A.number(td.meanAUC, 4)); integrated Brier score \(A.number(td.integratedBrier, 4)) "
+                       + "over \(Int(td.horizons.first ?? 0))–\(Int(td.horizons.last ?? 0)) days; Uno's C \(A.number(td.unoC, 4)) "
+                       + "(truncated at \(Int(td.truncation)) days; IPCW from these accounts)")
+        }
+        if let consistency { out += consistency.summaryLines }
         return out
     }
 }

@@ -192,9 +192,10 @@ public enum Trainer {
                                      scoreScaling: options.scoreScaling, features: spec, logistic: logistic, cox: cox,
                                      training: placeholder)
         let scores = artifact.score(matrix)
-        artifact.training.inSample = artifact.evaluate(scores, labels: labels, rows: trainRows)
+        let ids = accounts.accountID
+        artifact.training.inSample = artifact.evaluate(scores, labels: labels, rows: trainRows, accountIDs: ids)
         if !holdoutRows.isEmpty {
-            artifact.training.holdout = artifact.evaluate(scores, labels: labels, rows: holdoutRows)
+            artifact.training.holdout = artifact.evaluate(scores, labels: labels, rows: holdoutRows, accountIDs: ids)
         }
         artifact.training.scoreDistribution = ScoreDistribution(
             points: trainRows.map { scores.scorePoints[$0] }, pRecover: trainRows.map { scores.pRecover[$0] })

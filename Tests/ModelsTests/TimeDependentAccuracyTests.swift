@@ -29,4 +29,16 @@ final class TimeDependentAccuracyTests: XCTestCase {
                                       survival: [0.5, 0.5, 0.5, 0.5], horizons: [10], truncation: 10)
         XCTAssertNil(m, "Ĝ is undefined past the last observed day")
     }
+
+    /// The longest follow-up censored at the end makes Ĝ 0 there; an event on that last
+    /// day lies past every horizon and τ, so the metrics still exist (and ignore it).
+    func testZeroCensoringCurveAfterTheHorizonsIsHarmless() throws {
+        let time: [Double] = [1, 2, 3, 4, 5, 9, 9, 9], event = [true, false, true, true, false, true, false, false]
+        let risk: [Double] = [8, 1, 6, 5, 2, 3, 0, 1]
+        let m = try XCTUnwrap(TimeDependentAccuracy(time: time, event: event, risk: risk,
+                                                    survival: [Double](repeating: 0.5, count: 8), horizons: [3], truncation: 5))
+        // Cases by day 3: rows 0 (weight 1) and 2 (1/Ĝ(3) = 7/6); controls: rows 3…7. Row 0
+        // outranks all 5 controls, row 2 outranks 4 of them and ties none.
+        assertClose(m.auc[0], (1 * 5 + 7.0 / 6 * 5) / ((1 + 7.0 / 6) * 5), "AUC by hand")
+    }
 }
