@@ -74,6 +74,14 @@ public struct Train: ParsableCommand {
                                valueName: "names"))
     var ignore: String = ""
 
+    @Option(help: ArgumentHelp("""
+        Cap every numeric feature at its training q and 1 − q quantiles (e.g. 0.01), so extreme \
+        accounts are scored as the most extreme training accounts rather than extrapolated. \
+        Without it the DESIGN §3 features and extra columns keep their exact definitions; \
+        paid_trend_6 (currency per statement) is always capped at its 5% and 95% quantiles.
+        """, valueName: "q"))
+    var cap: Double?
+
     @Option(name: .customLong("min-level-count"),
             help: ArgumentHelp("Training accounts a categorical level needs to get its own column.", valueName: "n"))
     var minLevelCount: Int = 20
@@ -122,6 +130,7 @@ public struct Train: ParsableCommand {
         guard coxL2.isFinite, coxL2 >= 0 else { throw ValidationError("--cox-l2 must be a finite number ≥ 0, got \(coxL2).") }
         guard CoxTies(rawValue: ties) != nil else { throw ValidationError("--ties must be efron or breslow, got '\(ties)'.") }
         guard holdout >= 0, holdout < 1 else { throw ValidationError("--holdout must be in [0, 1), got \(holdout).") }
+        if let cap { guard cap > 0, cap < 0.5 else { throw ValidationError("--cap must be a quantile in (0, 0.5), e.g. 0.01, got \(cap).") } }
         guard minLevelCount >= 1 else { throw ValidationError("--min-level-count must be at least 1, got \(minLevelCount).") }
         guard baseScore.isFinite, baseOdds.isFinite, baseOdds > 0 else {
             throw ValidationError("--base-score must be finite and --base-odds > 0.")
@@ -154,7 +163,8 @@ public struct Train: ParsableCommand {
             horizonDays: horizon, predictionHorizons: horizonList!, logisticL2: l2, coxL2: coxL2,
             ties: CoxTies(rawValue: ties)!, holdoutFraction: holdout, seed: seed,
             features: FeatureOptions(minLevelCount: minLevelCount,
-                                     ignore: ignore.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }),
+                                     ignore: ignore.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                                     capQuantile: cap),
             scoreScaling: ScoreScaling(baseScore: baseScore, baseOdds: baseOdds, pointsToDoubleOdds: pdo),
             producer: "arrears \(ArrearsCommand.configuration.version)")
         options.models = models

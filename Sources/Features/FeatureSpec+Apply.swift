@@ -37,9 +37,11 @@ extension FeatureSpec {
         var values = [Double](unsafeUninitializedCapacity: rows * cols) { _, initialized in initialized = rows * cols }
         let totals = computeRows(plan: plan, groups: groups, payments: portfolio.payments,
                                  accounts: accounts, asOf: asOf, cols: cols, into: &values)
-        return FeatureMatrix(rows: rows, cols: cols, names: names, values: values, asOf: asOf,
-                             statementsUsed: totals.used, statementsAfterAsOf: totals.after,
-                             accountsWithoutStatements: totals.empty)
+        var matrix = FeatureMatrix(rows: rows, cols: cols, names: names, values: values, asOf: asOf,
+                                   statementsUsed: totals.used, statementsAfterAsOf: totals.after,
+                                   accountsWithoutStatements: totals.empty)
+        matrix.applyCaps(columns.map(\.cap))
+        return matrix
     }
 }
 
@@ -393,5 +395,21 @@ enum ProcessInfoShim {
         #else
         return 1
         #endif
+    }
+}
+
+extension FeatureMatrix {
+    /// Clamps column j to `caps[j]` where it has one (one pass over the capped columns).
+    mutating func applyCaps(_ caps: [FeatureCap?]) {
+        precondition(caps.count == cols, "applyCaps: \(caps.count) caps for \(cols) columns")
+        let capped = caps.indices.filter { caps[$0] != nil }
+        guard !capped.isEmpty else { return }
+        let (n, p) = (rows, cols)
+        values.withUnsafeMutableBufferPointer { v in
+            for j in capped {
+                let cap = caps[j]!
+                for i in 0..<n { v[i * p + j] = cap.apply(v[i * p + j]) }
+            }
+        }
     }
 }

@@ -40,8 +40,10 @@ public enum CoxTies: String, Sendable, Codable, Equatable {
 /// method is invariant to the scaling): from β̃ = 0, solve I·δ = U by Cholesky
 /// (LAPACK `dpotrf`/`dpotrs` via `Cholesky`) and try β̃ + δ; if the penalized ℓ falls,
 /// halve toward the last good β̃ (β_try ← (β_try + β_good)/2) and retry; stop when
-/// |1 − ℓ_old/ℓ_new| ≤ `tolerance` after a step that was not halved. `iterations`
-/// counts evaluations after the one at β̃ = 0, as R's `fit$iter`. The covariance is I⁻¹
+/// |1 − ℓ_old/ℓ_new| ≤ `tolerance` after a step that was not halved, then take one more
+/// Newton step (so β̂ is the optimum to rounding, not just R's stopping point).
+/// `iterations` counts evaluations after the one at β̃ = 0, as R's `fit$iter`, without
+/// that last step. The covariance is I⁻¹
 /// at the estimate (`dpotri`).
 ///
 /// **Ties and grouping.** One sort by time (a counting sort for whole days) groups the
@@ -163,6 +165,20 @@ public struct CoxRegression: Sendable, Codable, Equatable {
                                                iterations: iterations)
             }
             trialBeta = zip(trial.beta, step).map { $0 + $1 }
+        }
+
+        // One Newton step past the stopping rule (not counted in `iterations`, which stay
+        // R's): the relative change of ℓ can fall below the tolerance while β is still
+        // ~√tolerance from the optimum; a converged Newton step is quadratically small, so
+        // after it β agrees with the optimum to rounding (≈1e-10), not only with R's
+        // default stopping point.
+        if converged, let f = try? Cholesky(good.information) {
+            let polished = evaluator.evaluate(zip(good.beta, f.solve(good.gradient)).map { $0 + $1 })
+            let old = good.penalizedLogLikelihood
+            if polished.penalizedLogLikelihood.isFinite
+                && polished.penalizedLogLikelihood >= old - 1e-12 * Swift.abs(old) {
+                good = polished
+            }
         }
 
         // Covariance and the next Newton step at the estimate.

@@ -28,7 +28,8 @@ import LinearAlgebra
 ///      reused scratch buffer), I′ = identity without the (0,0) entry;
 ///   3. Newton step δ = H⁻¹g by Cholesky (LAPACK `dpotrf`, `dpotrs`);
 ///   4. β̃ + t·δ with t = 1, ½, ¼, … (at most 30 halvings) until D_λ does not rise;
-///   5. stop when |ΔD_λ| / (|D_λ| + 0.1) < `tolerance` (R `glm.fit`'s rule).
+///   5. stop when |ΔD_λ| / (|D_λ| + 0.1) < `tolerance` (R `glm.fit`'s rule), then take
+///      one more Newton step (uncounted), so β̃ is the optimum to rounding.
 /// D, g and ZᵀWZ of a trial point come from one pass over X in cache-sized blocks that
 /// are standardized on the fly (`NewtonEngine`): Z is never stored, and an accepted
 /// trial's g and ZᵀWZ are the next step's. The covariance is H⁻¹ at the final estimate
@@ -172,6 +173,17 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
 
         if let s = engine.separation(at: current.beta, lastStep: lastStep, previousStep: previousStep) {
             throw separationError(s, n: n, featureNames: featureNames)
+        }
+        // One Newton step past the stopping rule (not counted in `iterations`): the
+        // relative deviance change falls below the tolerance while β̃ may still be
+        // ~√tolerance away; after a quadratically small Newton step β̃ is the optimum to
+        // rounding.
+        if converged, let c = try? Cholesky(engine.hessian(current)) {
+            let polished = engine.evaluate(zip(current.beta, c.solve(current.gradient)).map { $0 + $1 })
+            if polished.penalizedDeviance.isFinite
+                && polished.penalizedDeviance <= current.penalizedDeviance + 1e-12 * (Swift.abs(current.penalizedDeviance) + 0.1) {
+                current = polished
+            }
         }
         // Cov(β̃) = H⁻¹ at the estimate (dpotrf, dpotri), then Cov(β) = A·Cov(β̃)·Aᵀ.
         let covStd: SymmetricMatrix

@@ -69,3 +69,29 @@ final class FirthRegressionTests: XCTestCase {
         }
     }
 }
+
+/// One Newton step past the stopping rule: default-tolerance fits equal the optimum
+/// (a fit with a far tighter rule) to 1e-10, not only to the stopping point.
+final class ConvergencePolishTests: XCTestCase {
+    func testCoxDefaultFitIsTheOptimumTo1e10() throws {
+        let d = try CoxFixtures.data("lung.csv", features: ["age", "sex", "ph_ecog", "ph_karno", "pat_karno", "wt_loss"])
+        let names = ["age", "sex", "ph_ecog", "ph_karno", "pat_karno", "wt_loss"]
+        let loose = try CoxRegression(tolerance: 1e-5).fit(d.x, time: d.time, event: d.event, featureNames: names)
+        let tight = try CoxRegression(maxIterations: 100, tolerance: 1e-15).fit(d.x, time: d.time, event: d.event, featureNames: names)
+        for (a, b) in zip(loose.coefficients, tight.coefficients) {
+            XCTAssertEqual(a.estimate, b.estimate, accuracy: 1e-10 * max(1, Swift.abs(b.estimate)), a.name)
+        }
+    }
+
+    func testLogisticDefaultFitIsTheOptimumTo1e10() throws {
+        let (x, y) = try LogisticFixtures.design("spector.csv", features: ["GPA", "TUCE", "PSI"], label: "GRADE")
+        let loose = try LogisticRegression(tolerance: 1e-6).fit(x, y, featureNames: ["GPA", "TUCE", "PSI"])
+        // The score Xᵀ(y − p) vanishes at the optimum.
+        let p = loose.probability(x)
+        for j in 0..<3 {
+            var g = 0.0
+            for i in 0..<x.rows { g += (y[i] - p[i]) * x[i, j] }
+            XCTAssertEqual(g, 0, accuracy: 1e-10, "score of column \(j)")
+        }
+    }
+}
