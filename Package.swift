@@ -1,10 +1,12 @@
 // swift-tools-version: 6.0
 // Arrears — delinquency scoring for debt collections.
 // Layout (arrows point to users):
+//   ArrearsCore (the error protocol) → LinearAlgebra, PortfolioIO
 //   CLinearAlgebra → LinearAlgebra → Models
-//   PortfolioIO → Features → Scoring → ArrearsCLI → arrears;  Models → Scoring
-//   PortfolioGenerator → ArrearsCLI;  PortfolioIO → Prioritizer → ArrearsCLI
-//   Models → Report → ArrearsCLI
+//   PortfolioIO → Features → Scoring → Training;  Models → Scoring
+//   PortfolioIO → Prioritizer;  Models → Report
+//   Scoring, Training, Prioritizer, Report → Pipeline (the library entry points, DESIGN §14)
+//   Pipeline, PortfolioGenerator → Benchmarking;  Pipeline, Benchmarking, PortfolioGenerator → ArrearsCLI → arrears
 import PackageDescription
 
 let package = Package(
@@ -18,6 +20,8 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Prioritizer", targets: ["Prioritizer"]),
         .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "Training", targets: ["Training"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "ArrearsCLI", targets: ["ArrearsCLI"]),
     ],
@@ -26,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        // The error shape every module shares (DESIGN §14).
+        .target(name: "ArrearsCore"),
         // C interface: CBLAS + LAPACKE from Debian's libopenblas-dev and liblapacke-dev.
         .systemLibrary(
             name: "CLinearAlgebra",
@@ -33,29 +39,38 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
         // Row-major matrices and thin wrappers over BLAS/LAPACK.
-        .target(name: "LinearAlgebra", dependencies: ["CLinearAlgebra"]),
+        .target(name: "LinearAlgebra", dependencies: ["ArrearsCore", "CLinearAlgebra"]),
         // RFC 4180 CSV reading/writing and the portfolio schema (DESIGN §2, §7).
-        .target(name: "PortfolioIO"),
+        .target(name: "PortfolioIO", dependencies: ["ArrearsCore"]),
         // Synthetic portfolios with a known ground truth (`arrears generate`).
         .target(name: "PortfolioGenerator", dependencies: ["PortfolioIO"]),
         // Payment histories → feature vectors (DESIGN §3).
         .target(name: "Features", dependencies: ["PortfolioIO"]),
         // Logistic regression, Cox proportional hazards, metrics (DESIGN §4).
-        .target(name: "Models", dependencies: ["LinearAlgebra"]),
+        .target(name: "Models", dependencies: ["ArrearsCore", "LinearAlgebra"]),
         // The daily worklist: classes, compliance holds, policy file (DESIGN §6).
         .target(
             name: "Prioritizer",
             dependencies: ["PortfolioIO", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
-        // The model artifact, training and batch scoring pipelines (DESIGN §4–§5).
+        // The model artifact, batch scoring and its outputs (DESIGN §4–§5).
         .target(name: "Scoring", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra"]),
+        // Fitting the feature spec and both models into an artifact (`arrears train`).
+        .target(name: "Training", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra", "Scoring"]),
         // The self-contained HTML model report with inline SVG charts (`arrears report`).
         .target(name: "Report", dependencies: ["Models"]),
+        // One entry per job — read, score, rank, train, evaluate, report — for the CLI,
+        // the benchmarks and the service (DESIGN §14).
+        .target(name: "Pipeline",
+                dependencies: ["PortfolioIO", "Features", "Models", "Scoring", "Training", "Prioritizer", "Report"]),
+        // The `arrears bench` harness: stage timings and the memory-bandwidth bound.
+        .target(name: "Benchmarking", dependencies: ["Pipeline", "PortfolioGenerator"]),
         // The commands, as a library so they can be tested in-process.
         .target(
             name: "ArrearsCLI",
             dependencies: [
-                "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer", "Scoring", "Report",
+                "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer", "Scoring", "Training",
+                "Report", "Pipeline", "Benchmarking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,11 +86,15 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PrioritizerTests", dependencies: ["Prioritizer", "PortfolioIO", "_TestSupport"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "PortfolioIO", "PortfolioGenerator", "Features", "Models", "LinearAlgebra", "_TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Training", "PortfolioIO", "PortfolioGenerator", "Features", "Models",
+                                                         "LinearAlgebra", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "_TestSupport"]),
-        .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "Scoring", "PortfolioIO", "_TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PortfolioIO", "Scoring", "Training", "Prioritizer",
+                                                          "LinearAlgebra", "PortfolioGenerator", "_TestSupport"]),
+        .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "Scoring", "Training", "Benchmarking", "PortfolioIO", "_TestSupport"]),
         // The bad-input corpus (DESIGN §7): one small file per case, through every reader.
-        .testTarget(name: "BadInputTests", dependencies: ["ArrearsCLI", "PortfolioIO", "Features", "Scoring", "_TestSupport"],
+        .testTarget(name: "BadInputTests", dependencies: ["ArrearsCLI", "PortfolioIO", "Features", "Scoring", "Training", "_TestSupport"],
                     resources: [.copy("Corpus")]),
     ]
 )

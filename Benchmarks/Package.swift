@@ -11,7 +11,7 @@ import PackageDescription
 let mainPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().lastPathComponent.lowercased()
 
-let arrears: [Target.Dependency] = ["PortfolioIO", "Features", "Models", "LinearAlgebra"].map {
+let arrears: [Target.Dependency] = ["PortfolioIO", "Features", "Models", "LinearAlgebra", "Scoring", "Training", "Pipeline", "Prioritizer"].map {
     .product(name: $0, package: mainPackage)
 }
 
@@ -28,9 +28,7 @@ let package = Package(
         // The package-benchmark suite.
         .executableTarget(
             name: "ArrearsBenchmarks",
-            dependencies: arrears + ["BenchmarkSupport", .product(name: "Benchmark", package: "package-benchmark"),
-                                     .product(name: "Scoring", package: mainPackage),
-                                     .product(name: "Prioritizer", package: mainPackage)],
+            dependencies: arrears + ["BenchmarkSupport", .product(name: "Benchmark", package: "package-benchmark")],
             path: "Benchmarks/ArrearsBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),

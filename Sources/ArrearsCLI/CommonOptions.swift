@@ -1,9 +1,35 @@
 import ArgumentParser
 import Features
 import Foundation
+import Models
+import Pipeline
 import PortfolioIO
 import Prioritizer
 import Scoring
+import Training
+
+// Typed flag values: each is parsed once, by ArgumentParser, into the library's type.
+
+extension CalendarDay: ExpressibleByArgument {
+    /// `YYYY-MM-DD`, or `today` (the current date in UTC).
+    public init?(argument: String) {
+        if argument.lowercased() == "today" { self = .today(); return }
+        self.init(argument)
+    }
+
+    public var defaultValueDescription: String { description }
+}
+
+extension CoxTies: ExpressibleByArgument, CaseIterable {
+    public static var allCases: [CoxTies] { [.efron, .breslow] }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+extension HorizonList: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public var defaultValueDescription: String { description }
+}
 
 /// `--accounts`, `--payments`, `--as-of`: the portfolio every data command reads.
 struct PortfolioOptions: ParsableArguments {
@@ -15,40 +41,25 @@ struct PortfolioOptions: ParsableArguments {
     var payments: String
 
     @Option(name: .customLong("as-of"),
-            help: ArgumentHelp("The as-of date, YYYY-MM-DD: features use statements up to and including it.",
+            help: ArgumentHelp("The as-of date, YYYY-MM-DD or 'today' (UTC): features use statements up to and including it.",
                                valueName: "date"))
-    var asOf: String
+    var asOf: CalendarDay
 
     func validate() throws {
-        guard CalendarDay.parse(asOf) != nil else {
-            throw ValidationError("--as-of must be a real date written YYYY-MM-DD, got '\(asOf)'.")
-        }
         if accounts == "-" && payments == "-" {
             throw ValidationError("--accounts and --payments cannot both be '-' (standard input).")
         }
     }
 
-    /// The as-of day number (validated).
-    var asOfDay: Int32 { CalendarDay.parse(asOf)! }
+    var source: PortfolioSource { .files(accounts: accounts, payments: payments) }
 
-    /// Reads both files; a whole-file problem stops the run naming the file.
-    func read(labels: Bool) throws -> Portfolio {
-        do {
-            return try readPortfolio(accountsPath: accounts, paymentsPath: payments,
-                                     options: ReadOptions(requireLabels: labels))
-        } catch {
-            throw CommandFailure(message: error.description)
-        }
-    }
-}
-
-/// `--format`: CSV (default) or JSON Lines, for every command that writes rows.
-extension OutputFormat: ExpressibleByArgument {
-    var textFormat: TextOutput.Format { self == .csv ? .csv : .jsonLines }
+    /// The inputs, for the output checks.
+    var inputs: [(path: String, role: String)] { [(accounts, "--accounts"), (payments, "--payments")] }
 }
 
 /// Progress lines on standard error, only when it is a terminal and not `--quiet`;
-/// summaries and counts are printed with `note` regardless.
+/// summaries and counts are printed with `note` regardless. Writes never trap: a closed or
+/// full stream loses the text, and the exit code still tells the outcome.
 struct Console {
     var quiet: Bool
 
@@ -56,112 +67,88 @@ struct Console {
     var showsProgress: Bool { !quiet && isatty(2) == 1 }
 
     func progress(_ line: String) {
-        if showsProgress { FileHandle.standardError.write(Data(("… " + line + "\n").utf8)) }
+        if showsProgress { Self.write(2, "… " + line + "\n") }
     }
 
     /// A line on standard error (counts, where files went).
-    func note(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
+    func note(_ line: String) { Self.write(2, line + "\n") }
 
     /// Text on standard output.
-    func print(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-}
+    func print(_ text: String) { Self.write(1, text) }
 
-/// Writes `bytes` to `path` atomically (`-` = standard output); failures name the flag.
-func writeOutput(_ bytes: [UInt8], to path: String, flag: String) throws {
-    try writeOutputs([(bytes, path, flag)])
-}
-
-/// Writes several outputs as one step: every file is written to its temporary file
-/// first, and only when all of them succeeded are they renamed into place, so a failure
-/// (a full disk, say) leaves all the previous files as they were.
-func writeOutputs(_ outputs: [(bytes: [UInt8], path: String, flag: String)]) throws {
-    var files: [(file: AtomicFileWriter, flag: String)] = []
-    func fail(_ error: OutputError, _ flag: String) -> CommandFailure {
-        for f in files { f.file.discard() }
-        return CommandFailure(message: "\(flag): \(error.description)")
-    }
-    for output in outputs {
-        let file: AtomicFileWriter
-        do throws(OutputError) { file = try AtomicFileWriter(path: output.path) } catch { throw fail(error, output.flag) }
-        files.append((file, output.flag))
-        var failure: OutputError?
-        output.bytes.withUnsafeBytes { buffer in
-            do throws(OutputError) { try file.write(buffer) } catch { failure = error }
-        }
-        if let failure { throw fail(failure, output.flag) }
-    }
-    for f in files {
-        do throws(OutputError) { try f.file.commit() } catch {
-            throw CommandFailure(message: "\(f.flag): \(error.description)")
+    /// write(2) until done or an error; errors (EPIPE, ENOSPC, EBADF) are ignored.
+    static func write(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                offset += n
+            }
         }
     }
 }
 
-/// The rejects file's bytes (CSV with its header).
-func rejectsBytes(_ rejects: [Reject]) throws -> [UInt8] {
-    let sink = MemorySink()
-    do { try Reject.writeCSV(rejects, to: CSVWriter(to: sink)) } catch { throw CommandFailure(message: "--rejects: \(error)") }
-    return sink.bytes
-}
+/// A run-time failure of a command, printed as its message with a non-zero exit (1).
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 
-/// Checks before any work that an output path can be written: its directory exists and
-/// is writable. Saves a long run that would fail at the end.
-func checkWritable(_ path: String, flag: String) throws {
-    guard path != "-" else { return }
-    let directory = (path as NSString).deletingLastPathComponent
-    let dir = directory.isEmpty ? "." : directory
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw CommandFailure(message: "\(flag): cannot write '\(path)': directory '\(dir)' does not exist")
-    }
-    guard access(dir, W_OK) == 0 else {
-        throw CommandFailure(message: "\(flag): cannot write '\(path)': directory '\(dir)' is not writable")
-    }
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-        throw CommandFailure(message: "\(flag): cannot write '\(path)': it is a directory")
-    }
-    // Outputs are replaced by renaming a finished file over them: a device, pipe or
-    // symbolic link at the path would be replaced, not written to. Use '-' for stdout.
-    var info = stat()
-    if lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-        throw CommandFailure(message: "\(flag): cannot write '\(path)': it is not a regular file (use '-' for standard output)")
-    }
-}
+    init(message: String) { self.message = message }
 
-/// `<out without .csv/.jsonl/.json>-<suffix>.csv` next to `out`; nil when `out` is `-`.
-func siblingPath(of out: String, suffix: String) -> String? {
-    guard out != "-" else { return nil }
-    var stem = out
-    for ext in [".csv", ".jsonl", ".json"] where stem.hasSuffix(ext) {
-        stem.removeLast(ext.count)
-        break
-    }
-    return stem + "-" + suffix + ".csv"
-}
-
-/// Writes the rejects to `path` as CSV, or — when there is no path — every reject as a
-/// line on standard error, so nothing is lost either way. A default path (`explicit`
-/// false) is only created when there is something to write.
-func writeRejects(_ rejects: [Reject], to path: String?, explicit: Bool = true, console: Console) throws {
-    if let path {
-        guard explicit || !rejects.isEmpty else {
-            removeStaleRejects(at: path)
-            return
+    /// A library error in CLI terms: the flag whose value or file caused it in front,
+    /// and library spellings of options replaced by their flags.
+    init(_ error: PipelineError, model: String? = nil, policy: String? = nil) {
+        var text = Self.cliTerms(error.message)
+        switch error.code {
+        case .model: text = "--model: " + text
+        case .policy: text = "--policy: " + text
+        case .rank:
+            if (error.cause as? PrioritizerError)?.code == .invalidCapacity { text = "--capacity: " + text } else { text = "rank: " + text }
+        case .training:
+            if let training = error.cause as? TrainingError, let option = training.option, let flag = Self.trainFlags[option] {
+                text = "\(flag): " + text
+            }
+        case .trainingData:
+            text += "; pass --accounts, --payments and --as-of to report on a portfolio"
+        case .input, .features, .inputFile, .data, .output: break
         }
-        try writeOutput(try rejectsBytes(rejects), to: path, flag: "--rejects")
-    } else {
-        for r in rejects { console.note("rejected: \(r)") }
+        message = text
+    }
+
+    /// `TrainingOptions` fields and their `arrears train` flags.
+    static let trainFlags = [
+        "horizonDays": "--horizon", "predictionHorizons": "--horizons", "logisticL2": "--l2", "coxL2": "--cox-l2",
+        "holdoutFraction": "--holdout", "features.minLevelCount": "--min-level-count",
+        "scoreScaling": "--base-score/--base-odds", "scoreScaling.pointsToDoubleOdds": "--pdo",
+        "firth": "--firth", "features.capQuantile": "--cap",
+    ]
+
+    /// The models' advice in library terms → the same advice in flags.
+    static func cliTerms(_ message: String) -> String {
+        message
+            .replacingOccurrences(of: "LogisticRegression(l2: 1)", with: "--l2 1")
+            .replacingOccurrences(of: "CoxRegression(l2: 1)", with: "--cox-l2 1")
+            .replacingOccurrences(of: "(e.g. l2: 1)", with: "(e.g. --l2 1)")
+            .replacingOccurrences(of: "Raise maxIterations, or add", with: "Add")
+            .replacingOccurrences(of: "set firth = true without logisticL2", with: "use --firth without --l2")
+            .replacingOccurrences(of: "raise logisticL2 (now", with: "raise --l2 (now")
+            .replacingOccurrences(of: "set firth = true (", with: "train with --firth (")
+            .replacingOccurrences(of: "logisticL2 = λ (a ridge, e.g. logisticL2 = 1)", with: "--l2 λ (a ridge, e.g. --l2 1)")
+            .replacingOccurrences(of: #"leave the feature out \(FeatureOptions.ignore: ([^)]*)\)"#, with: "leave the feature out with --ignore $1",
+                                  options: .regularExpression)
+            .replacingOccurrences(of: "(models = .cox)", with: "with --models cox")
+            .replacingOccurrences(of: "(models = .logistic)", with: "with --models logistic")
+            .replacingOccurrences(of: "Firth's penalty and the logistic L2 penalty are", with: "--firth and --l2 are")
+            .replacingOccurrences(of: "and models = .cox fits none", with: "and --models cox fits none")
     }
 }
 
-/// Removes a default-named rejects file left by an earlier run: it would look like this
-/// run's.
-func removeStaleRejects(at path: String) {
-    if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
+/// Runs a library call, turning its `PipelineError` into the command's message.
+func cli<R>(model: String? = nil, _ body: () throws(PipelineError) -> R) throws -> R {
+    do throws(PipelineError) { return try body() } catch { throw CommandFailure(error, model: model) }
 }
 
 extension ArtifactError {
@@ -174,47 +161,93 @@ func loadModel(_ path: String) throws -> ModelArtifact {
     do { return try ModelArtifact.load(path: path) } catch { throw error.asFailure }
 }
 
-/// The feature matrix of a portfolio under a model's spec; a mismatch names the column.
-func features(of portfolio: Portfolio, model: ModelArtifact, modelPath: String, asOf: Int32) throws -> FeatureMatrix {
-    do {
-        return try model.features.apply(to: portfolio, asOf: asOf)
-    } catch {
-        throw CommandFailure(message: "the portfolio does not fit the model \(modelPath): \(error.message)")
+/// Loads `--policy`, or the documented defaults without it.
+func loadPolicy(_ path: String?) throws -> Policy {
+    guard let path else { return Policy() }
+    do { return try Policy.load(path: path) } catch { throw CommandFailure(message: "--policy: \(error.description)") }
+}
+
+/// The output paths of one command, checked before anything is read and written together.
+struct Outputs {
+    var files: [OutputSet.File] = []
+    /// Default-named outputs that this run decided not to write: a file of that name left
+    /// by an earlier run is removed, so it cannot pass for this run's.
+    var stale: [String] = []
+
+    /// Refuses, before any work: an unwritable, non-regular or directory path, two
+    /// outputs that are one file, and an output that is one of the inputs.
+    static func check(_ outputs: [(path: String?, role: String)], inputs: [(path: String, role: String)]) throws {
+        do throws(OutputError) {
+            try OutputSet.check(outputs: outputs.compactMap { o in o.path.map { ($0, o.role) } }, inputs: inputs)
+        } catch {
+            throw CommandFailure(message: error.message)
+        }
+    }
+
+    mutating func add(_ bytes: [UInt8], to path: String, role: String) {
+        files.append(OutputSet.File(path: path, role: role, bytes: bytes))
+    }
+
+    /// Writes every file, all renamed into place together.
+    func commit() throws {
+        do throws(OutputError) { try OutputSet(files).commit() } catch {
+            throw CommandFailure(message: error.message)
+        }
+        for path in stale where FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
     }
 }
 
-/// A portfolio read and scored with a model: what `score`, `rank` and `evaluate` share.
-struct ScoredPortfolio {
-    var data: Portfolio
-    var matrix: FeatureMatrix
-    var scores: Scores
-
-    var tuple: (Portfolio, FeatureMatrix, Scores) { (data, matrix, scores) }
+/// `<out without .csv/.jsonl/.json>-<suffix><ext>` next to `out`; nil when `out` is `-`.
+func siblingPath(of out: String, suffix: String, extension ext: String = ".csv") -> String? {
+    guard out != "-" else { return nil }
+    var stem = out
+    for known in [".csv", ".jsonl", ".json"] where stem.hasSuffix(known) {
+        stem.removeLast(known.count)
+        break
+    }
+    return stem + "-" + suffix + ext
 }
 
-extension PortfolioOptions {
-    /// Reads the portfolio, runs `check` on it (`--strict`, "no valid accounts"), builds
-    /// its features under the model's spec and scores it, with a lap of `clock` per stage.
-    func scored(by artifact: ModelArtifact, modelPath: String, labels: Bool, console: Console,
-                clock: inout StageClock, afterReading check: (Portfolio) throws -> Void = { _ in }) throws -> ScoredPortfolio {
-        console.progress("reading \(accounts) and \(payments)")
-        let data = try read(labels: labels)
-        try check(data)
-        clock.lap("read")
-        console.progress("features and scores for \(data.accounts.count) accounts")
-        let matrix = try features(of: data, model: artifact, modelPath: modelPath, asOf: asOfDay)
-        clock.lap("features")
-        let scores = artifact.score(matrix)
-        clock.lap("scores")
-        return ScoredPortfolio(data: data, matrix: matrix, scores: scores)
+/// The rejects file's bytes (CSV with its header).
+func rejectsBytes(_ rejects: [Reject]) -> [UInt8] {
+    let sink = MemorySink()
+    try? Reject.writeCSV(rejects, to: CSVWriter(to: sink))
+    return sink.bytes
+}
+
+extension Portfolio {
+    /// "accounts: 5000 rows read = 5000 <verb> + 0 rejected; payments: …".
+    func countsLine(_ verb: String, accountsKept: Int? = nil) -> String {
+        "accounts: \(accountRows) rows read = \(accountsKept ?? accounts.count) \(verb) + \(rejectedAccountRows) rejected; "
+            + "payments: \(paymentRows) rows read = \(payments.count) used + \(rejectedPaymentRows) rejected"
+    }
+
+    /// Throws for `--strict` when any row was rejected.
+    func checkStrict(_ strict: Bool) throws(PipelineError) {
+        if strict && !rejects.isEmpty {
+            throw PipelineError(code: .data, message: "--strict: \(rejects.count) rows rejected, first: \(rejects[0])")
+        }
     }
 }
 
-extension ModelOutputs {
-    /// What the prioritizer needs of a model's scores (no reasons: `rank` fills them for
-    /// the worklist rows only).
-    init(_ scores: Scores) {
-        self.init(horizonDays: scores.horizonDays, pRecover: scores.pRecover, horizons: scores.horizons,
-                  recoveredBy: scores.recoveredBy, medianDays: scores.medianDays, scorePoints: scores.scorePoints)
+/// The rejects of a run: to their file when there is one (the default path only when a
+/// row was rejected), else each on standard error, so none is lost.
+func addRejects(_ rejects: [Reject], path: String?, explicit: Bool, to outputs: inout Outputs, console: Console) {
+    guard let path else {
+        for r in rejects { console.note("rejected: \(r)") }
+        return
     }
+    if explicit || !rejects.isEmpty {
+        outputs.add(rejectsBytes(rejects), to: path, role: "--rejects")
+    } else {
+        outputs.stale.append(path)
+    }
+}
+
+/// The statements after as-of (ignored) and the as-of warnings, on standard error.
+func printAsOfNotes(_ check: AsOfCheck, asOf: CalendarDay, console: Console) {
+    if check.statementsAfterAsOf > 0 {
+        console.note("payments: \(check.statementsAfterAsOf) statements dated after \(asOf) ignored")
+    }
+    for warning in check.warnings { console.note("warning: \(warning)") }
 }

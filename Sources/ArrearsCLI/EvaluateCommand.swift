@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Models
 import PortfolioIO
+import Pipeline
 import Scoring
 
 /// `arrears evaluate`: a model's metrics on a labelled portfolio, and the score's PSI.
@@ -18,8 +19,9 @@ public struct Evaluate: ParsableCommand {
             a significant shift). --format json prints the numbers as one JSON object.
 
             Example:
-              arrears evaluate --model models/arrears-model.json --accounts data/accounts.csv \\
-                --payments data/payments.csv --as-of 2026-01-01
+              arrears evaluate --model models/arrears-model.json \\
+                --accounts data/accounts.csv --payments data/payments.csv \\
+                --as-of 2026-01-01
             """
     )
 
@@ -38,6 +40,14 @@ public struct Evaluate: ParsableCommand {
                                valueName: "file"))
     var rejects: String?
 
+    @Option(name: .customLong("holdout-ids"),
+            help: ArgumentHelp("Evaluate only the accounts listed in this CSV (column account_id), e.g. the file 'train --holdout-ids' wrote.",
+                               valueName: "file"))
+    var holdoutIDs: String?
+
+    @Flag(help: "Stop with an error when any input row is rejected.")
+    var strict = false
+
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
 
@@ -45,50 +55,37 @@ public struct Evaluate: ParsableCommand {
 
     public init() {}
 
-    /// What `evaluate --format json` prints.
-    struct Report: Codable {
-        var model: String
-        var asOf: String
-        var metrics: EvaluationMetrics
-        var populationStability: PopulationStability?
-    }
-
     public func run() throws {
         let console = Console(quiet: quiet)
-        if let rejects { try checkWritable(rejects, flag: "--rejects") }
-        try checkWritable(out, flag: "--out")
+        try Outputs.check([(out, "--out"), (rejects, "--rejects")],
+                          inputs: portfolio.inputs + [(model, "--model")] + (holdoutIDs.map { [($0, "--holdout-ids")] } ?? []))
         let artifact = try loadModel(model)
-        var clock = StageClock()
-        let (data, _, scores) = try portfolio.scored(by: artifact, modelPath: model, labels: true, console: console,
-                                                     clock: &clock) { [portfolio, rejects] data in
-            guard data.accounts.count > 0 else {
-                throw CommandFailure(message: "--accounts \(portfolio.accounts): no valid accounts to evaluate (\(data.rejectedAccountRows) rows rejected\(rejects.map { ", see \($0)" } ?? ""))")
-            }
-        }.tuple
-        let labels = Labels(days: data.accounts.daysToRecovery, recovered: data.accounts.recovered)
-        let metrics = artifact.evaluate(scores, labels: labels, accountIDs: data.accounts.accountID)
-        let psi = artifact.training.scoreDistribution.stability(of: scores.scorePoints)
-        try writeRejects(data.rejects, to: rejects, console: console)
-
-        switch format {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity",
-                                                                          negativeInfinity: "-Infinity", nan: "NaN")
-            let report = Report(model: model, asOf: portfolio.asOf, metrics: metrics, populationStability: psi)
-            try writeOutput(Array(try encoder.encode(report)) + [0x0A], to: out, flag: "--out")
-        case .text:
-            var lines = metrics.summaryLines(title: "Evaluation of \(model) on \(portfolio.accounts) as of \(portfolio.asOf) (\(metrics.accounts) accounts)",
-                                             horizonDays: artifact.horizonDays, cox: artifact.cox != nil)
-            if let psi {
-                let verdict = psi.index < 0.1 ? "stable" : psi.index < 0.25 ? "some shift" : "significant shift"
-                lines.append("  PSI of score points vs training: \(String(format: "%.4f", psi.index)) (\(verdict))")
-            }
-            try writeOutput(Array((lines.joined(separator: "\n") + "\n").utf8), to: out, flag: "--out")
+        console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
+        let data = try cli { () throws(PipelineError) in try Pipeline.read(portfolio.source, labels: true) }
+        try cli { () throws(PipelineError) in try data.checkStrict(strict) }
+        guard data.accounts.count > 0 else {
+            throw CommandFailure(message: "--accounts \(portfolio.accounts): no valid accounts to evaluate (\(data.rejectedAccountRows) rows rejected\(rejects.map { ", see \($0)" } ?? ""))")
         }
-        console.note("accounts: \(data.accountRows) rows read = \(scores.count) evaluated + \(data.rejectedAccountRows) rejected; "
-                     + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected")
+        let rows = try holdoutIDs.map { path in
+            do throws(PipelineError) { return try Pipeline.rows(listedIn: path, of: data) } catch {
+                throw CommandFailure(message: "--holdout-ids: " + error.message)
+            }
+        }
+        let scored = try cli { () throws(PipelineError) in try Pipeline.score(data, with: artifact, asOf: portfolio.asOf) }
+        var report = try cli { () throws(PipelineError) in try Pipeline.evaluate(scored, rows: rows) }
+        report.warnings = AsOfCheck(scored).warnings
+        if rows == nil, Pipeline.isTrainingData(artifact, source: portfolio.source, asOf: portfolio.asOf) {
+            report.warnings.append("these are the model's own training files at its training as-of: the figures are in-sample for the training accounts and flatter the model; pass the holdout with --holdout-ids (written by 'train --holdout-ids') or evaluate on a later portfolio")
+        }
+        var outputs = Outputs()
+        switch format {
+        case .json: outputs.add(report.jsonBytes(), to: out, role: "--out")
+        case .text: outputs.add(report.text(portfolioName: portfolio.accounts, horizonDays: artifact.horizonDays, cox: artifact.cox != nil), to: out, role: "--out")
+        }
+        addRejects(data.rejects, path: rejects, explicit: true, to: &outputs, console: console)
+        try outputs.commit()
+        console.note(data.countsLine("evaluated") + (rows.map { " (\($0.count) of them listed in --holdout-ids)" } ?? ""))
+        for warning in report.warnings { console.note("warning: \(warning)") }
     }
 }
 
@@ -112,6 +109,9 @@ public struct Inspect: ParsableCommand {
     @Flag(help: "Also list every feature with its definition and unit.")
     var features = false
 
+    @Flag(help: "Accepted for consistency with the other commands (inspect prints no progress lines).")
+    var quiet = false
+
     public init() {}
 
     public func run() throws {
@@ -123,6 +123,6 @@ public struct Inspect: ParsableCommand {
                 text += "  \(c.name) [\(c.unit)]: \(c.definition)\n"
             }
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        Console(quiet: quiet).print(text)
     }
 }

@@ -21,7 +21,8 @@ public struct Generate: ParsableCommand {
 
             Example:
               arrears generate --accounts 5000 --seed 2026 --out data
-              arrears generate --accounts 1000000 --seed 1 --out /tmp/p1m --as-of 2026-01-01
+              arrears generate --accounts 1000000 --seed 1 --out /tmp/p1m \\
+                --as-of 2026-01-01
             """
     )
 
@@ -36,8 +37,11 @@ public struct Generate: ParsableCommand {
     var out: String
 
     @Option(name: .customLong("as-of"),
-            help: ArgumentHelp("The as-of date, YYYY-MM-DD.", valueName: "date"))
-    var asOf: String = "2026-01-01"
+            help: ArgumentHelp("The as-of date, YYYY-MM-DD or 'today'.", valueName: "date"))
+    var asOf: CalendarDay = CalendarDay("2026-01-01")!
+
+    @Flag(help: "No summary line on standard error.")
+    var quiet = false
 
     public init() {}
 
@@ -48,16 +52,13 @@ public struct Generate: ParsableCommand {
         guard accounts <= 100_000_000 else {
             throw ValidationError("--accounts must be at most 100000000, got \(accounts).")
         }
-        guard CalendarDay.parse(asOf) != nil else {
-            throw ValidationError("--as-of must be a real date written YYYY-MM-DD, got '\(asOf)'.")
-        }
         guard !out.isEmpty else {
             throw ValidationError("--out must name a directory.")
         }
     }
 
     public func run() throws {
-        let config = GeneratorConfig(accounts: accounts, seed: seed, asOf: CalendarDay.parse(asOf)!)
+        let config = GeneratorConfig(accounts: accounts, seed: seed, asOf: asOf)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
@@ -77,7 +78,7 @@ public struct Generate: ParsableCommand {
             + "(\(summary.futureStatements) after as-of), "
             + "\(summary.accountsBytes + summary.paymentsBytes) bytes in "
             + String(format: "%.2f", seconds) + " s → \(out)\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        if !quiet { Console.write(2, line) }
     }
 }
 

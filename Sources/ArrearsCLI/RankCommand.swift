@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortfolioIO
+import Pipeline
 import Prioritizer
 import Scoring
 import Features
@@ -30,8 +31,9 @@ public struct Rank: ParsableCommand {
             policies/example-policy.toml); without it the documented defaults apply.
 
             Example:
-              arrears rank --model models/arrears-model.json --accounts data/accounts.csv \\
-                --payments data/payments.csv --as-of 2026-01-01 --capacity 200 \\
+              arrears rank --model models/arrears-model.json \\
+                --accounts data/accounts.csv --payments data/payments.csv \\
+                --as-of 2026-01-01 --capacity 200 \\
                 --policy policies/example-policy.toml --out /tmp/worklist.csv
             """
     )
@@ -44,13 +46,14 @@ public struct Rank: ParsableCommand {
     @Option(help: ArgumentHelp("Worklist policy (TOML); defaults apply without it.", valueName: "file"))
     var policy: String?
 
-    @Option(help: ArgumentHelp("Accounts on today's worklist (overrides the policy's capacity).", valueName: "n"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Accounts on today's worklist (overrides the policy's capacity; at least 1).", valueName: "n"))
     var capacity: Int?
 
-    @Option(help: ArgumentHelp("Where to write the worklist ('-' for standard output).", valueName: "file"))
-    var out: String = "-"
+    @Option(help: ArgumentHelp("Where to write the worklist ('-' for standard output, which needs --holds).", valueName: "file"))
+    var out: String = "worklist.csv"
 
-    @Option(help: ArgumentHelp("Where to write the other classes and rejected account rows (default <out>-holds.csv; required when --out is '-').",
+    @Option(help: ArgumentHelp("Where to write the other classes and rejected account rows (default <out>-holds.csv, or .jsonl with --format jsonl; required when --out is '-').",
                                valueName: "file"))
     var holds: String?
 
@@ -59,6 +62,9 @@ public struct Rank: ParsableCommand {
 
     @Option(help: "Output format: csv or jsonl.")
     var format: OutputFormat = .csv
+
+    @Flag(help: "Stop with an error when any input row is rejected.")
+    var strict = false
 
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
@@ -74,78 +80,43 @@ public struct Rank: ParsableCommand {
 
     public func run() throws {
         let console = Console(quiet: quiet)
-        let holdsPath = holds ?? siblingPath(of: out, suffix: "holds")!
+        let holdsPath = holds ?? siblingPath(of: out, suffix: "holds", extension: format.fileExtension) ?? "-"
         let rejectsPath = rejects ?? siblingPath(of: out, suffix: "rejects")
-        for (path, flag) in [(out, "--out"), (holdsPath, "--holds")] + (rejectsPath.map { [($0, "--rejects")] } ?? []) {
-            try checkWritable(path, flag: flag)
-        }
-        let rules: Policy
-        if let policy {
-            do { rules = try Policy.load(path: policy) } catch { throw CommandFailure(message: "--policy: \(error.description)") }
-        } else {
-            rules = Policy()
-        }
+        let metaPath = siblingPath(of: out, suffix: "meta", extension: ".json")
+        try Outputs.check([(out, "--out"), (holdsPath, "--holds"), (rejectsPath, "--rejects"), (metaPath, "<out>-meta.json")],
+                          inputs: portfolio.inputs + [(model, "--model")] + (policy.map { [($0, "--policy")] } ?? []))
+        let rules = try loadPolicy(policy)
         var clock = StageClock()
         let artifact = try loadModel(model)
-        let (data, matrix, scores) = try portfolio.scored(by: artifact, modelPath: model, labels: false, console: console,
-                                                          clock: &clock).tuple
-        let outputs = ModelOutputs(scores)
-        var result: WorklistResult
-        do {
-            result = try Prioritizer(policy: rules).rank(accounts: data.accounts, rejects: data.rejects,
-                                                         accountRows: data.accountRows, asOf: portfolio.asOfDay,
-                                                         scores: outputs, capacity: capacity)
-        } catch {
-            throw CommandFailure(message: "rank: \(error.description)")
-        }
+        console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
+        let data = try cli { () throws(PipelineError) in try Pipeline.read(portfolio.source) }
+        try cli { () throws(PipelineError) in try data.checkStrict(strict) }
+        clock.lap("read")
+        console.progress("features and scores for \(data.accounts.count) accounts")
+        let scored = try cli { () throws(PipelineError) in try Pipeline.score(data, with: artifact, asOf: portfolio.asOf, reasons: false) }
+        clock.lap("scores")
+        let ranked = try cli { () throws(PipelineError) in try Pipeline.rank(scored, policy: rules, capacity: capacity) }
         clock.lap("rank")
-        result.reasons = Self.reasonTexts(for: result.worklist, scores: scores, matrix: matrix, artifact: artifact,
-                                          accountIDs: data.accounts.accountID)
-        // All outputs are renamed into place together, after all of them are written.
-        var files = [(bytes: result.worklistBytes(format: format), path: out, flag: "--out"),
-                       (bytes: result.holdsBytes(format: format), path: holdsPath, flag: "--holds")]
-        if let rejectsPath {
-            if rejects != nil || !data.rejects.isEmpty {
-                files.append((try rejectsBytes(data.rejects), rejectsPath, "--rejects"))
-            } else {
-                removeStaleRejects(at: rejectsPath)
-            }
+        var outputs = Outputs()
+        outputs.add(ranked.worklistBytes(format: format), to: out, role: "--out")
+        outputs.add(ranked.holdsBytes(format: format), to: holdsPath, role: "--holds")
+        // The rejected account rows are in the holds file; without a rejects file the
+        // payment rows are listed on standard error.
+        let paymentRejects = data.rejects.filter { $0.source == .payments }
+        addRejects(rejectsPath == nil ? paymentRejects : data.rejects, path: rejectsPath, explicit: rejects != nil,
+                   to: &outputs, console: console)
+        let check = AsOfCheck(scored, maxDaysAfterTraining: rules.maxDaysAfterTraining)
+        if let metaPath {
+            outputs.add(RunMetadata(command: "rank", scored: scored, check: check, figures: ranked.counts.figures).jsonBytes(),
+                        to: metaPath, role: "<out>-meta.json")
         }
-        try writeOutputs(files)
-        if rejectsPath == nil {
-            // The rejected account rows are in the holds file; list the payment rows.
-            try writeRejects(data.rejects.filter { $0.source == .payments }, to: nil, console: console)
-        }
-
+        try outputs.commit()
         clock.lap("write")
-        console.note(result.counts.description)
+        console.note(ranked.counts.description)
         console.note("payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected")
         console.note("timings: \(clock.summary)")
+        printAsOfNotes(check, asOf: portfolio.asOf, console: console)
         console.note("worklist → \(out == "-" ? "standard output" : out); other classes and rejected accounts → \(holdsPath)"
                      + (rejectsPath.map { data.rejects.isEmpty && rejects == nil ? "" : "; rejected rows → \($0)" } ?? ""))
-    }
-
-    /// Reason texts for the worklist accounts only (the other outputs show none),
-    /// deduplicated into one table.
-    static func reasonTexts(for worklist: [Int32], scores: Scores, matrix: FeatureMatrix,
-                            artifact: ModelArtifact, accountIDs: [String]) -> ReasonCodes {
-        let table = ScoreTable(accountIDs: accountIDs, scores: scores, matrix: matrix, spec: artifact.features)
-        var codes = [Int32](repeating: -1, count: scores.count * ReasonCodes.perAccount)
-        var texts: [String] = []
-        var index: [String: Int32] = [:]
-        for a in worklist {
-            let i = Int(a)
-            for k in 0..<ReasonCodes.perAccount {
-                guard let reason = table.reason(i, k) else { continue }
-                if let known = index[reason.text] {
-                    codes[i * ReasonCodes.perAccount + k] = known
-                } else {
-                    index[reason.text] = Int32(texts.count)
-                    codes[i * ReasonCodes.perAccount + k] = Int32(texts.count)
-                    texts.append(reason.text)
-                }
-            }
-        }
-        return ReasonCodes(codes: codes, texts: texts)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Features
 import Foundation
 import PortfolioIO
+import Pipeline
 import Prioritizer
 import Scoring
 
@@ -16,15 +17,18 @@ public struct Score: ParsableCommand {
             Cox horizon, median_days (empty when the predicted curve stays above ½ through \
             the training follow-up), score_points, and the top three reasons (reason_k = \
             the feature, reason_k_text = why). CSV by default, JSON Lines with --format \
-            jsonl. Rejected input rows go to --rejects (default <out>-rejects.csv; when \
+            jsonl. Beside a file --out, <out>-meta.json records the model, the as-of \
+            day, the row counts and any warnings. Rejected input rows go to --rejects (default <out>-rejects.csv; when \
             --out is '-' and no --rejects is given, each rejected row is listed on \
             standard error), and the counts on standard error always add up: rows read = \
             rows scored + rows rejected.
 
             Example:
-              arrears score --model models/arrears-model.json --accounts data/accounts.csv \\
-                --payments data/payments.csv --as-of 2026-01-01 --out /tmp/scores.csv
-              arrears score --model M --accounts - --payments p.csv --as-of 2026-01-01 --format jsonl < a.csv | head
+              arrears score --model models/arrears-model.json \\
+                --accounts data/accounts.csv --payments data/payments.csv \\
+                --as-of 2026-01-01 --out /tmp/scores.csv
+              arrears score --model M --accounts - --payments p.csv \\
+                --as-of 2026-01-01 --format jsonl < a.csv | head
             """
     )
 
@@ -53,28 +57,28 @@ public struct Score: ParsableCommand {
     public func run() throws {
         let console = Console(quiet: quiet)
         let rejectsPath = rejects ?? siblingPath(of: out, suffix: "rejects")
-        try checkWritable(out, flag: "--out")
-        if let rejectsPath { try checkWritable(rejectsPath, flag: "--rejects") }
+        let metaPath = siblingPath(of: out, suffix: "meta", extension: ".json")
+        try Outputs.check([(out, "--out"), (rejectsPath, "--rejects"), (metaPath, "<out>-meta.json")],
+                          inputs: portfolio.inputs + [(model, "--model")])
         var clock = StageClock()
         let artifact = try loadModel(model)
-        let (data, matrix, scores) = try portfolio.scored(by: artifact, modelPath: model, labels: false, console: console,
-                                                          clock: &clock) { data in
-            if strict && !data.rejects.isEmpty {
-                throw CommandFailure(message: "--strict: \(data.rejects.count) rows rejected, first: \(data.rejects[0])")
-            }
-        }.tuple
-        let table = ScoreTable(accountIDs: data.accounts.accountID, scores: scores, matrix: matrix, spec: artifact.features)
-        let bytes = table.rendered(format: format.textFormat)
+        console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
+        let data = try cli { () throws(PipelineError) in try Pipeline.read(portfolio.source) }
+        try cli { () throws(PipelineError) in try data.checkStrict(strict) }
+        clock.lap("read")
+        console.progress("features and scores for \(data.accounts.count) accounts")
+        let scored = try cli { () throws(PipelineError) in try Pipeline.score(data, with: artifact, asOf: portfolio.asOf) }
+        clock.lap("scores")
+        var outputs = Outputs()
+        outputs.add(scored.table.rendered(format: format), to: out, role: "--out")
         clock.lap("render")
-        try writeOutput(bytes, to: out, flag: "--out")
+        addRejects(data.rejects, path: rejectsPath, explicit: rejects != nil, to: &outputs, console: console)
+        let check = AsOfCheck(scored)
+        if let metaPath { outputs.add(RunMetadata(command: "score", scored: scored, check: check).jsonBytes(), to: metaPath, role: "<out>-meta.json") }
+        try outputs.commit()
         clock.lap("write")
-        try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
-        console.note("accounts: \(data.accountRows) rows read = \(scores.count) scored + \(data.rejectedAccountRows) rejected; "
-                     + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected"
-                     + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
+        console.note(data.countsLine("scored") + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
         console.note("timings: \(clock.summary)")
-        if matrix.statementsAfterAsOf > 0 {
-            console.note("payments: \(matrix.statementsAfterAsOf) statements dated after \(portfolio.asOf) ignored")
-        }
+        printAsOfNotes(check, asOf: portfolio.asOf, console: console)
     }
 }

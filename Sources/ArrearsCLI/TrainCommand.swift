@@ -3,7 +3,9 @@ import Features
 import Foundation
 import Models
 import PortfolioIO
+import Pipeline
 import Scoring
+import Training
 
 /// `arrears train`: fit the feature spec and both models, report, write the artifact.
 public struct Train: ParsableCommand {
@@ -25,8 +27,9 @@ public struct Train: ParsableCommand {
             rejected rows to --rejects (default: next to --out, <name>-rejects.csv).
 
             Example:
-              arrears train --accounts data/accounts.csv --payments data/payments.csv \\
-                --as-of 2026-01-01 --out models/arrears-model.json
+              arrears train --accounts data/accounts.csv \\
+                --payments data/payments.csv --as-of 2026-01-01 \\
+                --out models/arrears-model.json
             """
     )
 
@@ -35,11 +38,11 @@ public struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the model artifact (JSON; '-' for standard output).", valueName: "file"))
     var out: String
 
-    @Option(help: ArgumentHelp("H: the logistic label is 'recovered within H days'.", valueName: "days"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("H: the logistic label is 'recovered within H days'.", valueName: "days"))
     var horizon: Int = 90
 
-    @Option(help: ArgumentHelp("The Cox prediction horizons, comma-separated days.", valueName: "days,…"))
-    var horizons: String = "30,60,90,180"
+    @Option(help: ArgumentHelp("The Cox prediction horizons, comma-separated increasing days.", valueName: "days,…"))
+    var horizons: HorizonList = HorizonList(days: [30, 60, 90, 180])!
 
     @Option(help: ArgumentHelp("L2 penalty λ of the logistic model on standardized slopes (0 = maximum likelihood).",
                                valueName: "λ"))
@@ -61,7 +64,7 @@ public struct Train: ParsableCommand {
     var coxL2: Double = 0
 
     @Option(help: ArgumentHelp("Tie handling of the Cox partial likelihood: efron or breslow.", valueName: "method"))
-    var ties: String = "efron"
+    var ties: CoxTies = .efron
 
     @Option(help: ArgumentHelp("Share of accounts held out for validation, in [0, 1); 0 trains on every account.",
                                valueName: "share"))
@@ -111,57 +114,11 @@ public struct Train: ParsableCommand {
 
     public init() {}
 
-    var horizonList: [Int]? {
-        let parts = horizons.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
-        return parts.map { $0! }
-    }
-
-    public func validate() throws {
-        guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1 day, got \(horizon).") }
-        guard let list = horizonList, list.allSatisfy({ $0 >= 1 }), zip(list, list.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw ValidationError("--horizons must be increasing whole days ≥ 1, comma-separated, got '\(horizons)'.")
-        }
-        guard l2.isFinite, l2 >= 0 else { throw ValidationError("--l2 must be a finite number ≥ 0, got \(l2).") }
-        guard !(firth && l2 > 0) else {
-            throw ValidationError("--firth and --l2 are two different penalties; give one of them.")
-        }
-        guard !(firth && models == .cox) else { throw ValidationError("--firth applies to the logistic model; --models cox fits none.") }
-        guard coxL2.isFinite, coxL2 >= 0 else { throw ValidationError("--cox-l2 must be a finite number ≥ 0, got \(coxL2).") }
-        guard CoxTies(rawValue: ties) != nil else { throw ValidationError("--ties must be efron or breslow, got '\(ties)'.") }
-        guard holdout >= 0, holdout < 1 else { throw ValidationError("--holdout must be in [0, 1), got \(holdout).") }
-        if let cap { guard cap > 0, cap < 0.5 else { throw ValidationError("--cap must be a quantile in (0, 0.5), e.g. 0.01, got \(cap).") } }
-        guard minLevelCount >= 1 else { throw ValidationError("--min-level-count must be at least 1, got \(minLevelCount).") }
-        guard baseScore.isFinite, baseOdds.isFinite, baseOdds > 0 else {
-            throw ValidationError("--base-score must be finite and --base-odds > 0.")
-        }
-        guard pdo.isFinite, pdo > 0 else { throw ValidationError("--pdo must be > 0, got \(pdo).") }
-        guard !out.isEmpty else { throw ValidationError("--out must name a file.") }
-    }
-
-    public func run() throws {
-        let console = Console(quiet: quiet)
-        let rejectsPath = rejects ?? siblingPath(of: out, suffix: "rejects")
-        try checkWritable(out, flag: "--out")
-        if let rejectsPath { try checkWritable(rejectsPath, flag: "--rejects") }
-        if let holdoutIDs { try checkWritable(holdoutIDs, flag: "--holdout-ids") }
-
-        console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
-        var clock = StageClock()
-        // The SHA-256 of the inputs runs beside the reading and fitting (another core).
-        let hashes = BackgroundHashes([("accounts", portfolio.accounts), ("payments", portfolio.payments)])
-        let data = try portfolio.read(labels: true)
-        clock.lap("read")
-        guard data.accounts.count > 0 else {
-            try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
-            throw CommandFailure(message: "--accounts \(portfolio.accounts): no valid accounts to train on (\(data.rejectedAccountRows) rows rejected\(rejectsPath.map { ", see \($0)" } ?? ""))")
-        }
-        if strict && !data.rejects.isEmpty {
-            throw CommandFailure(message: "--strict: \(data.rejects.count) rows rejected, first: \(data.rejects[0])")
-        }
+    /// The options as the library takes them.
+    var options: TrainingOptions {
         var options = TrainingOptions(
-            horizonDays: horizon, predictionHorizons: horizonList!, logisticL2: l2, coxL2: coxL2,
-            ties: CoxTies(rawValue: ties)!, holdoutFraction: holdout, seed: seed,
+            horizonDays: horizon, predictionHorizons: horizons.days, logisticL2: l2, coxL2: coxL2,
+            ties: ties, holdoutFraction: holdout, seed: seed,
             features: FeatureOptions(minLevelCount: minLevelCount,
                                      ignore: ignore.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
                                      capQuantile: cap),
@@ -169,57 +126,51 @@ public struct Train: ParsableCommand {
             producer: "arrears \(ArrearsCommand.configuration.version)")
         options.models = models
         options.firth = firth
-        console.progress("fitting features and both models on \(data.accounts.count) accounts")
-        var result: TrainingResult
-        do {
-            result = try Trainer.train(data, asOf: portfolio.asOfDay, options: options, inputs: [])
-        } catch {
-            throw CommandFailure(message: error.description)
-        }
-        var waiting = StageClock()
-        result.artifact.training.inputs = try hashes.wait()
-        waiting.lap("waiting for input hashes")
-        do { try result.artifact.write(to: out) } catch { throw CommandFailure(message: "--out: \(error.description)") }
-        try writeRejects(data.rejects, to: rejectsPath, explicit: rejects != nil, console: console)
-        if let holdoutIDs {
-            var table = TextOutput(format: .csv, header: ["account_id"])
-            for i in result.holdoutRows { table.text(data.accounts.accountID[i]); table.endRow() }
-            try writeOutput(table.bytes, to: holdoutIDs, flag: "--holdout-ids")
-        }
+        return options
+    }
 
-        let summary = result.artifact.summaryText()
+    public func validate() throws {
+        do throws(TrainingError) { try options.validate() } catch {
+            throw ValidationError(CommandFailure(PipelineError(code: .training, message: error.message, cause: error)).message + ".")
+        }
+        guard !out.isEmpty else { throw ValidationError("--out must name a file.") }
+    }
+
+    public func run() throws {
+        let console = Console(quiet: quiet)
+        let rejectsPath = rejects ?? siblingPath(of: out, suffix: "rejects")
+        try Outputs.check([(out, "--out"), (rejectsPath, "--rejects"), (holdoutIDs, "--holdout-ids")], inputs: portfolio.inputs)
+        console.progress("reading \(portfolio.accounts) and \(portfolio.payments), then fitting")
+        var outputs = Outputs()
+        var unusable: Portfolio?
+        let run: TrainingRun
+        do throws(PipelineError) {
+            run = try Pipeline.train(portfolio.source, asOf: portfolio.asOf, options: options) { data throws(PipelineError) in
+                if data.accounts.count == 0 { unusable = data }
+                try data.checkStrict(strict)
+            }
+        } catch {
+            if let data = unusable, data.accounts.count == 0 {
+                // A portfolio without a valid account: its rejects say why.
+                addRejects(data.rejects, path: rejectsPath, explicit: true, to: &outputs, console: console)
+                try outputs.commit()
+                throw CommandFailure(message: "--accounts \(portfolio.accounts): no valid accounts to train on (\(data.rejectedAccountRows) rows rejected\(rejectsPath.map { ", see \($0)" } ?? ""))")
+            }
+            throw CommandFailure(error)
+        }
+        let data = run.portfolio
+        do { outputs.add(try run.artifact.encoded(), to: out, role: "--out") } catch {
+            throw CommandFailure(message: "--out: cannot encode the model: \(error)")
+        }
+        addRejects(data.rejects, path: rejectsPath, explicit: rejects != nil, to: &outputs, console: console)
+        if let holdoutIDs { outputs.add(run.holdoutIDsBytes, to: holdoutIDs, role: "--holdout-ids") }
+        try outputs.commit()
+
+        let summary = run.artifact.summaryText()
         if out == "-" { console.note(summary) } else { console.print(summary) }
-        console.note("accounts: \(data.accountRows) rows read = \(data.accounts.count) used + \(data.rejectedAccountRows) rejected; "
-                     + "payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected"
-                     + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
-        let laps = clock.laps + result.timings + waiting.laps
-        console.note("timings: " + StageClock.summary(of: laps))
+        console.note(data.countsLine("used") + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
+        console.note("timings: " + StageClock.summary(of: run.timings))
         console.note("model → \(out == "-" ? "standard output" : out)")
-    }
-}
-
-/// SHA-256 of input files computed on a background thread (`InputFile(role:hashing:)`).
-final class BackgroundHashes: @unchecked Sendable {
-    private let group = DispatchGroup()
-    private var results: [Result<InputFile, InputFileError>] = []
-
-    /// Starts hashing `files` (role, path) in order.
-    init(_ files: [(role: String, path: String)]) {
-        group.enter()
-        DispatchQueue.global().async { [self] in
-            results = files.map { file in Result { () throws(InputFileError) in try InputFile(role: file.role, hashing: file.path) } }
-            group.leave()
-        }
-    }
-
-    /// Waits for the hashes; a file that could not be hashed stops the run naming it.
-    func wait() throws -> [InputFile] {
-        group.wait()
-        do {
-            return try results.map { try $0.get() }
-        } catch {
-            throw CommandFailure(message: "\(error)")
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Features
 import Foundation
+import Pipeline
 import PortfolioIO
 
 /// `arrears validate`: read a portfolio, account for every row, and summarise it.
@@ -17,8 +18,9 @@ public struct Validate: ParsableCommand {
             when any row is rejected and --strict is set, or when a file cannot be used.
 
             Example:
-              arrears validate --accounts data/accounts.csv --payments data/payments.csv \\
-                --as-of 2026-01-01 --rejects /tmp/rejects.csv
+              arrears validate --accounts data/accounts.csv \\
+                --payments data/payments.csv --as-of 2026-01-01 \\
+                --rejects /tmp/rejects.csv
             """
     )
 
@@ -28,8 +30,8 @@ public struct Validate: ParsableCommand {
     @Option(help: ArgumentHelp("Payments CSV ('-' for standard input).", valueName: "file"))
     var payments: String
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Also build features as of this date, YYYY-MM-DD.", valueName: "date"))
-    var asOf: String?
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Also build features as of this date, YYYY-MM-DD or 'today'.", valueName: "date"))
+    var asOf: CalendarDay?
 
     @Option(help: ArgumentHelp("Write rejected rows here as CSV ('-' for standard output).", valueName: "file"))
     var rejects: String?
@@ -40,24 +42,23 @@ public struct Validate: ParsableCommand {
     @Flag(help: "Require the training labels days_to_recovery and recovered.")
     var labels = false
 
+    @Flag(help: "No progress lines on standard error (the summary is still printed).")
+    var quiet = false
+
     public init() {}
 
     public func validate() throws {
-        if let asOf, CalendarDay.parse(asOf) == nil {
-            throw ValidationError("--as-of must be a real date written YYYY-MM-DD, got '\(asOf)'.")
-        }
         if accounts == "-" && payments == "-" {
             throw ValidationError("--accounts and --payments cannot both be '-' (standard input).")
         }
     }
 
     public func run() throws {
-        let portfolio: Portfolio
-        do {
-            portfolio = try readPortfolio(accountsPath: accounts, paymentsPath: payments,
-                                          options: ReadOptions(requireLabels: labels))
-        } catch {
-            throw CommandFailure(message: error.description)
+        let console = Console(quiet: quiet)
+        try Outputs.check([(rejects, "--rejects")], inputs: [(accounts, "--accounts"), (payments, "--payments")])
+        console.progress("reading \(accounts) and \(payments)")
+        let portfolio = try cli { () throws(PipelineError) in
+            try Pipeline.read(.files(accounts: accounts, payments: payments), labels: labels)
         }
         var out = ""
         let a = portfolio.accounts
@@ -79,9 +80,9 @@ public struct Validate: ParsableCommand {
         for r in portfolio.rejects.prefix(5) { out += "  \(r)\n" }
         if portfolio.rejects.count > 5 { out += "  … \(portfolio.rejects.count - 5) more\n" }
 
-        if let asOf, let day = CalendarDay.parse(asOf), a.count > 0 {
+        if let asOf, a.count > 0 {
             do {
-                let (spec, matrix) = try FeatureSpec.fitTransform(portfolio, asOf: day)
+                let (spec, matrix) = try FeatureSpec.fitTransform(portfolio, asOf: asOf)
                 out += "features: \(matrix.rows) × \(matrix.cols) as of \(asOf); \(matrix.statementsUsed) statements used, "
                     + "\(matrix.statementsAfterAsOf) after as-of ignored, \(matrix.accountsWithoutStatements) accounts without statements\n"
                 if !spec.droppedConstant.isEmpty {
@@ -91,18 +92,12 @@ public struct Validate: ParsableCommand {
                 throw CommandFailure(message: "\(error)")
             }
         }
-        FileHandle.standardError.write(Data(out.utf8))
+        console.note(String(out.dropLast()))
 
         if let rejects {
-            do {
-                let sink = try AtomicFileWriter(path: rejects)
-                let writer = CSVWriter(to: sink)
-                try Reject.writeCSV(portfolio.rejects, to: writer)
-                try writer.flush()
-                try sink.commit()
-            } catch {
-                throw CommandFailure(message: "--rejects: \(error.description)")
-            }
+            var outputs = Outputs()
+            outputs.add(rejectsBytes(portfolio.rejects), to: rejects, role: "--rejects")
+            try outputs.commit()
         }
         if strict && !portfolio.rejects.isEmpty {
             throw CommandFailure(message: "--strict: \(portfolio.rejects.count) rows rejected")
@@ -110,10 +105,4 @@ public struct Validate: ParsableCommand {
     }
 
     static func money(_ x: Double) -> String { String(format: "%.2f", x) }
-}
-
-/// A run-time failure of a command, printed as its message with a non-zero exit.
-struct CommandFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

@@ -30,6 +30,32 @@ public enum BuiltinFeature: String, Codable, Sendable, CaseIterable {
     case daysSinceFullPayment = "days_since_full_payment"
     case fullPayRate12 = "full_pay_rate_12"
 
+    /// The feature's position in `allCases`, the order the history kernel writes a row in
+    /// (a constant per case, so `f[.logBalance.slot]` costs nothing; a test checks it
+    /// against `allCases`).
+    @inlinable
+    public var slot: Int {
+        switch self {
+        case .logBalance: 0
+        case .dpdMonths: 1
+        case .utilization: 2
+        case .monthsSincePayment: 3
+        case .payRatio3m: 4
+        case .payRatio6m: 5
+        case .payRatio12m: 6
+        case .missed3m: 7
+        case .missed6m: 8
+        case .missed12m: 9
+        case .currentMissedStreak: 10
+        case .longestMissedStreak: 11
+        case .nStatements: 12
+        case .paidTrend6: 13
+        case .payCoverageSD12: 14
+        case .daysSinceFullPayment: 15
+        case .fullPayRate12: 16
+        }
+    }
+
     /// The output column name (also the raw value).
     public var name: String { rawValue }
 

@@ -1,3 +1,4 @@
+import ArrearsCore
 /// A failure that a user's data or options can cause while fitting or applying a
 /// feature specification (DESIGN §7: a model/feature mismatch stops the run with one
 /// clear message). Our own bugs (inconsistent dimensions we produced) trap instead.
@@ -45,4 +46,8 @@ public struct FeatureError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     public var description: String { "features: \(message)" }
+}
+
+extension FeatureError: ArrearsError {
+    public var codeName: String { code.description }
 }

@@ -1,3 +1,5 @@
+import PortfolioIO
+
 /// A dense feature matrix: one account per row (in `AccountTable` row order), one
 /// feature per column, stored row-major in one contiguous array (DESIGN §3), so
 /// `values[i * cols + j]` is feature `j` of account `i`. Values are raw (not
@@ -11,8 +13,8 @@ public struct FeatureMatrix: Sendable, Equatable {
     public var names: [String]
     /// Row-major values, `rows × cols`.
     public var values: [Double]
-    /// The as-of day number the features were computed at.
-    public var asOf: Int32
+    /// The as-of day the features were computed at.
+    public var asOf: CalendarDay
     /// Payment rows dated on or before as-of (the statements the features use).
     public var statementsUsed: Int
     /// Payment rows dated after as-of: ignored (no leakage from the future) and counted.
@@ -20,7 +22,7 @@ public struct FeatureMatrix: Sendable, Equatable {
     /// Accounts with no statement dated on or before as-of.
     public var accountsWithoutStatements: Int
 
-    public init(rows: Int, cols: Int, names: [String], values: [Double], asOf: Int32,
+    public init(rows: Int, cols: Int, names: [String], values: [Double], asOf: CalendarDay,
                 statementsUsed: Int, statementsAfterAsOf: Int, accountsWithoutStatements: Int) {
         precondition(values.count == rows * cols && names.count == cols, "FeatureMatrix dimensions disagree")
         self.rows = rows

@@ -27,7 +27,7 @@ extension FeatureSpec {
     ///   payments are already grouped by account) and an insertion sort by date of each
     ///   account's rows in a per-chunk scratch buffer; accounts are processed in chunks
     ///   on all cores.
-    public func apply(to portfolio: Portfolio, asOf: Int32) throws(FeatureError) -> FeatureMatrix {
+    public func apply(to portfolio: Portfolio, asOf: CalendarDay) throws(FeatureError) -> FeatureMatrix {
         try Self.validate(portfolio)
         let accounts = portfolio.accounts
         let plan = try ApplyPlan(spec: self, accounts: accounts)
@@ -36,7 +36,7 @@ extension FeatureSpec {
         // Uninitialized: `processChunk` writes every cell of its rows.
         var values = [Double](unsafeUninitializedCapacity: rows * cols) { _, initialized in initialized = rows * cols }
         let totals = computeRows(plan: plan, groups: groups, payments: portfolio.payments,
-                                 accounts: accounts, asOf: asOf, cols: cols, into: &values)
+                                 accounts: accounts, asOf: asOf.dayNumber, cols: cols, into: &values)
         var matrix = FeatureMatrix(rows: rows, cols: cols, names: names, values: values, asOf: asOf,
                                    statementsUsed: totals.used, statementsAfterAsOf: totals.after,
                                    accountsWithoutStatements: totals.empty)
@@ -366,24 +366,24 @@ private func historyFeatures(_ rows: UnsafePointer<Int32>, count n: Int, context
     }
     let paymentCap = BuiltinFeature.monthsSincePaymentCap
     let fullCap = BuiltinFeature.daysSinceFullPaymentCap
-    f[0] = log1p(balance)
-    f[1] = daysPastDue / 30
-    f[2] = creditLimit > 0 ? balance / creditLimit : 0
-    f[3] = Double(sincePayment < 0 ? paymentCap : min(sincePayment, paymentCap))
-    f[4] = due3 > 0 ? paid3 / due3 : 0
-    f[5] = due6 > 0 ? paid6 / due6 : 0
-    f[6] = due12 > 0 ? paid12 / due12 : 0
-    f[7] = Double(missed3)
-    f[8] = Double(missed6)
-    f[9] = Double(missed12)
-    f[10] = Double(currentStreak)
-    f[11] = Double(longest)
-    f[12] = Double(n)
+    f[BuiltinFeature.logBalance.slot] = log1p(balance)
+    f[BuiltinFeature.dpdMonths.slot] = daysPastDue / 30
+    f[BuiltinFeature.utilization.slot] = creditLimit > 0 ? balance / creditLimit : 0
+    f[BuiltinFeature.monthsSincePayment.slot] = Double(sincePayment < 0 ? paymentCap : min(sincePayment, paymentCap))
+    f[BuiltinFeature.payRatio3m.slot] = due3 > 0 ? paid3 / due3 : 0
+    f[BuiltinFeature.payRatio6m.slot] = due6 > 0 ? paid6 / due6 : 0
+    f[BuiltinFeature.payRatio12m.slot] = due12 > 0 ? paid12 / due12 : 0
+    f[BuiltinFeature.missed3m.slot] = Double(missed3)
+    f[BuiltinFeature.missed6m.slot] = Double(missed6)
+    f[BuiltinFeature.missed12m.slot] = Double(missed12)
+    f[BuiltinFeature.currentMissedStreak.slot] = Double(currentStreak)
+    f[BuiltinFeature.longestMissedStreak.slot] = Double(longest)
+    f[BuiltinFeature.nStatements.slot] = Double(n)
     let sxx = Double(w * (w * w - 1)) / 12
-    f[13] = w >= 2 ? sxy / sxx : 0
-    f[14] = covCount >= 2 ? (covM2 / Double(covCount)).squareRoot() : 0
-    f[15] = Double(fullDate == CalendarDay.missing ? fullCap : min(Int(asOf) - Int(fullDate), fullCap))
-    f[16] = covCount > 0 ? Double(fullCount) / Double(covCount) : 0
+    f[BuiltinFeature.paidTrend6.slot] = w >= 2 ? sxy / sxx : 0
+    f[BuiltinFeature.payCoverageSD12.slot] = covCount >= 2 ? (covM2 / Double(covCount)).squareRoot() : 0
+    f[BuiltinFeature.daysSinceFullPayment.slot] = Double(fullDate == CalendarDay.missing ? fullCap : min(Int(asOf) - Int(fullDate), fullCap))
+    f[BuiltinFeature.fullPayRate12.slot] = covCount > 0 ? Double(fullCount) / Double(covCount) : 0
 }
 
 /// The number of cores, without importing Foundation into the kernel.

@@ -133,7 +133,7 @@ public struct FeatureSpec: Codable, Sendable, Equatable {
 extension FeatureSpec {
     /// Fits the specification on a training portfolio as of `asOf` (a `CalendarDay`
     /// day number). See `fitTransform` for the training matrix in the same pass.
-    public static func fit(_ portfolio: Portfolio, asOf: Int32,
+    public static func fit(_ portfolio: Portfolio, asOf: CalendarDay,
                            options: FeatureOptions = FeatureOptions()) throws(FeatureError) -> FeatureSpec {
         try fitTransform(portfolio, asOf: asOf, options: options).spec
     }
@@ -147,7 +147,7 @@ extension FeatureSpec {
     /// (all training values equal); record means and population SDs.
     /// - Complexity: O(statements + accounts × columns) plus O(n log n) per extra
     ///   numeric column for its median.
-    public static func fitTransform(_ portfolio: Portfolio, asOf: Int32,
+    public static func fitTransform(_ portfolio: Portfolio, asOf: CalendarDay,
                                     options: FeatureOptions = FeatureOptions())
         throws(FeatureError) -> (spec: FeatureSpec, matrix: FeatureMatrix)
     {
@@ -255,7 +255,7 @@ extension FeatureSpec {
                 featureName: c.name)
         }
 
-        var spec = FeatureSpec(version: currentVersion, fittedAsOf: asOf, trainingAccounts: accounts.count,
+        var spec = FeatureSpec(version: currentVersion, fittedAsOf: asOf.dayNumber, trainingAccounts: accounts.count,
                                options: options, columns: candidates, categoricals: categoricals,
                                droppedConstant: [], ignored: ignored)
         var matrix = try spec.apply(to: portfolio, asOf: asOf)

@@ -1,3 +1,4 @@
+import ArrearsCore
 /// Why a Cox proportional-hazards fit failed, in terms of the user's data.
 ///
 /// Every failure a data set can cause comes back as this error (never as a trap, NaN or
@@ -7,6 +8,8 @@
 public struct CoxError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The failure modes.
     public enum Code: String, Sendable, Codable, Equatable {
+        /// An option of the fit is out of range (λ < 0, no iterations, tolerance ≤ 0).
+        case invalidOption
         /// A feature value or a duration is NaN or ±∞.
         case nonFiniteInput
         /// A duration (days to recovery or to the end of observation) is below 0.
@@ -53,12 +56,7 @@ public struct CoxError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "Cox regression: \(message)" }
 }
 
-/// `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`.
-func coxQuotedList(_ names: [String]) -> String {
-    let q = names.map { "'\($0)'" }
-    switch q.count {
-    case 0: return ""
-    case 1: return q[0]
-    default: return q.dropLast().joined(separator: ", ") + " and " + q[q.count - 1]
-    }
+
+extension CoxError: ArrearsError {
+    public var codeName: String { code.rawValue }
 }

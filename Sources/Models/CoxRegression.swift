@@ -79,10 +79,9 @@ public struct CoxRegression: Sendable, Codable, Equatable {
     /// Threshold on 1 − R² of a feature regressed on the preceding ones.
     public static let collinearityTolerance = 1e-10
 
+    /// The options are checked by `fit`, which throws `.invalidOption` for λ < 0 or not
+    /// finite, `maxIterations < 1` or a tolerance that is not a positive number.
     public init(ties: CoxTies = .efron, l2: Double = 0, maxIterations: Int = 30, tolerance: Double = 1e-9) {
-        precondition(l2 >= 0 && l2.isFinite, "CoxRegression: l2 must be a finite λ ≥ 0, got \(l2)")
-        precondition(maxIterations >= 1, "CoxRegression: maxIterations must be at least 1")
-        precondition(tolerance > 0, "CoxRegression: tolerance must be positive")
         self.ties = ties
         self.l2 = l2
         self.maxIterations = maxIterations
@@ -113,6 +112,9 @@ public struct CoxRegression: Sendable, Codable, Equatable {
         precondition(event.count == x.rows, "CoxRegression.fit: \(event.count) event flags for \(x.rows) rows")
         precondition(featureNames.count == x.cols,
                      "CoxRegression.fit: \(featureNames.count) names for \(x.cols) columns")
+        try checkOptions(l2: l2, maxIterations: maxIterations, tolerance: tolerance) { message throws(CoxError) in
+            throw CoxError(code: .invalidOption, message: message)
+        }
         let p = x.cols
         let nEvents = try validate(x, time: time, event: event, featureNames: featureNames)
         let sets = CoxRiskSets(x: x, time: time, event: event, weights: weights, strata: strata)
@@ -349,7 +351,7 @@ public struct CoxRegression: Sendable, Codable, Equatable {
             }
         }
         let name = featureNames[j]
-        let with = partners.isEmpty ? "the features before it" : coxQuotedList(partners)
+        let with = partners.isEmpty ? "the features before it" : quotedList(partners)
         throw CoxError(code: .collinearFeatures, features: [name] + partners,
                        message: "feature '\(name)' is a linear combination of \(with) (1 − R² < \(Self.collinearityTolerance)), so their effects cannot be separated; drop '\(name)' or one of the others")
     }
@@ -376,7 +378,7 @@ public struct CoxRegression: Sendable, Codable, Equatable {
         let b = beta[j] / sets.scales[j]
         let moving = next.map { "; the next Newton step would still move it by \(coxRounded($0[j] / sets.scales[j]))" } ?? ""
         return CoxError(code: .monotoneLikelihood, features: names,
-                        message: "monotone likelihood: the coefficient of \(coxQuotedList(names)) diverges (β = \(coxRounded(b)) after \(iterations) iterations\(moving)). The feature, alone or with others, perfectly orders the recovery times, so its hazard ratio is infinite. Drop or coarsen it, or fit with an L2 penalty, e.g. CoxRegression(l2: 1)")
+                        message: "monotone likelihood: the coefficient of \(quotedList(names)) diverges (β = \(coxRounded(b)) after \(iterations) iterations\(moving)). The feature, alone or with others, perfectly orders the recovery times, so its hazard ratio is infinite. Drop or coarsen it, or fit with an L2 penalty, e.g. CoxRegression(l2: 1)")
     }
 }
 

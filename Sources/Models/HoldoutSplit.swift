@@ -17,8 +17,10 @@ public struct HoldoutSplit: Sendable, Codable, Equatable {
         public var test: [Int]
     }
 
+    /// A fraction outside (0, 1) is clamped into [0, 1] by `split`: 0 (or below, or NaN)
+    /// holds out nothing, 1 or more holds out every row. Callers check user values first
+    /// (`TrainingOptions.validate`).
     public init(fraction: Double, seed: UInt64) {
-        precondition(fraction > 0 && fraction < 1, "HoldoutSplit: fraction must be in (0, 1), got \(fraction)")
         self.fraction = fraction
         self.seed = seed
     }
@@ -49,7 +51,8 @@ public struct HoldoutSplit: Sendable, Codable, Equatable {
     /// round(fraction·n) members of `rows` by a partial Fisher–Yates shuffle.
     private func draw(_ rows: [Int], using generator: inout SplitMix64) -> [Int] {
         var rows = rows
-        let k = Int((fraction * Double(rows.count)).rounded())
+        let share = fraction.isNaN ? 0 : Swift.min(1, Swift.max(0, fraction))
+        let k = Int((share * Double(rows.count)).rounded())
         for i in 0..<k {
             let j = i + Int(generator.next(below: UInt64(rows.count - i)))
             rows.swapAt(i, j)

@@ -1,3 +1,4 @@
+import ArrearsCore
 /// Why a logistic fit failed, in terms of the user's data.
 ///
 /// Every failure that a data set can cause comes back as this error (never as a trap,
@@ -7,6 +8,8 @@
 public struct LogisticError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The failure modes.
     public enum Code: String, Sendable, Codable, Equatable {
+        /// An option of the fit is out of range (λ < 0, no iterations, tolerance ≤ 0).
+        case invalidOption
         /// A feature value or label is NaN or ±∞.
         case nonFiniteInput
         /// A label is not exactly 0 or 1.
@@ -66,4 +69,18 @@ func quotedList(_ names: [String]) -> String {
     case 1: return q[0]
     default: return q.dropLast().joined(separator: ", ") + " and " + q[q.count - 1]
     }
+}
+
+extension LogisticError: ArrearsError {
+    public var codeName: String { code.rawValue }
+}
+
+/// Checks the options both fits share, calling `fail` with the message of the first that
+/// is out of range: the L2 penalty λ must be finite and ≥ 0, the iteration cap ≥ 1 and
+/// the tolerance a positive finite number.
+func checkOptions<E: Error>(l2: Double, maxIterations: Int, tolerance: Double,
+                            fail: (String) throws(E) -> Never) throws(E) {
+    if !(l2.isFinite && l2 >= 0) { try fail("the L2 penalty λ must be a finite number ≥ 0, got \(l2)") }
+    if maxIterations < 1 { try fail("the iteration cap must be at least 1, got \(maxIterations)") }
+    if !(tolerance.isFinite && tolerance > 0) { try fail("the convergence tolerance must be a positive number, got \(tolerance)") }
 }

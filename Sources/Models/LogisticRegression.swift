@@ -72,11 +72,10 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
     /// Step halvings before the current point is taken as the numerical optimum.
     static let maxHalvings = 30
 
+    /// The options are checked by `fit`, which throws `.invalidOption` for λ < 0 or not
+    /// finite, `maxIterations < 1`, a tolerance that is not a positive number, or Firth's
+    /// penalty together with an L2 penalty.
     public init(l2: Double = 0, maxIterations: Int = 50, tolerance: Double = 1e-10, firth: Bool = false) {
-        precondition(l2 >= 0 && l2.isFinite, "LogisticRegression: l2 must be a finite λ ≥ 0, got \(l2)")
-        precondition(!(firth && l2 > 0), "LogisticRegression: Firth's penalty and an L2 penalty exclude each other")
-        precondition(maxIterations >= 1, "LogisticRegression: maxIterations must be at least 1")
-        precondition(tolerance > 0, "LogisticRegression: tolerance must be positive")
         self.l2 = l2
         self.maxIterations = maxIterations
         self.tolerance = tolerance
@@ -102,6 +101,12 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         precondition(y.count == x.rows, "LogisticRegression.fit: \(y.count) labels for \(x.rows) rows")
         precondition(featureNames.count == x.cols,
                      "LogisticRegression.fit: \(featureNames.count) names for \(x.cols) columns")
+        try checkOptions(l2: l2, maxIterations: maxIterations, tolerance: tolerance) { message throws(LogisticError) in
+            throw LogisticError(code: .invalidOption, message: message)
+        }
+        if firth && l2 > 0 {
+            throw LogisticError(code: .invalidOption, message: "Firth's penalty and an L2 penalty exclude each other; give one of them.")
+        }
         if firth { return try fitFirth(x, y, featureNames: featureNames) }
         let (n, p) = (x.rows, x.cols)
         let (nEvents, range) = try validateInputs(x, y, featureNames: featureNames)

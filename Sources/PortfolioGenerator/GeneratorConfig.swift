@@ -8,12 +8,12 @@ public struct GeneratorConfig: Sendable, Equatable {
     /// The seed; the same seed, size and as-of give byte-identical files.
     public var seed: UInt64
     /// The as-of date as a day number (`CalendarDay`); default 2026-01-01.
-    public var asOf: Int32
+    public var asOf: CalendarDay
 
     /// 2026-01-01 as a day number (20 454).
-    public static let defaultAsOf: Int32 = CalendarDay.dayNumber(year: 2026, month: 1, day: 1)!
+    public static let defaultAsOf = CalendarDay(year: 2026, month: 1, day: 1)!
 
-    public init(accounts: Int, seed: UInt64, asOf: Int32 = GeneratorConfig.defaultAsOf) {
+    public init(accounts: Int, seed: UInt64, asOf: CalendarDay = GeneratorConfig.defaultAsOf) {
         precondition(accounts >= 1, "a portfolio needs at least one account")
         self.accounts = accounts
         self.seed = seed

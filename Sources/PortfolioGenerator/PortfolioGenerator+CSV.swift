@@ -57,7 +57,7 @@ extension PortfolioGenerator {
                 paymentsOut.byte(UInt8(ascii: ","))
                 paymentsOut.cents(s.amountPaidCents)
                 paymentsOut.byte(UInt8(ascii: "\n"))
-                if s.date > config.asOf { summary.futureStatements += 1 }
+                if s.date > config.asOf.dayNumber { summary.futureStatements += 1 }
             }
             summary.statements += a.statements.count
             if a.recovered { summary.recovered += 1 }

@@ -42,7 +42,7 @@ public struct PortfolioGenerator: Sendable {
 
     public init(_ config: GeneratorConfig) {
         self.config = config
-        asOfCivil = CalendarDay.civil(config.asOf)
+        asOfCivil = CalendarDay.civil(config.asOf.dayNumber)
     }
 
     /// Account `index` (0 ≤ index < config.accounts): the same value every time.
@@ -98,7 +98,7 @@ extension PortfolioGenerator {
     func fill(_ a: inout SyntheticAccount, index: Int) {
         a.reset(index: index)
         var r = AccountRandom(seed: config.seed, stream: UInt64(index))
-        let asOf = config.asOf
+        let asOf = config.asOf.dayNumber
 
         // Categories and segment.
         a.product = Product(rawValue: r.pick(Mix.productCumulative))!

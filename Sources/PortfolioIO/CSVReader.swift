@@ -149,6 +149,13 @@ public final class CSVReader {
                   knownSize: Sys.regularFileSize(fd), chunkSize: chunkSize)
     }
 
+    /// Reads an open stream (a pipe, a socket, standard input) to its end, leaving the
+    /// descriptor open; `name` appears in errors and rejects.
+    public convenience init(fileDescriptor fd: Int32, name: String, chunkSize: Int = 4 << 20) {
+        self.init(source: .descriptor(fd, closeWhenDone: false), displayName: name,
+                  knownSize: Sys.regularFileSize(fd), chunkSize: chunkSize)
+    }
+
     /// Reads bytes held in memory (tests, data already loaded). `chunkSize` sets the
     /// read granularity; tiny values exercise the record-across-chunks logic.
     public convenience init(bytes: [UInt8], name: String, chunkSize: Int = 4 << 20) {

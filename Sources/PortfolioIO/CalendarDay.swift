@@ -1,7 +1,67 @@
-/// Calendar dates as day numbers: days since 1970-01-01 in the proleptic Gregorian
-/// calendar (1970-01-01 = 0, 1969-12-31 = −1). Day arithmetic is plain integer
-/// arithmetic, so "days between" is a subtraction.
-public enum CalendarDay {
+import Foundation
+
+/// A calendar date: the day number `dayNumber`, days since 1970-01-01 in the proleptic
+/// Gregorian calendar (1970-01-01 = 0, 1969-12-31 = −1). Day arithmetic is plain integer
+/// arithmetic, so "days between" is a subtraction (`b - a`, in days).
+///
+/// Parsed once from `YYYY-MM-DD` (`CalendarDay("2026-01-01")`), printed and encoded
+/// (Codable) in the same form. Columnar storage (a date column of a million accounts)
+/// keeps bare `Int32` day numbers: the static functions below work on those.
+public struct CalendarDay: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    /// Days since 1970-01-01.
+    public var dayNumber: Int32
+
+    /// The day with day number `dayNumber`.
+    public init(dayNumber: Int32) { self.dayNumber = dayNumber }
+
+    /// Parses exactly `YYYY-MM-DD`; nil for any other form or a date that does not exist.
+    public init?(_ text: String) {
+        guard let n = Self.parse(Array(text.utf8)) else { return nil }
+        dayNumber = n
+    }
+
+    /// The day (year, month, day) of the proleptic Gregorian calendar; nil when it does
+    /// not exist.
+    public init?(year: Int, month: Int, day: Int) {
+        guard let n = Self.dayNumber(year: year, month: month, day: day) else { return nil }
+        dayNumber = n
+    }
+
+    /// Today's date in UTC.
+    public static func today() -> CalendarDay {
+        CalendarDay(dayNumber: Int32(clamping: Int((Foundation.Date().timeIntervalSince1970 / 86_400).rounded(.down))))
+    }
+
+    /// `YYYY-MM-DD`.
+    public var description: String { Self.format(dayNumber) }
+
+    /// (year, month, day).
+    public var civil: (year: Int, month: Int, day: Int) { Self.civil(dayNumber) }
+
+    /// The day `days` later (earlier when negative).
+    public func adding(days: Int) -> CalendarDay { CalendarDay(dayNumber: dayNumber + Int32(clamping: days)) }
+
+    /// Days from `other` to `self` (positive when `self` is later).
+    public static func - (lhs: CalendarDay, rhs: CalendarDay) -> Int { Int(lhs.dayNumber) - Int(rhs.dayNumber) }
+
+    public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool { lhs.dayNumber < rhs.dayNumber }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let day = CalendarDay(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "'\(text)' is not a date written YYYY-MM-DD"))
+        }
+        self = day
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    // MARK: - Day numbers in columnar storage
+
     /// Marker for a missing optional date in columnar storage.
     public static let missing: Int32 = .min
 
@@ -64,7 +124,7 @@ public enum CalendarDay {
         return dayNumber(year: year, month: month, day: day)
     }
 
-    /// Parses `YYYY-MM-DD` from a string.
+    /// Parses `YYYY-MM-DD` from a string to a day number.
     public static func parse(_ text: String) -> Int32? { parse(Array(text.utf8)) }
 
     /// Formats a day number as `YYYY-MM-DD`.

@@ -75,6 +75,7 @@ public struct OutputError: Error, CustomStringConvertible, Sendable, Equatable {
             case writeFailed = "write_failed"
             case commitFailed = "commit_failed"
             case alreadyClosed = "already_closed"
+            case collision
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -87,6 +88,8 @@ public struct OutputError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let commitFailed = Code(.commitFailed)
         /// The writer was already committed or discarded.
         public static let alreadyClosed = Code(.alreadyClosed)
+        /// Two outputs of a run, or an output and an input, are one file.
+        public static let collision = Code(.collision)
 
         public var description: String { kind.rawValue }
     }

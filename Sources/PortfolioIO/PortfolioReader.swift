@@ -65,8 +65,27 @@ struct Header {
     /// count ("a, b, … (100000 columns)"), so a huge header gives a short message.
     var listing: String {
         let shown = 20
-        guard names.count > shown else { return names.joined(separator: ", ") }
-        return names.prefix(shown).joined(separator: ", ") + ", … (\(names.count) columns)"
+        let visible = names.map(Self.visible)
+        guard names.count > shown else { return visible.joined(separator: ", ") }
+        return visible.prefix(shown).joined(separator: ", ") + ", … (\(names.count) columns)"
+    }
+
+    /// A header name as a message can show it: quoted when it has anything but plain
+    /// printable ASCII, with invisible characters (a no-break space, a second byte-order
+    /// mark, a control character) written as `<U+00A0>`, so the name that does not match
+    /// can be seen.
+    static func visible(_ name: String) -> String {
+        guard name.unicodeScalars.contains(where: { !($0.value >= 0x21 && $0.value < 0x7F) }) else { return name }
+        var out = ""
+        for u in name.unicodeScalars {
+            if u.value >= 0x21 && u.value < 0x7F || (u.properties.isAlphabetic && u.value > 0x7F) {
+                out.unicodeScalars.append(u)
+            } else {
+                let hex = String(u.value, radix: 16, uppercase: true)
+                out += "<U+" + String(repeating: "0", count: Swift.max(0, 4 - hex.count)) + hex + ">"
+            }
+        }
+        return "'" + out + "'"
     }
 
     init(reader: CSVReader) throws(InputError) {

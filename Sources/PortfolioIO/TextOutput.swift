@@ -1,9 +1,21 @@
 import Dispatch
 
+/// The row formats of every output: CSV (RFC 4180, a header row) or JSON Lines (one
+/// object per row; `--format jsonl`).
+public enum OutputFormat: String, Sendable, CaseIterable, Codable {
+    case csv, jsonl
+
+    /// The JSON Lines format (the name `TextOutput` code uses).
+    public static var jsonLines: OutputFormat { .jsonl }
+
+    /// The file extension of the format, with its dot: `.csv`, `.jsonl`.
+    public var fileExtension: String { "." + rawValue }
+}
+
 /// A byte buffer for CSV and JSON Lines output that can be rendered in parallel chunks;
 /// CSV text cells use PortfolioIO's `CSVEscaping`. Nothing depends on the locale.
 public struct TextOutput {
-    public enum Format: Sendable { case csv, jsonLines }
+    public typealias Format = OutputFormat
 
     public let format: Format
     public private(set) var bytes: [UInt8] = []
@@ -59,7 +71,7 @@ public struct TextOutput {
         switch format {
         case .csv:
             CSVEscaping.appendTextCell(s, to: &bytes)
-        case .jsonLines:
+        case .jsonl:
             appendJSONString(s)
         }
     }
@@ -83,7 +95,7 @@ public struct TextOutput {
         switch format {
         case .csv:
             if !firstInRow { bytes.append(UInt8(ascii: ",")) }
-        case .jsonLines:
+        case .jsonl:
             bytes.append(UInt8(ascii: firstInRow ? "{" : ","))
             appendJSONString(keys[keyIndex])
             bytes.append(UInt8(ascii: ":"))

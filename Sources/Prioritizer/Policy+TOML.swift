@@ -75,6 +75,8 @@ struct PolicyReader {
                 policy.limitationPeriod = try limitation(key, value)
             case .contactRules:
                 policy.contactRules = try contactRules(key, value)
+            case .maxDaysAfterTraining:
+                policy.maxDaysAfterTraining = try integer(key, value, range: 0...36_500, rule: "a number of days, 0 to 36500")
             }
         }
         return policy

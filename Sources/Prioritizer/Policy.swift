@@ -32,6 +32,9 @@ public struct Policy: Codable, Sendable, Equatable {
     public var limitationPeriod: LimitationPeriods
     /// `[contact_rules]` — contact-frequency rules that defer an account.
     public var contactRules: ContactRules
+    /// `max_days_after_training` — an as-of day more than this many days after the
+    /// model's training as-of is warned about (the model may be stale). ≥ 0. Default **365**.
+    public var maxDaysAfterTraining: Int = 365
 
     /// The documented defaults.
     public init(costPerAttempt: Double = 5, minNetValue: Double = 0, pFloor: Double = 0.05,
@@ -62,6 +65,7 @@ public struct Policy: Codable, Sendable, Equatable {
         case chronicDefaulter = "chronic_defaulter"
         case limitationPeriod = "limitation_period_years"
         case contactRules = "contact_rules"
+        case maxDaysAfterTraining = "max_days_after_training"
     }
 }
 

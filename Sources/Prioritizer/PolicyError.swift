@@ -1,3 +1,4 @@
+import ArrearsCore
 /// A policy file that cannot be used: unreadable, bad TOML, an unknown key, a value of
 /// the wrong type or out of range. The description names the file, the key and, where
 /// known, the line and column, e.g.
@@ -47,4 +48,8 @@ public struct PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
         if let line { where_ += ":\(line)"; if let column { where_ += ":\(column)" } }
         return "\(where_): \(message)"
     }
+}
+
+extension PolicyError: ArrearsError {
+    public var codeName: String { code.description }
 }

@@ -50,18 +50,19 @@ public struct Prioritizer: Sendable {
     /// Classifies and ranks a scored portfolio.
     ///
     /// - Parameters:
-    ///   - accounts: the valid accounts (optional columns may be empty arrays, read as
-    ///     absent: flags false, dates missing, calls 0).
-    ///   - rejects: the rejects of the portfolio; only those with `source == .accounts`
-    ///     are used (several on one line count as one row).
-    ///   - accountRows: data rows read from the accounts file (valid + rejected).
-    ///   - asOf: the as-of day number (`CalendarDay`).
-    ///   - scores: model outputs per valid account, in `accounts` row order.
-    ///   - capacity: overrides `policy.capacity` when given (the CLI's `--capacity`); ≥ 1.
-    /// - Throws: `PrioritizerError` for a NaN/out-of-range p, a bad balance, rows that
-    ///   do not add up, or discounting without a model horizon ≤ H.
-    public func rank(accounts: AccountTable, rejects: [Reject], accountRows: Int, asOf: Int32,
-                     scores: ModelOutputs, capacity: Int? = nil) throws(PrioritizerError) -> WorklistResult {
+    ///   - portfolio: the portfolio read: its valid accounts (optional columns may be
+    ///     empty arrays, read as absent: flags false, dates missing, calls 0), its rejects
+    ///     (only those with `source == .accounts` are used; several on one line count as
+    ///     one row) and the data rows of its accounts file (valid + rejected).
+    ///   - asOf: the as-of day.
+    ///   - scores: model outputs per valid account, in the accounts' row order.
+    ///   - capacity: overrides `policy.capacity` when given; ≥ 1.
+    /// - Throws: `PrioritizerError` for a capacity below 1, a NaN/out-of-range p, a bad
+    ///   balance, rows that do not add up, or discounting without a model horizon ≤ H.
+    public func rank(_ portfolio: Portfolio, asOf: CalendarDay, scores: ModelOutputs,
+                     capacity: Int? = nil) throws(PrioritizerError) -> WorklistResult {
+        let accounts = portfolio.accounts, rejects = portfolio.rejects, accountRows = portfolio.accountRows
+        let asOf = asOf.dayNumber
         let n = accounts.count
         precondition(scores.count == n, "rank: \(scores.count) scores for \(n) accounts")
         precondition(scores.medianDays.count == n && scores.scorePoints.count == n, "rank: median/points length ≠ accounts")
@@ -69,7 +70,9 @@ public struct Prioritizer: Sendable {
                      "rank: reason codes length ≠ 3 × accounts")
         var policy = self.policy
         if let capacity {
-            precondition(capacity >= 1, "rank: capacity must be ≥ 1")
+            guard capacity >= 1 else {
+                throw PrioritizerError(code: .invalidCapacity, message: "the capacity must be at least 1 account, got \(capacity)")
+            }
             policy.capacity = capacity
         }
 

@@ -3,9 +3,6 @@ import PortfolioIO
 
 /// Output file formats: CSV (RFC 4180, `\n` line ends, header row) or JSON Lines (one
 /// object per row, the same keys as the CSV header, numbers unquoted, empty → null).
-public enum OutputFormat: String, Sendable, CaseIterable {
-    case csv, jsonl
-}
 
 /// The two output files of `arrears rank`:
 ///
@@ -43,7 +40,7 @@ extension WorklistResult {
 
     func worklistBytes(format: OutputFormat, chunkSize: Int) -> [UInt8] {
         let result = self
-        return TextOutput.rendered(format: format == .csv ? .csv : .jsonLines, header: Self.worklistColumns,
+        return TextOutput.rendered(format: format, header: Self.worklistColumns,
                                    count: worklist.count, bytesPerRow: 160, chunkSize: chunkSize) { range, out in
             for position in range {
                 let i = Int(result.worklist[position])
@@ -76,7 +73,7 @@ extension WorklistResult {
         let result = self
         let rows = holdsOrder
         let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf)
-        return TextOutput.rendered(format: format == .csv ? .csv : .jsonLines, header: Self.holdsColumns,
+        return TextOutput.rendered(format: format, header: Self.holdsColumns,
                                    count: rows.count + rejected.count, bytesPerRow: 200, chunkSize: chunkSize) { range, out in
             for k in range {
                 if k < rows.count {
@@ -177,10 +174,12 @@ extension WorklistResult {
                 let last = rules.day(accounts.lastConversationDate, i)
                 let days = Int(asOf) - Int(last)
                 let allowed = Int32(Int(last) + policy.contactRules.conversationCooldownDays)
-                parts.append((parts.isEmpty ? "" : "also ")
-                    + "last conversation \(CalendarDay.format(last)), \(days) day\(days == 1 ? "" : "s") before as-of"
-                    + " < conversation_cooldown_days \(policy.contactRules.conversationCooldownDays);"
-                    + " contact allowed from \(CalendarDay.format(allowed))")
+                let when = days >= 0
+                    ? "last conversation \(CalendarDay.format(last)), \(days) day\(days == 1 ? "" : "s") before as-of"
+                        + " < conversation_cooldown_days \(policy.contactRules.conversationCooldownDays)"
+                    : "last conversation dated \(CalendarDay.format(last)), \(-days) day\(days == -1 ? "" : "s") after the as-of day"
+                        + " (a future date holds the account: check last_conversation_date)"
+                parts.append((parts.isEmpty ? "" : "also ") + when + "; contact allowed from \(CalendarDay.format(allowed))")
             }
             return parts.joined(separator: "; ")
         case .overCapacity:

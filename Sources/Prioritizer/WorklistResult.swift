@@ -1,3 +1,4 @@
+import ArrearsCore
 import Foundation
 import PortfolioIO
 
@@ -107,6 +108,15 @@ public struct ClassCounts: Sendable, Equatable, CustomStringConvertible {
     public var byRule: [Int] = Array(repeating: 0, count: Rule.allCases.count)
 
     public init() {}
+
+    /// Each class and each rule with accounts, by code (`worklist`, `call_limit`, …), for
+    /// machine-readable summaries.
+    public var figures: [String: Int] {
+        var f: [String: Int] = [:]
+        for c in AccountClass.allCases { f[c.code] = self[c] }
+        for r in Rule.allCases where r != .none && r != .invalidRow && self[r] > 0 { f[r.code] = self[r] }
+        return f
+    }
 
     /// Sum of the five classes.
     public var total: Int { worklist + deferred + notWorthPursuing + doNotContact + rejected }
@@ -226,6 +236,8 @@ public struct WorklistResult: Sendable {
 /// A prioritizer input that cannot be ranked (a user's data or model, not a bug).
 public struct PrioritizerError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
+        /// The capacity asked for is below 1.
+        case invalidCapacity = "invalid_capacity"
         /// p is NaN, infinite or outside [0, 1]; or F(t) is, when discounting.
         case invalidScore = "invalid_score"
         /// A balance is NaN, infinite or negative.
@@ -244,4 +256,8 @@ public struct PrioritizerError: Error, Sendable, Equatable, CustomStringConverti
         self.code = code
         self.message = message
     }
+}
+
+extension PrioritizerError: ArrearsError {
+    public var codeName: String { code.rawValue }
 }

@@ -21,10 +21,24 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
     /// Cumulative/dynamic AUC and Brier score at each Cox horizon, the integrated Brier
     /// score and Uno's C truncated at the last horizon (IPCW from these accounts); nil
     /// without a Cox model, in version-1 artifacts, or when the weights are undefined.
-    public var timeDependent: TimeDependentAccuracy? = nil
+    public var timeDependent: TimeDependentAccuracy?
     /// The logistic p against the Cox 1 − S(H | x) on these accounts; nil without both
     /// models and in version-1 artifacts.
-    public var consistency: ModelConsistency? = nil
+    public var consistency: ModelConsistency?
+
+    public init(accounts: Int, logisticRows: Int, logisticExcludedCensored: Int, logistic: ValidationMetrics?, concordance: Double?,
+                comparablePairs: Int, horizons: [HorizonCheck], timeDependent: TimeDependentAccuracy? = nil,
+                consistency: ModelConsistency? = nil) {
+        self.accounts = accounts
+        self.logisticRows = logisticRows
+        self.logisticExcludedCensored = logisticExcludedCensored
+        self.logistic = logistic
+        self.concordance = concordance
+        self.comparablePairs = comparablePairs
+        self.horizons = horizons
+        self.timeDependent = timeDependent
+        self.consistency = consistency
+    }
 }
 
 /// Observed vs predicted recovery by day t, over the accounts whose status at t is known:
@@ -40,6 +54,13 @@ public struct HorizonCheck: Codable, Sendable, Equatable {
     public var observed: Double
     /// Mean predicted P(recovered by t) over them.
     public var predicted: Double
+
+    public init(days: Int, accounts: Int, observed: Double, predicted: Double) {
+        self.days = days
+        self.accounts = accounts
+        self.observed = observed
+        self.predicted = predicted
+    }
 }
 
 /// The labels of an account table as the models use them.

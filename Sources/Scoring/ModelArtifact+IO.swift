@@ -1,3 +1,4 @@
+import ArrearsCore
 import Foundation
 import Features
 import Models
@@ -80,13 +81,19 @@ extension ModelArtifact {
 
     /// Reads and checks an artifact (see `decode(_:path:)`).
     public static func load(path: String) throws(ArtifactError) -> ModelArtifact {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ArtifactError(code: .unreadable, path: path, message: "is a directory, not a model file; give the JSON file 'arrears train' wrote")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw ArtifactError(code: .unreadable, path: path, message: "cannot read the model file: \(Self.reason(error))")
         }
-        return try decode(data, path: path)
+        var artifact = try decode(data, path: path)
+        artifact.source = path
+        return artifact
     }
 
     /// Decodes an artifact and checks it before anything is scored: the format name, the
@@ -125,6 +132,13 @@ extension ModelArtifact {
         do {
             artifact = try decoder.decode(ModelArtifact.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let culprit = Self.nonIntegralWholeNumber(in: object) {
+                // Foundation reports a number that does not fit its field as "not valid JSON"
+                // with no path; the document parsed, so name the field ourselves.
+                throw ArtifactError(code: .malformed, path: path,
+                                    message: "the model has \(culprit.value) at \(culprit.path), which must be a whole number; the file was edited or damaged (retrain it with 'arrears train')")
+            }
             throw ArtifactError(code: .malformed, path: path, message: Self.describe(error))
         } catch {
             throw ArtifactError(code: .malformed, path: path, message: "\(error)")
@@ -153,6 +167,33 @@ extension ModelArtifact {
         @unknown default:
             return "\(error)"
         }
+    }
+
+    /// The fields of the artifact that hold whole numbers (counts, days, seeds, versions).
+    static let wholeNumberKeys: Set<String> = [
+        "accountRows", "accounts", "bytes", "comparablePairs", "count", "coxEvents", "coxRows", "days", "degreesOfFreedom",
+        "events", "fittedAsOf", "group", "holdoutAccounts", "horizonDays", "iterations", "logisticEvents",
+        "logisticExcludedCensored", "logisticRows", "minLevelCount", "nEvents", "nObs", "pRecoverHistogram", "paymentRows",
+        "predictionHorizons", "rejectedAccountRows", "rejectedPaymentRows", "row", "seed", "trainAccounts",
+        "trainingAccounts", "trainingCounts", "validAccounts", "validPayments", "version",
+    ]
+
+    /// The first value under a whole-number field that is not a whole number in range, with
+    /// its JSON path; nil when there is none.
+    static func nonIntegralWholeNumber(in object: Any, path: String = "", key: String? = nil) -> (path: String, value: String)? {
+        if let dictionary = object as? [String: Any] {
+            for k in dictionary.keys.sorted() {
+                if let hit = nonIntegralWholeNumber(in: dictionary[k]!, path: path.isEmpty ? k : path + "." + k, key: k) { return hit }
+            }
+        } else if let array = object as? [Any] {
+            for (i, v) in array.enumerated() {
+                if let hit = nonIntegralWholeNumber(in: v, path: path + "[\(i)]", key: key) { return hit }
+            }
+        } else if let number = object as? NSNumber, let key, wholeNumberKeys.contains(key) {
+            let d = number.doubleValue
+            if !(d.rounded() == d && Swift.abs(d) < 9.0e15) { return (path, "\(number)") }
+        }
+        return nil
     }
 
     static func reason(_ error: any Error) -> String {
@@ -254,4 +295,8 @@ extension ModelArtifact {
             throw fail("the Cox baseline cumulative hazard must be finite, ≥ 0 and non-decreasing")
         }
     }
+}
+
+extension ArtifactError: ArrearsError {
+    public var codeName: String { code.rawValue }
 }

@@ -46,6 +46,19 @@ public struct ModelArtifact: Codable, Sendable, Equatable {
     public var cox: CoxModel?
     /// Counts, options, metrics, when, and the SHA-256 of each input.
     public var training: TrainingSummary
+    /// Where the artifact was loaded from (`load(path:)`), for messages and reports; nil
+    /// for an artifact built in memory. Not part of the JSON document, nor of `==`.
+    public var source: String?
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, horizonDays, predictionHorizons, scoreScaling, features, logistic, cox, training
+    }
+
+    public static func == (a: ModelArtifact, b: ModelArtifact) -> Bool {
+        a.format == b.format && a.version == b.version && a.horizonDays == b.horizonDays
+            && a.predictionHorizons == b.predictionHorizons && a.scoreScaling == b.scoreScaling
+            && a.features == b.features && a.logistic == b.logistic && a.cox == b.cox && a.training == b.training
+    }
 
     public init(horizonDays: Int, predictionHorizons: [Int], scoreScaling: ScoreScaling, features: FeatureSpec,
                 logistic: LogisticModel?, cox: CoxModel?, training: TrainingSummary) {
@@ -127,6 +140,27 @@ public struct TrainingSummary: Codable, Sendable, Equatable {
     public var inSample: EvaluationMetrics
     /// The training accounts' score distribution, for the PSI of later portfolios.
     public var scoreDistribution: ScoreDistribution
+
+    public init(trainedAt: String, asOf: String, producer: String, inputs: [InputFile], rows: RowCounts, options: TrainingOptionsRecord, trainAccounts: Int, holdoutAccounts: Int, logisticRows: Int, logisticEvents: Int, logisticExcludedCensored: Int, coxRows: Int, coxEvents: Int, droppedConstantFeatures: [String], proportionalHazards: ProportionalHazardsTest? = nil, holdout: EvaluationMetrics?, inSample: EvaluationMetrics, scoreDistribution: ScoreDistribution) {
+        self.trainedAt = trainedAt
+        self.asOf = asOf
+        self.producer = producer
+        self.inputs = inputs
+        self.rows = rows
+        self.options = options
+        self.trainAccounts = trainAccounts
+        self.holdoutAccounts = holdoutAccounts
+        self.logisticRows = logisticRows
+        self.logisticEvents = logisticEvents
+        self.logisticExcludedCensored = logisticExcludedCensored
+        self.coxRows = coxRows
+        self.coxEvents = coxEvents
+        self.droppedConstantFeatures = droppedConstantFeatures
+        self.proportionalHazards = proportionalHazards
+        self.holdout = holdout
+        self.inSample = inSample
+        self.scoreDistribution = scoreDistribution
+    }
 }
 
 /// One input file of a training run.
@@ -180,6 +214,15 @@ public struct RowCounts: Codable, Sendable, Equatable {
     public var paymentRows: Int
     public var validPayments: Int
     public var rejectedPaymentRows: Int
+
+    public init(accountRows: Int, validAccounts: Int, rejectedAccountRows: Int, paymentRows: Int, validPayments: Int, rejectedPaymentRows: Int) {
+        self.accountRows = accountRows
+        self.validAccounts = validAccounts
+        self.rejectedAccountRows = rejectedAccountRows
+        self.paymentRows = paymentRows
+        self.validPayments = validPayments
+        self.rejectedPaymentRows = rejectedPaymentRows
+    }
 }
 
 /// The options of a training run, as recorded in the artifact.
@@ -195,6 +238,19 @@ public struct TrainingOptionsRecord: Codable, Sendable, Equatable {
     public var firth: Bool?
     /// The models asked for (`--models`: logistic, cox or both); nil in version 1 (both).
     public var models: String?
+
+    public init(holdoutFraction: Double, seed: UInt64, logisticL2: Double, coxL2: Double, ties: CoxTies, ignoredColumns: [String],
+                minLevelCount: Int, firth: Bool? = nil, models: String? = nil) {
+        self.holdoutFraction = holdoutFraction
+        self.seed = seed
+        self.logisticL2 = logisticL2
+        self.coxL2 = coxL2
+        self.ties = ties
+        self.ignoredColumns = ignoredColumns
+        self.minLevelCount = minLevelCount
+        self.firth = firth
+        self.models = models
+    }
 }
 
 /// The training score distribution: decile cut points of score points and the share of
@@ -207,4 +263,18 @@ public struct ScoreDistribution: Codable, Sendable, Equatable {
     public var shares: [Double]
     /// Accounts in p_recover bins [k/20, (k+1)/20), the last bin closed; 20 counts.
     public var pRecoverHistogram: [Int]
+
+    public init(cuts: [Double], shares: [Double], pRecoverHistogram: [Int]) {
+        self.cuts = cuts
+        self.shares = shares
+        self.pRecoverHistogram = pRecoverHistogram
+    }
+}
+
+extension ScoreDistribution {
+    /// PSI of `actual` score points against the training distribution; nil when
+    /// `actual` is empty or not finite.
+    public func stability(of actual: [Double]) -> PopulationStability? {
+        try? Metrics.populationStability(cuts: cuts, expectedShares: shares, actual: actual)
+    }
 }

@@ -50,9 +50,11 @@ extension ModelArtifact {
     /// (the medians and reasons exactly); independent of the number of threads.
     /// - Precondition: `matrix.names == features.names` (same columns, same order).
     /// - Complexity: O(n·p) time, O(n·(h + 3)) output.
-    public func score(_ matrix: FeatureMatrix) -> Scores {
+    /// With `reasons` false the reason pulls are skipped and every reason slot is −1;
+    /// `Scores.fillReasons(rows:matrix:model:)` computes them later for chosen rows.
+    public func score(_ matrix: FeatureMatrix, reasons: Bool = true) -> Scores {
         precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
-        return ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons)
+        return ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons, reasons: reasons)
     }
 
     /// The same outputs stage by stage through the models' own APIs: one `dgemv` for η,
@@ -77,7 +79,7 @@ extension ModelArtifact {
         var p = eta, points = eta
         let scaling = scoreScaling
         p.withUnsafeMutableBufferPointer { b in
-            for i in b.indices { b[i] = 1 / (1 + exp(-b[i])) }
+            for i in b.indices { b[i] = Models.logistic(b[i]) }
         }
         points.withUnsafeMutableBufferPointer { b in
             for i in b.indices { b[i] = scaling.points(logOdds: b[i]) }
@@ -86,11 +88,37 @@ extension ModelArtifact {
         let recovered = cox?.probabilityRecovered(by: predictionHorizons.map(Double.init), relativeLinearPredictor: coxEta)
             ?? Matrix(rows: n, cols: h, storage: [Double](repeating: .nan, count: n * h))
         let medians = coxEta.map { eta in cox.flatMap { $0.medianDaysToRecovery(relativeLinearPredictor: eta) } ?? .nan }
-        let reasons = ReasonGroups(features).top(x, slopes: logistic?.slopes ?? cox?.beta ?? [],
-                                                 means: logistic?.standardization.means ?? cox?.means ?? [])
+        let reasons = ReasonGroups(features).top(x, slopes: reasonSlopes, means: reasonMeans)
         return Scores(count: n, horizonDays: horizonDays, logOdds: eta, pRecover: p, coxLinearPredictor: coxEta, horizons: predictionHorizons,
                       recoveredBy: recovered.storage, medianDays: medians, scorePoints: points,
                       reasons: reasons)
+    }
+}
+
+extension ModelArtifact {
+    /// The coefficients reasons rank the pulls βⱼ·(xⱼ − x̄ⱼ) by: the logistic slopes (log-odds),
+    /// or the Cox coefficients (log hazard) when trained without a logistic model.
+    public var reasonSlopes: [Double] { logistic?.slopes ?? cox?.beta ?? [] }
+    /// The training means x̄ of the same model.
+    public var reasonMeans: [Double] { logistic?.standardization.means ?? cox?.means ?? [] }
+}
+
+extension Scores {
+    /// Computes the top-three reasons of `rows` (indices into the accounts) as `score`
+    /// does — the same groups in the same order, bit for bit — and stores them in
+    /// `reasons`, leaving the other rows as they were. O(|rows|·p).
+    public mutating func fillReasons(rows: [Int], matrix: FeatureMatrix, model: ModelArtifact) {
+        guard !rows.isEmpty else { return }
+        let p = matrix.cols, k = Scores.reasonsPerAccount
+        var gathered = [Double](repeating: 0, count: rows.count * p)
+        for (r, i) in rows.enumerated() {
+            for j in 0..<p { gathered[r * p + j] = matrix.values[i * p + j] }
+        }
+        let top = ReasonGroups(model.features).top(Matrix(rows: rows.count, cols: p, storage: gathered),
+                                                   slopes: model.reasonSlopes, means: model.reasonMeans)
+        for (r, i) in rows.enumerated() {
+            for slot in 0..<k { reasons[i * k + slot] = top[r * k + slot] }
+        }
     }
 }
 

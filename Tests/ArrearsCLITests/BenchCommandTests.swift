@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArrearsCLI
+import Benchmarking
 import Foundation
 import XCTest
 import _TestSupport

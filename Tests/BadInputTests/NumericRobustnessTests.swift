@@ -5,7 +5,7 @@ import XCTest
 /// Extreme but valid values (issue 9 §5) parse exactly and give finite features: no NaN
 /// or infinity anywhere in a feature matrix or its fitted means and deviations.
 final class NumericRobustnessTests: XCTestCase {
-    private let asOf = CalendarDay.parse("2026-01-01")!
+    private let asOf = CalendarDay("2026-01-01")!
 
     private func portfolio(_ accounts: String, _ payments: String) throws -> Portfolio {
         try readPortfolio(accounts: Array(accounts.utf8), payments: Array(payments.utf8))

@@ -5,7 +5,7 @@ import Features
 /// Each core feature of DESIGN §3 on hand-built histories; expected values worked by hand.
 final class CoreFeatureTests: XCTestCase {
     /// Raw built-in features of every account, by name.
-    private func features(_ b: PortfolioBuilder, asOf: Int32 = asOf2026) throws -> (FeatureMatrix, (Int, String) -> Double) {
+    private func features(_ b: PortfolioBuilder, asOf: CalendarDay = asOf2026Day) throws -> (FeatureMatrix, (Int, String) -> Double) {
         let m = try FeatureSpec.builtins().apply(to: b.portfolio, asOf: asOf)
         return (m, { row, name in m[row, m.columnIndex(name)!] })
     }
@@ -155,7 +155,7 @@ final class CoreFeatureTests: XCTestCase {
         XCTAssertEqual(f(0, "months_since_payment"), 3)
         XCTAssertEqual(f(0, "pay_ratio_3m"), 0)
         XCTAssertEqual(f(0, "pay_ratio_6m"), 0.25)
-        XCTAssertEqual(f(0, "days_since_full_payment"), Double(asOf2026 - CalendarDay.parse("2025-09-01")!))
+        XCTAssertEqual(f(0, "days_since_full_payment"), Double(asOf2026Day - CalendarDay("2025-09-01")!))
         XCTAssertEqual(f(1, "current_missed_streak"), 0)
         XCTAssertEqual(f(1, "longest_missed_streak"), 1)
         XCTAssertEqual(f(1, "n_statements"), 2)
@@ -194,7 +194,7 @@ final class CoreFeatureTests: XCTestCase {
         XCTAssertEqual(f(1, "n_statements"), 0)
         XCTAssertEqual(f(1, "months_since_payment"), 24)
         // One day earlier, the as-of statement is itself in the future.
-        let (m2, f2) = try features(b, asOf: asOf2026 - 1)
+        let (m2, f2) = try features(b, asOf: asOf2026Day.adding(days: -1))
         XCTAssertEqual(m2.statementsAfterAsOf, 4)
         XCTAssertEqual(f2(0, "n_statements"), 1)
     }
@@ -238,8 +238,16 @@ final class CoreFeatureTests: XCTestCase {
         b.account("A")
         b.statement(0, "2025-12-01", due: 1, paid: 1)
         b.payments.accountIndex[0] = 5
-        XCTAssertThrowsError(try FeatureSpec.builtins().apply(to: b.portfolio, asOf: asOf2026)) { error in
+        XCTAssertThrowsError(try FeatureSpec.builtins().apply(to: b.portfolio, asOf: asOf2026Day)) { error in
             XCTAssertEqual((error as? FeatureError)?.code, .inconsistentTable)
         }
+    }
+}
+
+/// The history kernel writes each feature at `BuiltinFeature.slot`, which must be its
+/// position in `allCases` (the spec's column order for the built-ins).
+final class BuiltinSlotTests: XCTestCase {
+    func testSlotsAreTheAllCasesOrder() {
+        for (i, f) in BuiltinFeature.allCases.enumerated() { XCTAssertEqual(f.slot, i, f.name) }
     }
 }

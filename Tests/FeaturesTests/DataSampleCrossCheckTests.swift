@@ -27,7 +27,7 @@ final class DataSampleCrossCheckTests: XCTestCase {
         let portfolio = try readPortfolio(accountsPath: root.appendingPathComponent("data/accounts.csv").path,
                                           paymentsPath: root.appendingPathComponent("data/payments.csv").path,
                                           options: ReadOptions())
-        let asOf = try XCTUnwrap(CalendarDay.parse("2026-01-01"))
+        let asOf = try XCTUnwrap(CalendarDay("2026-01-01"))
         let (spec, fitted) = try FeatureSpec.fitTransform(portfolio, asOf: asOf)
 
         let reference = try referenceRows()

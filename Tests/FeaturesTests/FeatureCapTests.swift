@@ -8,7 +8,7 @@ import _TestSupport
 /// `paid_trend_6` always, every numeric feature with `capQuantile`, exact definitions
 /// otherwise; stored in the spec, applied at scoring, "capped" in the reasons.
 final class FeatureCapTests: XCTestCase {
-    let asOf = CalendarDay.dayNumber(year: 2026, month: 1, day: 1)!
+    let asOf = CalendarDay("2026-01-01")!
 
     /// 200 accounts, each with 6 monthly statements whose payments rise by i per statement
     /// (account i), so paid_trend_6 of account i is exactly i.

@@ -22,7 +22,7 @@ final class FeatureSpecTests: XCTestCase {
     }
 
     func testProductLevelsMinCountSortedFirstDroppedOtherLast() throws {
-        let (spec, m) = try FeatureSpec.fitTransform(trainingBuilder().portfolio, asOf: asOf2026)
+        let (spec, m) = try FeatureSpec.fitTransform(trainingBuilder().portfolio, asOf: asOf2026Day)
         let product = try XCTUnwrap(spec.categoricals.first { $0.column == "product" })
         XCTAssertEqual(product.levels, ["auto", "card"])   // medical (19) and the rest → other
         XCTAssertEqual(product.reference, .named("auto"))
@@ -40,14 +40,14 @@ final class FeatureSpecTests: XCTestCase {
     }
 
     func testMinLevelCountIsConfigurable() throws {
-        let spec = try FeatureSpec.fit(trainingBuilder().portfolio, asOf: asOf2026,
+        let spec = try FeatureSpec.fit(trainingBuilder().portfolio, asOf: asOf2026Day,
                                        options: FeatureOptions(minLevelCount: 2))
         let product = try XCTUnwrap(spec.categoricals.first)
         XCTAssertEqual(product.levels, ["", "auto", "card", "medical"])   // "" sorts first
         XCTAssertEqual(product.reference, .named(""))
         XCTAssertEqual(spec.names.filter { $0.hasPrefix("product=") },
                        ["product=auto", "product=card", "product=medical", "product=other"])
-        XCTAssertThrowsError(try FeatureSpec.fit(trainingBuilder().portfolio, asOf: asOf2026,
+        XCTAssertThrowsError(try FeatureSpec.fit(trainingBuilder().portfolio, asOf: asOf2026Day,
                                                  options: FeatureOptions(minLevelCount: 0))) {
             XCTAssertEqual(($0 as? FeatureError)?.code, .invalidOption)
         }
@@ -56,20 +56,20 @@ final class FeatureSpecTests: XCTestCase {
     func testNoQualifyingLevelMakesOtherTheReference() throws {
         var b = trainingBuilder()
         for i in 0..<b.accounts.count { b.accounts.product[i] = "p\(i)" }
-        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026)
+        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day)
         XCTAssertEqual(spec.categoricals.first?.reference, .other)
         XCTAssertEqual(spec.categoricals.first?.levels, [])
         XCTAssertFalse(spec.names.contains { $0.hasPrefix("product=") })
     }
 
     func testUnseenAndCaseDifferentLevelsMapToOther() throws {
-        let spec = try FeatureSpec.fit(trainingBuilder().portfolio, asOf: asOf2026)
+        let spec = try FeatureSpec.fit(trainingBuilder().portfolio, asOf: asOf2026Day)
         var s = PortfolioBuilder()
         s.account("X", product: "boat")
         s.account("Y", product: "Card")
         s.account("Z", product: "card")
         s.account("W", product: "auto")
-        let m = try spec.apply(to: s.portfolio, asOf: asOf2026)
+        let m = try spec.apply(to: s.portfolio, asOf: asOf2026Day)
         let card = m.columnIndex("product=card")!, other = m.columnIndex("product=other")!
         XCTAssertEqual([m[0, card], m[0, other]], [0, 1])
         XCTAssertEqual([m[1, card], m[1, other]], [0, 1])
@@ -83,12 +83,12 @@ final class FeatureSpecTests: XCTestCase {
             let row = b.account("A\(i)", balance: Double(i), product: i < 20 ? "auto" : "card")
             b.monthly(row, endingAt: 2025, 12, [(100, Double(i))])
         }
-        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026)
+        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day)
         XCTAssertTrue(spec.droppedConstant.contains("product=other"))
         XCTAssertEqual(spec.names.filter { $0.hasPrefix("product=") }, ["product=card"])
         var s = PortfolioBuilder()
         s.account("X", product: "boat")
-        let m = try spec.apply(to: s.portfolio, asOf: asOf2026)
+        let m = try spec.apply(to: s.portfolio, asOf: asOf2026Day)
         XCTAssertEqual(m[0, m.columnIndex("product=card")!], 0)
     }
 
@@ -98,7 +98,7 @@ final class FeatureSpecTests: XCTestCase {
         // income: 1…n with gaps at rows 0 and 5 → median of the other values; score: no gaps.
         b.extra("Income", (0..<n).map { (i: Int) -> String in i == 0 || i == 5 ? "" : String(i + 1) })
         b.extra("score", (0..<n).map { String(Double($0) / 2) })
-        let (spec, m) = try FeatureSpec.fitTransform(b.portfolio, asOf: asOf2026)
+        let (spec, m) = try FeatureSpec.fitTransform(b.portfolio, asOf: asOf2026Day)
         // present values 2…5, 7…70 (68 values): middle pair 36 and 37 → 36.5.
         let median = 36.5
         let income = try XCTUnwrap(spec.columns.first { $0.name == "Income" })
@@ -114,7 +114,7 @@ final class FeatureSpecTests: XCTestCase {
         s.account("X"); s.account("Y")
         s.extra("INCOME", ["", "7"])          // header spelled differently: matched case-insensitively
         s.extra("score", ["", "abc"])          // not numeric at all here: treated as missing
-        let t = try spec.apply(to: s.portfolio, asOf: asOf2026)
+        let t = try spec.apply(to: s.portfolio, asOf: asOf2026Day)
         XCTAssertEqual(t[0, t.columnIndex("Income")!], median)
         XCTAssertEqual(t[0, t.columnIndex("Income_missing")!], 1)
         XCTAssertEqual(t[1, t.columnIndex("Income")!], 7)
@@ -126,7 +126,7 @@ final class FeatureSpecTests: XCTestCase {
         var b = trainingBuilder()
         let n = b.accounts.count
         b.extra("region", (0..<n).map { $0 < 30 ? "north" : $0 < 60 ? "south" : "east" })   // east: 10 < 20
-        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026)
+        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day)
         XCTAssertEqual(spec.categoricals.last?.levels, ["north", "south"])
         XCTAssertEqual(Array(spec.names.suffix(2)), ["region=south", "region=other"])
     }
@@ -134,7 +134,7 @@ final class FeatureSpecTests: XCTestCase {
     func testIgnoreIsCaseInsensitiveAndUnknownNamesAreErrors() throws {
         var b = trainingBuilder()
         b.extra("income", (0..<b.accounts.count).map { String($0) })
-        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026,
+        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day,
                                        options: FeatureOptions(ignore: ["INCOME", "Product", "Utilization"]))
         XCTAssertEqual(spec.ignored, ["income", "product", "utilization"])
         XCTAssertFalse(spec.names.contains("income"))
@@ -142,9 +142,9 @@ final class FeatureSpecTests: XCTestCase {
         XCTAssertFalse(spec.names.contains { $0.hasPrefix("product=") })
         // The ignored extra column need not be present when scoring.
         var s = PortfolioBuilder(); s.account("X")
-        XCTAssertNoThrow(try spec.apply(to: s.portfolio, asOf: asOf2026))
+        XCTAssertNoThrow(try spec.apply(to: s.portfolio, asOf: asOf2026Day))
 
-        XCTAssertThrowsError(try FeatureSpec.fit(b.portfolio, asOf: asOf2026,
+        XCTAssertThrowsError(try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day,
                                                  options: FeatureOptions(ignore: ["income", "nope", "zip"]))) { error in
             let e = error as? FeatureError
             XCTAssertEqual(e?.code, .unknownIgnoredColumn)
@@ -158,21 +158,21 @@ final class FeatureSpecTests: XCTestCase {
         let n = b.accounts.count
         b.extra("flag", Array(repeating: "1", count: n))
         b.extra("segment", Array(repeating: "retail", count: n))
-        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026)
+        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day)
         XCTAssertTrue(spec.droppedConstant.contains("flag"))
         XCTAssertFalse(spec.names.contains("flag"))
         XCTAssertTrue(spec.droppedConstant.contains("segment=other"))  // retail is the reference
         XCTAssertFalse(spec.names.contains { $0.hasPrefix("segment") })
         // Dropped extra columns are not required at scoring time.
         var s = PortfolioBuilder(); s.account("X")
-        XCTAssertNoThrow(try spec.apply(to: s.portfolio, asOf: asOf2026))
+        XCTAssertNoThrow(try spec.apply(to: s.portfolio, asOf: asOf2026Day))
         XCTAssertEqual(spec.columns.map(\.standardDeviation).filter { $0 <= 0 }, [])
     }
 
     func testPortfolioWithoutPaymentHistoriesStillFits() throws {
         var b = PortfolioBuilder()
         for i in 0..<30 { b.account("A\(i)", balance: Double(i * 10), dpd: Double(i), limit: 1000, product: "card") }
-        let (spec, m) = try FeatureSpec.fitTransform(b.portfolio, asOf: asOf2026)
+        let (spec, m) = try FeatureSpec.fitTransform(b.portfolio, asOf: asOf2026Day)
         XCTAssertEqual(spec.names, ["log_balance", "dpd_months", "utilization"])
         XCTAssertEqual(spec.droppedConstant, [
             "months_since_payment", "pay_ratio_3m", "pay_ratio_6m", "pay_ratio_12m", "missed_3m", "missed_6m",
@@ -186,7 +186,7 @@ final class FeatureSpecTests: XCTestCase {
 
     func testStandardizationStatisticsAreTrainingMeanAndPopulationSD() throws {
         let b = trainingBuilder()
-        var (spec, m) = try FeatureSpec.fitTransform(b.portfolio, asOf: asOf2026)
+        var (spec, m) = try FeatureSpec.fitTransform(b.portfolio, asOf: asOf2026Day)
         let j = m.columnIndex("dpd_months")!
         let x = b.accounts.daysPastDue.map { $0 / 30 }
         let mean = x.reduce(0, +) / Double(x.count)
@@ -204,16 +204,16 @@ final class FeatureSpecTests: XCTestCase {
     func testFitTransformMatchesApply() throws {
         var b = trainingBuilder()
         b.extra("income", (0..<b.accounts.count).map { $0 % 9 == 0 ? "" : String($0 * 3) })
-        let (spec, m) = try FeatureSpec.fitTransform(b.portfolio, asOf: asOf2026)
-        XCTAssertEqual(try spec.apply(to: b.portfolio, asOf: asOf2026), m)
+        let (spec, m) = try FeatureSpec.fitTransform(b.portfolio, asOf: asOf2026Day)
+        XCTAssertEqual(try spec.apply(to: b.portfolio, asOf: asOf2026Day), m)
     }
 
     func testMissingExtraColumnAtScoringIsNamedError() throws {
         var b = trainingBuilder()
         b.extra("income", (0..<b.accounts.count).map { String($0) })
-        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026)
+        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day)
         var s = PortfolioBuilder(); s.account("X")
-        XCTAssertThrowsError(try spec.apply(to: s.portfolio, asOf: asOf2026)) { error in
+        XCTAssertThrowsError(try spec.apply(to: s.portfolio, asOf: asOf2026Day)) { error in
             let e = error as? FeatureError
             XCTAssertEqual(e?.code, .missingColumn)
             XCTAssertEqual(e?.featureName, "income")
@@ -224,22 +224,22 @@ final class FeatureSpecTests: XCTestCase {
     func testDuplicateOutputNameIsAnError() throws {
         var b = trainingBuilder()
         b.extra("utilization", (0..<b.accounts.count).map { String($0) })
-        XCTAssertThrowsError(try FeatureSpec.fit(b.portfolio, asOf: asOf2026)) {
+        XCTAssertThrowsError(try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day)) {
             XCTAssertEqual(($0 as? FeatureError)?.code, .duplicateFeatureName)
             XCTAssertEqual(($0 as? FeatureError)?.featureName, "utilization")
         }
-        XCTAssertNoThrow(try FeatureSpec.fit(b.portfolio, asOf: asOf2026, options: FeatureOptions(ignore: ["utilization"])))
+        XCTAssertNoThrow(try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day, options: FeatureOptions(ignore: ["utilization"])))
         var c = trainingBuilder()
         c.extra("Income", (0..<c.accounts.count).map { String($0) })
         c.extra("income", (0..<c.accounts.count).map { String($0 * 2) })
-        XCTAssertThrowsError(try FeatureSpec.fit(c.portfolio, asOf: asOf2026)) {
+        XCTAssertThrowsError(try FeatureSpec.fit(c.portfolio, asOf: asOf2026Day)) {
             XCTAssertEqual(($0 as? FeatureError)?.code, .duplicateFeatureName)
             XCTAssertEqual(($0 as? FeatureError)?.featureName, "income")
         }
     }
 
     func testEmptyTrainingPortfolioIsAnError() {
-        XCTAssertThrowsError(try FeatureSpec.fit(PortfolioBuilder().portfolio, asOf: asOf2026)) {
+        XCTAssertThrowsError(try FeatureSpec.fit(PortfolioBuilder().portfolio, asOf: asOf2026Day)) {
             XCTAssertEqual(($0 as? FeatureError)?.code, .emptyTrainingData)
         }
     }
@@ -249,7 +249,7 @@ final class FeatureSpecTests: XCTestCase {
         let n = b.accounts.count
         b.extra("income", (0..<n).map { $0 % 6 == 0 ? "" : String(Double($0) * 1.37) })
         b.extra("region", (0..<n).map { $0 < 35 ? "north" : $0 < 65 ? "south" : "east" })
-        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026)
+        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day)
         let data = try JSONEncoder().encode(spec)
         let decoded = try JSONDecoder().decode(FeatureSpec.self, from: data)
         XCTAssertEqual(decoded, spec)
@@ -262,8 +262,8 @@ final class FeatureSpecTests: XCTestCase {
         s.account("Z", product: "medical")
         s.extra("income", ["", "12.5", "x"])
         s.extra("REGION", ["west", "north", ""])
-        let direct = try spec.apply(to: s.portfolio, asOf: asOf2026)
-        let viaJSON = try decoded.apply(to: s.portfolio, asOf: asOf2026)
+        let direct = try spec.apply(to: s.portfolio, asOf: asOf2026Day)
+        let viaJSON = try decoded.apply(to: s.portfolio, asOf: asOf2026Day)
         XCTAssertEqual(viaJSON.names, spec.names)
         XCTAssertEqual(viaJSON, direct)
         XCTAssertEqual(direct.statementsAfterAsOf, 2)   // 2026-02 and 2026-03; 2026-01-01 is on as-of
@@ -276,7 +276,7 @@ extension FeatureSpecTests {
     func testSpecJSONIsReadable() throws {
         var b = trainingBuilder()
         b.extra("income", (0..<b.accounts.count).map { $0 % 6 == 0 ? "" : String($0) })
-        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026)
+        let spec = try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(spec), as: UTF8.self)

@@ -54,4 +54,5 @@ struct PortfolioBuilder {
     }
 }
 
-let asOf2026 = CalendarDay.parse("2026-01-01")!
+let asOf2026Day = CalendarDay("2026-01-01")!
+let asOf2026: Int32 = asOf2026Day.dayNumber

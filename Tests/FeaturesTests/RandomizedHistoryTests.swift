@@ -73,7 +73,7 @@ final class RandomizedHistoryTests: XCTestCase {
                 b.payments.amountDue.append(r.2); b.payments.amountPaid.append(r.3)
                 histories[r.0].append((r.1, r.2, r.3, k))
             }
-            let m = try FeatureSpec.builtins().apply(to: b.portfolio, asOf: asOf2026)
+            let m = try FeatureSpec.builtins().apply(to: b.portfolio, asOf: asOf2026Day)
             XCTAssertEqual(m.statementsAfterAsOf, rows.filter { $0.1 > asOf2026 }.count)
             XCTAssertEqual(m.statementsUsed + m.statementsAfterAsOf, rows.count)
             var mismatches = 0
@@ -95,7 +95,7 @@ final class RandomizedHistoryTests: XCTestCase {
             grouped.payments.date = perm.map { b.payments.date[$0] }
             grouped.payments.amountDue = perm.map { b.payments.amountDue[$0] }
             grouped.payments.amountPaid = perm.map { b.payments.amountPaid[$0] }
-            XCTAssertEqual(try FeatureSpec.builtins().apply(to: grouped.portfolio, asOf: asOf2026), m)
+            XCTAssertEqual(try FeatureSpec.builtins().apply(to: grouped.portfolio, asOf: asOf2026Day), m)
         }
     }
 }

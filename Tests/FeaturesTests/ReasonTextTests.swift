@@ -11,7 +11,7 @@ final class ReasonTextTests: XCTestCase {
             b.monthly(row, endingAt: 2025, 12, (0...(i % 13)).map { (100, Double(($0 + i) % 3) * 50) })
         }
         b.extra("income", (0..<40).map { $0 % 5 == 0 ? "" : String($0 * 10) })
-        return try FeatureSpec.fit(b.portfolio, asOf: asOf2026, options: FeatureOptions(minLevelCount: 10))
+        return try FeatureSpec.fit(b.portfolio, asOf: asOf2026Day, options: FeatureOptions(minLevelCount: 10))
     }
 
     func testReasonTexts() throws {

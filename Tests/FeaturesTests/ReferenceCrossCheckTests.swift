@@ -52,9 +52,9 @@ final class ReferenceCrossCheckTests: XCTestCase {
         let names = Array(reference[0].dropFirst())
         XCTAssertEqual(reference.count - 1, portfolio.accounts.count)
 
-        let core = try FeatureSpec.builtins(BuiltinFeature.core).apply(to: portfolio, asOf: asOf2026)
+        let core = try FeatureSpec.builtins(BuiltinFeature.core).apply(to: portfolio, asOf: asOf2026Day)
         XCTAssertEqual(core.statementsAfterAsOf, 3)
-        let (spec, fitted) = try FeatureSpec.fitTransform(portfolio, asOf: asOf2026,
+        let (spec, fitted) = try FeatureSpec.fitTransform(portfolio, asOf: asOf2026Day,
                                                           options: FeatureOptions(minLevelCount: 2))
         var compared = 0
         for (i, row) in reference.dropFirst().enumerated() {

@@ -6,7 +6,7 @@ import PortfolioIO
 final class ContentTests: XCTestCase {
     static let sample: GeneratedSample = try! GeneratedSample(accounts: 4000, seed: 42)
     var sample: GeneratedSample { Self.sample }
-    var asOf: Int32 { sample.config.asOf }
+    var asOf: Int32 { sample.config.asOf.dayNumber }
 
     func testHeadersAndColumnCounts() {
         XCTAssertEqual(sample.accountsHeader, PortfolioGenerator.accountsHeader.split(separator: ",").map(String.init))

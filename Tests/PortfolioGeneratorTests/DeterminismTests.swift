@@ -16,7 +16,7 @@ final class DeterminismTests: XCTestCase {
     func testDifferentSeedOrAsOfGivesDifferentFiles() throws {
         let a = try GeneratedSample(accounts: 400, seed: 7)
         let b = try GeneratedSample(accounts: 400, seed: 8)
-        let c = try GeneratedSample(accounts: 400, seed: 7, asOf: CalendarDay.parse("2025-06-15")!)
+        let c = try GeneratedSample(accounts: 400, seed: 7, asOf: CalendarDay("2025-06-15")!)
         XCTAssertNotEqual(a.accountsBytes, b.accountsBytes)
         XCTAssertNotEqual(a.paymentsBytes, b.paymentsBytes)
         XCTAssertNotEqual(a.paymentsBytes, c.paymentsBytes)

@@ -14,7 +14,7 @@ struct GeneratedSample {
     let paymentsHeader: [String]
     let paymentRows: [[String]]
 
-    init(accounts: Int, seed: UInt64, asOf: Int32 = GeneratorConfig.defaultAsOf, bufferSize: Int = 1 << 20) throws {
+    init(accounts: Int, seed: UInt64, asOf: CalendarDay = GeneratorConfig.defaultAsOf, bufferSize: Int = 1 << 20) throws {
         config = GeneratorConfig(accounts: accounts, seed: seed, asOf: asOf)
         generator = PortfolioGenerator(config)
         let a = MemorySink(), p = MemorySink()

@@ -38,7 +38,7 @@ final class GroundTruthTests: XCTestCase {
         let c = sample.column
         let byAccount = sample.statementsByAccount()
         for (i, row) in sample.accountRows.enumerated() {
-            let h = byAccount[i].filter { $0.date <= sample.config.asOf }.sorted { $0.date < $1.date }
+            let h = byAccount[i].filter { $0.date <= sample.config.asOf.dayNumber }.sorted { $0.date < $1.date }
             let last6 = h.suffix(6)
             let due = last6.reduce(0) { $0 + $1.due }, paid = last6.reduce(0) { $0 + $1.paid }
             var streak = 0

@@ -69,8 +69,9 @@ struct Book {
     }
 
     func rank(_ policy: Policy = Policy(), asOf: String = "2026-01-01", capacity: Int? = nil) throws -> WorklistResult {
-        try Prioritizer(policy: policy).rank(accounts: accounts, rejects: rejects, accountRows: rows,
-                                             asOf: CalendarDay.parse(asOf)!, scores: scores, capacity: capacity)
+        try Prioritizer(policy: policy).rank(Portfolio(accounts: accounts, payments: PaymentTable(), rejects: rejects,
+                                                       accountRows: rows, paymentRows: 0),
+                                             asOf: CalendarDay(asOf)!, scores: scores, capacity: capacity)
     }
 }
 

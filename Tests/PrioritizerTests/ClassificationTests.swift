@@ -210,8 +210,9 @@ final class ClassificationTests: XCTestCase {
         accounts.daysPastDue = [0, 0]
         let scores = ModelOutputs(horizonDays: 90, pRecover: [0.5, 0.5], horizons: [90], recoveredBy: [0.4, 0.4],
                                   medianDays: [.nan, .nan], scorePoints: [.nan, .nan])
-        let r = try Prioritizer(policy: Policy()).rank(accounts: accounts, rejects: [], accountRows: 2, asOf: 20_000,
-                                                        scores: scores)
+        let r = try Prioritizer(policy: Policy()).rank(Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [],
+                                                                 accountRows: 2, paymentRows: 0),
+                                                       asOf: CalendarDay(dayNumber: 20_000), scores: scores)
         XCTAssertEqual(r.worklistIDs, ["b", "a"])
         XCTAssertEqual(r.text(), """
             rank,account_id,balance,p_recover,expected_value,net_value,median_days,score_points,reason_1,reason_2,reason_3
@@ -245,7 +246,8 @@ final class ClassificationTests: XCTestCase {
         XCTAssertThrowsError(try book.rank()) { XCTAssertEqual(($0 as? PrioritizerError)?.code, .invalidScore) }
         book.p[0] = 0.5
         XCTAssertThrowsError(try Prioritizer(policy: Policy()).rank(
-            accounts: book.accounts, rejects: [], accountRows: 2, asOf: 0, scores: book.scores)) {
+            Portfolio(accounts: book.accounts, payments: PaymentTable(), rejects: [], accountRows: 2, paymentRows: 0),
+            asOf: CalendarDay(dayNumber: 0), scores: book.scores)) {
             XCTAssertEqual(($0 as? PrioritizerError)?.code, .rowCountMismatch)
             XCTAssertEqual("\($0)", "1 valid accounts + 0 rejected lines ≠ 2 data rows in the accounts file")
         }

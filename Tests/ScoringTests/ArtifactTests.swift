@@ -6,12 +6,13 @@ import PortfolioIO
 import XCTest
 import _TestSupport
 @testable import Scoring
+import Training
 
 /// The model artifact through the library API: train, save, load, score.
 final class ArtifactTests: XCTestCase {
     nonisolated(unsafe) static var portfolio: Portfolio!
     nonisolated(unsafe) static var result: TrainingResult!
-    static let asOf = CalendarDay.dayNumber(year: 2026, month: 1, day: 1)!
+    static let asOf = CalendarDay(year: 2026, month: 1, day: 1)!
 
     override class func setUp() {
         super.setUp()
@@ -148,7 +149,7 @@ final class ShippedModelTests: XCTestCase {
         let portfolio = try readPortfolio(accountsPath: root.appendingPathComponent("data/accounts.csv").path,
                                           paymentsPath: root.appendingPathComponent("data/payments.csv").path,
                                           options: ReadOptions(requireLabels: true))
-        let asOf = try XCTUnwrap(CalendarDay.parse(shipped.training.asOf))
+        let asOf = try XCTUnwrap(CalendarDay(shipped.training.asOf))
         let again = try Trainer.train(portfolio, asOf: asOf,
                                       options: TrainingOptions(trainedAt: shipped.training.trainedAt,
                                                                producer: shipped.training.producer),

@@ -6,11 +6,12 @@ import PortfolioIO
 import XCTest
 import _TestSupport
 @testable import Scoring
+import Training
 
 /// `train --models logistic|cox|both` and `--firth` (issue 19): a portfolio that
 /// supports one model still gets it; separation names the features and the flags.
 final class ModelSelectionTests: XCTestCase {
-    let asOf = CalendarDay.dayNumber(year: 2026, month: 1, day: 1)!
+    let asOf = CalendarDay(year: 2026, month: 1, day: 1)!
     let noPayments = Array("account_id,date,amount_due,amount_paid\n".utf8)
 
     /// Accounts ≤ 30 days past due all recover within 90 days, the others only after 100
@@ -47,10 +48,11 @@ final class ModelSelectionTests: XCTestCase {
             let message = "\(error)"
             XCTAssertTrue(message.contains("separation"), message)
             XCTAssertTrue(message.contains("'dpd_months'"), message)
-            XCTAssertTrue(message.contains("--firth"), message)
-            XCTAssertTrue(message.contains("--l2 λ"), message)
-            XCTAssertTrue(message.contains("--models cox"), message)
-            XCTAssertFalse(message.contains("LogisticRegression("), "CLI terms, not API terms: \(message)")
+            // Library terms (TrainingOptions fields); the CLI maps them to flags.
+            XCTAssertTrue(message.contains("firth = true"), message)
+            XCTAssertTrue(message.contains("logisticL2 = λ"), message)
+            XCTAssertTrue(message.contains("models = .cox"), message)
+            XCTAssertTrue(message.contains("FeatureOptions.ignore: dpd_months"), message)
         }
     }
 
@@ -122,13 +124,26 @@ final class ModelSelectionTests: XCTestCase {
         XCTAssertEqual(first[2...6].map(String.init), ["", "", "", "", ""], "P(recovered by day) and median days are empty")
     }
 
-    func testTheShippedVersion1ModelStillLoads() throws {
-        let path = repositoryRoot().appendingPathComponent("models/arrears-model.json").path
+    /// `Fixtures/arrears-model-v1.json` is the model shipped before version 2 (trained on
+    /// data/ by the previous release): it loads, summarizes and scores unchanged.
+    func testAVersion1ModelStillLoadsAndScores() throws {
+        let path = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/arrears-model-v1.json", withExtension: nil)).path
         let shipped = try ModelArtifact.load(path: path)
         XCTAssertEqual(shipped.version, 1)
         XCTAssertNotNil(shipped.logistic)
         XCTAssertNotNil(shipped.cox)
         XCTAssertEqual(shipped.logistic?.firth, false)
         XCTAssertTrue(shipped.summaryText().hasPrefix("Arrears model v1"))
+        XCTAssertNil(shipped.training.proportionalHazards)
+        XCTAssertNil(shipped.features.columns.first { $0.cap != nil }, "version 1 had no caps")
+        let root = repositoryRoot()
+        let data = try readPortfolio(accountsPath: root.appendingPathComponent("data/accounts.csv").path,
+                                     paymentsPath: root.appendingPathComponent("data/payments.csv").path)
+        let scores = shipped.score(try shipped.features.apply(to: data, asOf: asOf))
+        // A0000001 as the version-1 README printed it: p_recover 0.407598, P(by 90 days) 0.386600.
+        XCTAssertEqual(data.accounts.accountID[0], "A0000001")
+        XCTAssertEqual(scores.pRecover[0], 0.407598, accuracy: 5e-7)
+        XCTAssertEqual(scores.recoveredBy[2], 0.386600, accuracy: 5e-7)
+        XCTAssertTrue(scores.recoveredBy.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
 }

@@ -6,13 +6,14 @@ import PortfolioIO
 import XCTest
 import _TestSupport
 @testable import Scoring
+import Training
 
 /// The fused scoring kernel against a straightforward per-row reference, the per-stage
 /// reference, and itself on one thread.
 final class ScoringKernelTests: XCTestCase {
     nonisolated(unsafe) static var artifact: ModelArtifact!
     nonisolated(unsafe) static var matrix: FeatureMatrix!
-    static let asOf = CalendarDay.dayNumber(year: 2026, month: 1, day: 1)!
+    static let asOf = CalendarDay(year: 2026, month: 1, day: 1)!
 
     override class func setUp() {
         super.setUp()

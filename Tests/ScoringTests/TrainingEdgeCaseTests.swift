@@ -5,11 +5,12 @@ import PortfolioIO
 import XCTest
 import _TestSupport
 @testable import Scoring
+import Training
 
 /// Extreme but valid training data (issue 9): it fits, or it fails with a named error;
 /// no NaN reaches a score.
 final class TrainingEdgeCaseTests: XCTestCase {
-    let asOf = CalendarDay.dayNumber(year: 2026, month: 1, day: 1)!
+    let asOf = CalendarDay(year: 2026, month: 1, day: 1)!
     let noPayments = Array("account_id,date,amount_due,amount_paid\n".utf8)
 
     func train(_ rows: [String], options: TrainingOptions = TrainingOptions(holdoutFraction: 0, trainedAt: "x"))

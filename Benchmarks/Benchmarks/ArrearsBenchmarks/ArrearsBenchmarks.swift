@@ -11,7 +11,9 @@ import LinearAlgebra
 import Models
 import PortfolioIO
 import Prioritizer
+import Pipeline
 import Scoring
+import Training
 
 /// The portfolio and everything derived from it, built on first use and shared by the
 /// benchmarks (they run one after another).
@@ -80,12 +82,10 @@ let benchmarks: @Sendable () -> Void = {
         let s = Bench.seconds { blackHole(Scorer.viaModels(d.x, logistic: l, cox: c)) }
         benchmark.measurement(Rate.accountsPerSecond, Int(Double(n) / s))
     }
-    Benchmark("Scoring fused, all cores (\(n) accounts)",
+    Benchmark("Scoring, product kernel without reasons: ModelArtifact.score(reasons: false) (\(n) × 26)",
               configuration: .init(metrics: [.wallClock, Rate.accountsPerSecond], maxIterations: 50)) { benchmark in
-        let (d, l, c) = (f.data, f.logistic, f.cox)
-        var p: [Double] = [], r: [Double] = []
-        let s = Bench.seconds { Scorer.fused(d.x, logistic: l, cox: c, p: &p, recovered: &r) }
-        blackHole(p)
+        let (a, m) = (f.artifact, f.productMatrix)
+        let s = Bench.seconds { blackHole(a.score(m, reasons: false)) }
         benchmark.measurement(Rate.accountsPerSecond, Int(Double(n) / s))
     }
     Benchmark("Scoring, product kernel: ModelArtifact.score, every output and reasons (\(n) × 26)",
@@ -98,15 +98,11 @@ let benchmarks: @Sendable () -> Void = {
               configuration: .init(metrics: [.wallClock, .peakMemoryResident, Rate.accountsPerSecond])) { benchmark in
         let a = f.artifact
         let s = try Bench.seconds {
-            let data = try readPortfolio(accountsPath: f.paths.accounts, paymentsPath: f.paths.payments, parallel: true)
-            let matrix = try a.features.apply(to: data, asOf: Bench.asOf)
-            let scores = a.score(matrix)
-            let outputs = ModelOutputs(horizonDays: a.horizonDays, pRecover: scores.pRecover, horizons: scores.horizons,
-                                       recoveredBy: scores.recoveredBy, medianDays: scores.medianDays, scorePoints: scores.scorePoints)
-            let result = try Prioritizer(policy: Policy()).rank(accounts: data.accounts, rejects: data.rejects,
-                                                                accountRows: data.accountRows, asOf: Bench.asOf, scores: outputs)
-            blackHole(result.worklistBytes(format: .csv))
-            blackHole(result.holdsBytes(format: .csv))
+            let data = try Pipeline.read(.files(accounts: f.paths.accounts, payments: f.paths.payments))
+            let scored = try Pipeline.score(data, with: a, asOf: Bench.asOf, reasons: false)
+            let ranked = try Pipeline.rank(scored, policy: Policy())
+            blackHole(ranked.worklistBytes(format: .csv))
+            blackHole(ranked.holdsBytes(format: .csv))
         }
         benchmark.measurement(Rate.accountsPerSecond, Int(Double(n) / s))
     }

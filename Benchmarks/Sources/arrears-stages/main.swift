@@ -13,13 +13,15 @@
 //   logistic     LogisticRegression().fit on accounts with a 90-day label (newton, tol 1e-10)
 //   cox          CoxRegression(ties: .efron).fit on every account
 //   score        LogisticModel.probability + CoxModel.probabilityRecovered at 30/60/90/180 days
-//   score_fused  the same numbers in one fused 2-core pass (Scorer.fused)
+//   score_fused  the product's fused kernel on both cores without reasons (ModelArtifact.score)
 import BenchmarkSupport
 import Features
 import Foundation
 import LinearAlgebra
 import Models
 import PortfolioIO
+import Scoring
+import Training
 
 var accountsPath = "", paymentsPath = ""
 var repeats = 3
@@ -101,8 +103,15 @@ var cox: CoxModel!
 try time("cox") { cox = try CoxRegression(ties: .efron).fit(data.x, time: data.time, event: data.event, featureNames: data.names) }
 var scores: (p: [Double], recovered: Matrix)!
 time("score") { scores = Scorer.viaModels(data.x, logistic: logistic, cox: cox) }
-var fusedP: [Double] = [], fusedR: [Double] = []
-time("score_fused") { Scorer.fused(data.x, logistic: logistic, cox: cox, p: &fusedP, recovered: &fusedR) }
+// The product's kernel needs an artifact: the same two fits on the same 17 core features,
+// wrapped by the trainer (no holdout, so every account is fitted, as above).
+let extras = portfolio.accounts.extraColumns.map(\.name)
+let artifact = try Trainer.train(portfolio, asOf: Bench.asOf, options: TrainingOptions(
+    holdoutFraction: 0, features: FeatureOptions(ignore: extras, includeExtendedHistory: false), trainedAt: "bench"),
+    inputs: []).artifact
+var fused: Scores!
+time("score_fused") { fused = artifact.score(matrix, reasons: false) }
+let fusedP = fused.pRecover, fusedR = fused.recoveredBy
 
 // Numbers to agree on.
 var columnSums = [Double](repeating: 0, count: matrix.cols)

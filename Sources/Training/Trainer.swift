@@ -3,6 +3,7 @@ import Features
 import LinearAlgebra
 import Models
 import PortfolioIO
+import Scoring
 
 /// Which models `train` fits (`--models`).
 public enum ModelSelection: String, Sendable, Equatable, CaseIterable {
@@ -64,12 +65,96 @@ public struct TrainingOptions: Sendable, Equatable {
     }
 }
 
-/// Why training stopped, with a message naming the cause (and features, where they are
-/// to blame).
+extension TrainingOptions {
+    /// Checks every option a user can set, throwing `.invalidOption` naming the field:
+    /// H ≥ 1 day; prediction horizons non-empty, whole days ≥ 1, strictly increasing; both
+    /// penalties finite and ≥ 0; the holdout share in [0, 1); the minimum level count ≥ 1;
+    /// the score scaling finite with base odds and points-to-double > 0.
+    public func validate() throws(TrainingError) {
+        func fail(_ option: String, _ message: String) -> TrainingError {
+            TrainingError(code: .invalidOption, message: message, option: option)
+        }
+        guard horizonDays >= 1 else { throw fail("horizonDays", "the horizon H must be at least 1 day, got \(horizonDays)") }
+        guard !predictionHorizons.isEmpty, predictionHorizons.allSatisfy({ $0 >= 1 }),
+              zip(predictionHorizons, predictionHorizons.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw fail("predictionHorizons", "the prediction horizons must be increasing whole days ≥ 1, got \(predictionHorizons)")
+        }
+        guard logisticL2.isFinite, logisticL2 >= 0 else {
+            throw fail("logisticL2", "the logistic L2 penalty must be a finite number ≥ 0, got \(logisticL2)")
+        }
+        guard coxL2.isFinite, coxL2 >= 0 else { throw fail("coxL2", "the Cox ridge penalty must be a finite number ≥ 0, got \(coxL2)") }
+        guard holdoutFraction >= 0, holdoutFraction < 1 else {
+            throw fail("holdoutFraction", "the holdout share must be in [0, 1), got \(holdoutFraction)")
+        }
+        guard !(firth && logisticL2 > 0) else {
+            throw fail("firth", "Firth's penalty and the logistic L2 penalty are two different penalties; give one of them")
+        }
+        guard !(firth && models == .cox) else { throw fail("firth", "Firth's penalty applies to the logistic model, and models = .cox fits none") }
+        if let q = features.capQuantile, !(q > 0 && q < 0.5) {
+            throw fail("features.capQuantile", "the cap quantile must be in (0, 0.5), e.g. 0.01, got \(q)")
+        }
+        guard features.minLevelCount >= 1 else {
+            throw fail("features.minLevelCount", "the minimum level count must be at least 1, got \(features.minLevelCount)")
+        }
+        let scaling = scoreScaling
+        guard scaling.baseScore.isFinite, scaling.baseOdds.isFinite, scaling.baseOdds > 0 else {
+            throw fail("scoreScaling", "the base score must be finite and the base odds a finite number > 0")
+        }
+        guard scaling.pointsToDoubleOdds.isFinite, scaling.pointsToDoubleOdds > 0 else {
+            throw fail("scoreScaling.pointsToDoubleOdds", "the points to double the odds must be a finite number > 0, got \(scaling.pointsToDoubleOdds)")
+        }
+    }
+}
+
+/// Why training stopped (DESIGN §14's error shape): a stable code, a message naming the
+/// cause and what to do (in the library's terms: `TrainingOptions` fields, not flags), and
+/// the fit's own error as `cause` — a `LogisticError` or `CoxError` keeps its code, the
+/// features it names and its last iterate.
 public struct TrainingError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The accounts have no `days_to_recovery` / `recovered` columns.
+        case noLabels = "no_labels"
+        /// An option is out of range (a horizon below 1 day, a penalty below 0, …).
+        case invalidOption = "invalid_option"
+        /// A prediction horizon or H is beyond the longest follow-up of the data.
+        case horizonBeyondFollowUp = "horizon_beyond_follow_up"
+        /// The feature specification could not be fitted (`cause` is the `FeatureError`).
+        case features
+        /// Every candidate feature is constant.
+        case noFeatures = "no_features"
+        /// No account is left for fitting after the holdout split.
+        case noTrainingAccounts = "no_training_accounts"
+        /// The logistic fit failed (`cause` is the `LogisticError`).
+        case logisticFit = "logistic_fit"
+        /// The Cox fit failed (`cause` is the `CoxError`).
+        case coxFit = "cox_fit"
+    }
+
+    public var code: Code
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The option at fault, by its `TrainingOptions` name (`predictionHorizons`), when one is.
+    public var option: String?
+    /// The error of the stage that failed.
+    public var cause: (any Error & Sendable)?
+
+    public init(code: Code, message: String, option: String? = nil, cause: (any Error & Sendable)? = nil) {
+        self.code = code
+        self.message = message
+        self.option = option
+        self.cause = cause
+    }
+
+    /// The logistic fit's error, when that fit failed.
+    public var logisticError: LogisticError? { cause as? LogisticError }
+    /// The Cox fit's error, when that fit failed.
+    public var coxError: CoxError? { cause as? CoxError }
+
     public var description: String { message }
+}
+
+extension TrainingError: ArrearsError {
+    public var codeName: String { code.rawValue }
+    public var underlying: (any Error & Sendable)? { cause }
 }
 
 /// What `train` returns besides the artifact: the split and the training scores, so a
@@ -92,24 +177,24 @@ public enum Trainer {
     /// seeded holdout, fits the logistic model on the training accounts with a label and
     /// the Cox model on every training account, and measures both on the holdout and on
     /// the training accounts.
-    public static func train(_ portfolio: Portfolio, asOf: Int32, options: TrainingOptions,
+    public static func train(_ portfolio: Portfolio, asOf: CalendarDay, options: TrainingOptions,
                              inputs: [InputFile]) throws(TrainingError) -> TrainingResult {
         let accounts = portfolio.accounts
         guard accounts.hasLabels else {
-            throw TrainingError("the accounts file has no training labels: add the days_to_recovery and recovered columns")
+            throw TrainingError(code: .noLabels, message: "the accounts file has no training labels: add the days_to_recovery and recovered columns")
         }
-        guard options.horizonDays >= 1 else { throw TrainingError("--horizon must be ≥ 1 day") }
+        try options.validate()
         var clock = StageClock()
 
         let spec: FeatureSpec, matrix: FeatureMatrix
         do {
             (spec, matrix) = try FeatureSpec.fitTransform(portfolio, asOf: asOf, options: options.features)
         } catch {
-            throw TrainingError(error.description)
+            throw TrainingError(code: .features, message: error.description, cause: error)
         }
         clock.lap("features")
         guard spec.count > 0 else {
-            throw TrainingError("every feature is constant on the training portfolio (dropped: "
+            throw TrainingError(code: .noFeatures, message: "every feature is constant on the training portfolio (dropped: "
                 + spec.droppedConstant.joined(separator: ", ") + "); there is nothing to fit")
         }
         let n = matrix.rows
@@ -119,10 +204,14 @@ public enum Trainer {
         // Cox curve is flat there and no recovery by then can be observed.
         let followUp = labels.days.max() ?? 0
         if let beyond = options.predictionHorizons.first(where: { Double($0) > followUp }) {
-            throw TrainingError("--horizons: \(beyond) days is beyond the training data's follow-up (the longest days_to_recovery is \(Int(followUp)) days); use horizons up to \(Int(followUp))")
+            throw TrainingError(code: .horizonBeyondFollowUp,
+                                message: "the prediction horizon \(beyond) days is beyond the training data's follow-up (the longest days_to_recovery is \(Int(followUp)) days); use horizons up to \(Int(followUp))",
+                                option: "predictionHorizons")
         }
         if Double(options.horizonDays) > followUp {
-            throw TrainingError("--horizon: \(options.horizonDays) days is beyond the training data's follow-up (the longest days_to_recovery is \(Int(followUp)) days)")
+            throw TrainingError(code: .horizonBeyondFollowUp,
+                                message: "the horizon H = \(options.horizonDays) days is beyond the training data's follow-up (the longest days_to_recovery is \(Int(followUp)) days)",
+                                option: "horizonDays")
         }
         let trainRows: [Int], holdoutRows: [Int]
         if options.holdoutFraction > 0 {
@@ -131,7 +220,9 @@ public enum Trainer {
         } else {
             (trainRows, holdoutRows) = (Array(0..<n), [])
         }
-        guard !trainRows.isEmpty else { throw TrainingError("no accounts left to train on after the holdout split") }
+        guard !trainRows.isEmpty else {
+            throw TrainingError(code: .noTrainingAccounts, message: "no accounts left to train on after the holdout split", option: "holdoutFraction")
+        }
 
         // Logistic: training accounts with a label at H.
         var logisticRows: [Int] = [], y: [Double] = []
@@ -149,7 +240,7 @@ public enum Trainer {
                         .fit(gather(matrix, rows: logisticRows), y, featureNames: spec.names)
                 }
             } catch {
-                throw TrainingError(Self.explain(error, options: options))
+                throw TrainingError(code: .logisticFit, message: Self.explain(error, options: options), cause: error)
             }
             clock.lap("logistic fit")
         }
@@ -167,14 +258,14 @@ public enum Trainer {
                 cox = fitted
                 proportionalHazards = fitted.proportionalHazardsTest(coxX, time: time, event: event)
             } catch {
-                throw TrainingError(error.description
-                    + (options.models == .both ? " (or train the logistic model alone with --models logistic)" : ""))
+                throw TrainingError(code: .coxFit, message: error.description
+                    + (options.models == .both ? " (or fit the logistic model alone (models = .logistic))" : ""), cause: error)
             }
             clock.lap("Cox fit")
         }
 
         let placeholder = TrainingSummary(
-            trainedAt: "", asOf: CalendarDay.format(asOf), producer: options.producer, inputs: inputs,
+            trainedAt: "", asOf: asOf.description, producer: options.producer, inputs: inputs,
             rows: RowCounts(portfolio),
             options: TrainingOptionsRecord(holdoutFraction: options.holdoutFraction, seed: options.seed,
                                            logisticL2: options.logisticL2, coxL2: options.coxL2, ties: options.ties,
@@ -209,16 +300,16 @@ public enum Trainer {
     /// and the flags that still give a model.
     static func explain(_ error: LogisticError, options: TrainingOptions) -> String {
         guard error.code == .separation, let diagnosis = error.diagnosis else { return error.description }
-        let drop = error.features.isEmpty ? "" : ", leave the feature out with --ignore \(error.features.joined(separator: ","))"
-        let alone = options.models == .both ? ", or train the Cox model alone with --models cox" : ""
+        let drop = error.features.isEmpty ? "" : ", leave the feature out (FeatureOptions.ignore: \(error.features.joined(separator: ",")))"
+        let alone = options.models == .both ? ", or fit the Cox model alone (models = .cox)" : ""
         let penalty = options.logisticL2 > 0
-            ? "raise --l2 (now \(options.logisticL2)) or use --firth without --l2"
-            : "train with --firth (Firth's penalized likelihood: finite estimates) or --l2 λ (a ridge, e.g. --l2 1)"
+            ? "raise logisticL2 (now \(options.logisticL2)) or set firth = true without logisticL2"
+            : "set firth = true (Firth's penalized likelihood: finite estimates) or logisticL2 = λ (a ridge, e.g. logisticL2 = 1)"
         return "logistic regression: \(diagnosis). To fit it anyway, \(penalty)\(drop)\(alone)."
     }
 
-    /// Rows `rows` of a feature matrix as a new row-major matrix.
-    static func gather(_ matrix: FeatureMatrix, rows: [Int]) -> Matrix {
+    /// Rows `rows` of a feature matrix as a new row-major matrix (the input of a fit).
+    public static func gather(_ matrix: FeatureMatrix, rows: [Int]) -> Matrix {
         let p = matrix.cols
         var out = [Double](repeating: 0, count: rows.count * p)
         matrix.values.withUnsafeBufferPointer { src in
@@ -266,35 +357,31 @@ extension ScoreDistribution {
         for p in pRecover { histogram[Swift.min(19, Swift.max(0, Int(p * 20)))] += 1 }
         self.init(cuts: cuts, shares: counts.map { Double($0) / n }, pRecoverHistogram: histogram)
     }
-
-    /// PSI of `actual` score points against the training distribution; nil when
-    /// `actual` is empty or not finite.
-    public func stability(of actual: [Double]) -> PopulationStability? {
-        try? Metrics.populationStability(cuts: cuts, expectedShares: shares, actual: actual)
-    }
 }
 
-/// Wall-clock laps for the timing lines on stderr.
-public struct StageClock {
-    private let clock = ContinuousClock()
-    private var last: ContinuousClock.Instant
-    public private(set) var laps: [(stage: String, seconds: Double)] = []
+/// The Cox model's prediction horizons: whole days ≥ 1, strictly increasing, at least
+/// one (`30,60,90,180`).
+public struct HorizonList: Sendable, Equatable, CustomStringConvertible {
+    public let days: [Int]
 
-    public init() { last = clock.now }
-
-    /// "read 4.51 s, features 1.02 s, …"
-    public var summary: String { Self.summary(of: laps) }
-
-    /// "read 4.51 s, features 1.02 s, …" for any list of laps.
-    public static func summary(of laps: [(stage: String, seconds: Double)]) -> String {
-        laps.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
+    /// nil unless `days` is non-empty, every day ≥ 1 and strictly increasing.
+    public init?(days: [Int]) {
+        guard !days.isEmpty, days.allSatisfy({ $0 >= 1 }), zip(days, days.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            return nil
+        }
+        self.days = days
     }
 
-    /// Records the time since the previous lap (or since `init`) under `stage`.
-    public mutating func lap(_ stage: String) {
-        let now = clock.now
-        let d = now - last
-        laps.append((stage, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18))
-        last = now
+    /// Parses comma-separated whole days, spaces allowed around each (`30, 60,90`).
+    public init?(_ text: String) {
+        var days: [Int] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let d = Int(part.trimmingCharacters(in: .whitespaces)) else { return nil }
+            days.append(d)
+        }
+        self.init(days: days)
     }
+
+    /// `30,60,90,180`.
+    public var description: String { days.map(String.init).joined(separator: ",") }
 }

@@ -1,0 +1,9 @@
+@_exported import ArrearsCore
+
+extension InputError: ArrearsError {
+    public var codeName: String { code.description }
+}
+
+extension OutputError: ArrearsError {
+    public var codeName: String { code.description }
+}
