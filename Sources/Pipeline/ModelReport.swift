@@ -211,7 +211,7 @@ struct ReportBuilder {
         let recovery = labels.flatMap(recoveryCurves)
         return ReportInput(
             title: "Arrears model report",
-            descriptionLines: descriptionLines(),
+            descriptionLines: descriptionLines(metrics: metrics),
             keyFigures: keyFigures(metrics: metrics, validation: validation, distribution: distribution),
             logisticCoefficients: artifact.logistic?.coefficients,
             coxCoefficients: artifact.cox?.coefficients,
@@ -292,7 +292,7 @@ struct ReportBuilder {
 
     // MARK: - Text
 
-    func descriptionLines() -> [String] {
+    func descriptionLines(metrics: EvaluationMetrics?) -> [String] {
         let t = artifact.training
         let trainedOn = t.inputs.first { $0.role == "accounts" }?.path ?? "its training portfolio"
         var lines = [
@@ -305,6 +305,16 @@ struct ReportBuilder {
             sample.description,
         ]
         if let ph = t.proportionalHazards { lines.append(ph.sentence) }
+        if let td = metrics?.timeDependent {
+            lines.append("Time-dependent accuracy (IPCW from these accounts): AUC(t) "
+                + zip(td.horizons, td.auc).map { "\(Int($0.0)) days \(ReportText.fixed($0.1, 3))" }.joined(separator: ", ")
+                + "; Brier(t) " + zip(td.horizons, td.brier).map { "\(Int($0.0)) days \(ReportText.fixed($0.1, 4))" }.joined(separator: ", ") + ".")
+        }
+        if let k = metrics?.consistency, !k.worst.isEmpty {
+            lines.append("Models disagree most (logistic p vs Cox 1 − S(\(horizon) | x)) on "
+                + k.worst.map { "\($0.accountID) (\(ReportText.fixed($0.logistic, 3)) vs \(ReportText.fixed($0.cox, 3)))" }.joined(separator: ", ")
+                + "; \(ReportText.percent(k.shareAbove01, 1)) of the accounts differ by more than 0.1.")
+        }
         if let worklist {
             lines.append("Worklist: every account of the portfolio ranked under \(worklist.policyName), capacity \(ReportText.count(worklist.capacity)).")
         }
@@ -333,6 +343,15 @@ struct ReportBuilder {
         }
         if let v = validation { figures.append(KeyFigure("Hosmer–Lemeshow p", ReportText.pValue(v.calibration.pValue))) }
         if let c = metrics?.concordance { figures.append(KeyFigure("Harrell's C (Cox)", ReportText.fixed(c, 3))) }
+        if let td = metrics?.timeDependent {
+            figures.append(KeyFigure("Uno's C (τ = \(Int(td.truncation)) days)", ReportText.fixed(td.unoC, 3)))
+            figures.append(KeyFigure("Mean AUC(t), \(Int(td.horizons.first ?? 0))–\(Int(td.horizons.last ?? 0)) days",
+                                     ReportText.fixed(td.meanAUC, 3)))
+            figures.append(KeyFigure("Integrated Brier score", ReportText.fixed(td.integratedBrier, 4)))
+        }
+        if let k = metrics?.consistency {
+            figures.append(KeyFigure("Median |p − (1 − S(\(horizon)))|", ReportText.fixed(k.medianGap, 3)))
+        }
         if let d = distribution { figures.append(KeyFigure("PSI vs training", ReportText.fixed(d.stability.index, 4))) }
         if let w = worklist { figures.append(KeyFigure("On today's worklist", ReportText.count(w.counts.worklist))) }
         return figures

@@ -148,6 +148,18 @@ final class ReportCommandTests: XCTestCase {
         let html = try String(contentsOfFile: out, encoding: .utf8)
         XCTAssertEqual(sectionIDs(html), ["summary", "roc", "ks", "gains", "calibration", "recovery", "stability", "coefficients"])
         XCTAssertTrue(html.contains("SHA-256 verified"))
+        // Issue 19: the proportional-hazards check (with its warning on data/), the
+        // time-dependent accuracy and the consistency of the two models on the holdout.
+        let shipped = try ModelArtifact.load(path: model)
+        let ph = try XCTUnwrap(shipped.training.proportionalHazards)
+        XCTAssertTrue(html.contains("Proportional-hazards check"), "PH sentence")
+        XCTAssertTrue(html.contains("months_since_payment (p 0.006)"), "the violating feature is named")
+        XCTAssertFalse(ph.violations().isEmpty)
+        XCTAssertTrue(html.contains("Uno"), "Uno's C key figure")
+        let td = try XCTUnwrap(shipped.training.holdout?.timeDependent)
+        XCTAssertTrue(html.contains(String(format: "180 days %.3f", td.auc[3])), "AUC(180) of the holdout")
+        let worst = try XCTUnwrap(shipped.training.holdout?.consistency?.worst.first)
+        XCTAssertTrue(html.contains("Models disagree most") && html.contains(worst.accountID))
         for id in ["roc", "calibration", "recovery", "stability"] {
             XCTAssertEqual(section(id, in: html), section(id, in: Self.sampleHTML), "section \(id) as in the explicit run")
         }
