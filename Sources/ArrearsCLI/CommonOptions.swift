@@ -123,7 +123,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         "horizonDays": "--horizon", "predictionHorizons": "--horizons", "logisticL2": "--l2", "coxL2": "--cox-l2",
         "holdoutFraction": "--holdout", "features.minLevelCount": "--min-level-count",
         "scoreScaling": "--base-score/--base-odds", "scoreScaling.pointsToDoubleOdds": "--pdo",
-        "firth": "--firth", "features.capQuantile": "--cap",
+        "firth": "--firth", "features.capQuantile": "--cap", "weightsColumn": "--weights",
     ]
 
     /// The models' advice in library terms → the same advice in flags.
@@ -143,6 +143,7 @@ struct CommandFailure: Error, CustomStringConvertible {
             .replacingOccurrences(of: "(models = .logistic)", with: "with --models logistic")
             .replacingOccurrences(of: "Firth's penalty and the logistic L2 penalty are", with: "--firth and --l2 are")
             .replacingOccurrences(of: "and models = .cox fits none", with: "and --models cox fits none")
+            .replacingOccurrences(of: "fitted without case weights; drop weightsColumn or firth", with: "fitted without case weights; drop --weights or --firth")
     }
 }
 

@@ -60,6 +60,13 @@ public struct Train: ParsableCommand {
         """))
     var firth = false
 
+    @Option(help: ArgumentHelp("""
+        An accounts column of case weights (> 0): each account counts that many times in both fits \
+        (R glm/coxph weights=; standard errors are the model-based ones). A row whose weight is \
+        empty, 0 or negative is rejected with its line. Not with --firth.
+        """, valueName: "column"))
+    var weights: String?
+
     @Option(name: .customLong("cox-l2"), help: ArgumentHelp("Ridge penalty λ of the Cox model (0 = none).", valueName: "λ"))
     var coxL2: Double = 0
 
@@ -126,6 +133,7 @@ public struct Train: ParsableCommand {
             producer: "arrears \(ArrearsCommand.configuration.version)")
         options.models = models
         options.firth = firth
+        options.weightsColumn = weights
         return options
     }
 

@@ -41,7 +41,7 @@ extension Pipeline {
         } else {
             hashes = nil
         }
-        let portfolio = try read(source, labels: true)
+        let portfolio = try read(source, labels: true, options: ReadOptions(weightsColumn: options.weightsColumn))
         clock.lap("read")
         try check(portfolio)
         guard portfolio.accounts.count > 0 else {

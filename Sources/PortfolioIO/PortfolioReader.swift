@@ -146,6 +146,8 @@ struct AccountsReader {
     var column = [Int](repeating: -1, count: AccountColumn.allCases.count)
     /// Header indices and names of the extra columns kept.
     var extras: [(index: Int, name: String)] = []
+    /// The case-weight column (`ReadOptions.weightsColumn`): its index and header name.
+    var weights: (index: Int, name: String)?
 
     init(reader: CSVReader, options: ReadOptions) throws(InputError) {
         self.reader = reader
@@ -164,8 +166,15 @@ struct AccountsReader {
             throw InputError(code: .missingColumn, file: file, line: reader.line, column: c.name,
                              message: "missing required column '\(c.name)'\(hint); the header has \(header.listing)")
         }
+        if let name = options.weightsColumn {
+            guard let i = header.index(of: name.trimmingSpaces().lowercased()) else {
+                throw InputError(code: .missingColumn, file: file, line: reader.line, column: name,
+                                 message: "no column '\(name)' for the case weights; the header has \(header.listing)")
+            }
+            weights = (i, header.names[i])
+        }
         let schemaKeys = Set(AccountColumn.allCases.map(\.name))
-        for (i, key) in header.keys.enumerated() where !schemaKeys.contains(key) && !ignored.contains(key) {
+        for (i, key) in header.keys.enumerated() where !schemaKeys.contains(key) && !ignored.contains(key) && i != weights?.index {
             extras.append((i, header.names[i]))
         }
     }
@@ -325,6 +334,19 @@ struct AccountsReader {
         for extra in extras {
             if let p = Cell.encodingProblem(reader.field(extra.index), column: extra.name) { throw p }
         }
+        var weight = 1.0
+        if let w = weights {
+            let b = reader.field(w.index)
+            guard let v = try Cell.number(b, column: w.name) else {
+                throw CellProblem(column: w.name, code: .missingValue,
+                                  reason: "\(w.name) is empty; every account needs a case weight > 0")
+            }
+            guard v > 0 else {
+                throw CellProblem(column: w.name, code: v < 0 ? .negativeValue : .outOfRange,
+                                  reason: "\(w.name) is \(Cell.quoted(b)); a case weight must be a number > 0 (how many accounts this row stands for)")
+            }
+            weight = v
+        }
 
         let row = Int32(t.count)
         ids.insert(idBytes, value: row)
@@ -344,6 +366,7 @@ struct AccountsReader {
         t.daysToRecovery.append(daysToRecovery)
         t.recovered.append(recovered)
         t.sourceLine.append(reader.line)
+        if weights != nil { t.caseWeights.append(weight) }
     }
 }
 

@@ -17,9 +17,17 @@ public struct ReadOptions: Sendable, Equatable {
     /// Names matching no column are ignored (the feature stage reports unknown names).
     public var ignoreColumns: [String]
 
-    public init(requireLabels: Bool = false, ignoreColumns: [String] = []) {
+    /// The extra column holding each account's case weight (training with weights),
+    /// matched case-insensitively; nil = no weights. It must be a column of the accounts
+    /// file (else `InputError.missingColumn`), is read into `AccountTable.caseWeights`
+    /// instead of becoming a feature, and a cell that is not a finite number > 0 rejects
+    /// its row (`missing_value`, `bad_number`, `negative_value` or `out_of_range` for 0).
+    public var weightsColumn: String?
+
+    public init(requireLabels: Bool = false, ignoreColumns: [String] = [], weightsColumn: String? = nil) {
         self.requireLabels = requireLabels
         self.ignoreColumns = ignoreColumns
+        self.weightsColumn = weightsColumn
     }
 }
 

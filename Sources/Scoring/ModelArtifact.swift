@@ -238,9 +238,11 @@ public struct TrainingOptionsRecord: Codable, Sendable, Equatable {
     public var firth: Bool?
     /// The models asked for (`--models`: logistic, cox or both); nil in version 1 (both).
     public var models: String?
+    /// The case-weight column both fits used (`--weights`); nil = unweighted.
+    public var weightsColumn: String?
 
     public init(holdoutFraction: Double, seed: UInt64, logisticL2: Double, coxL2: Double, ties: CoxTies, ignoredColumns: [String],
-                minLevelCount: Int, firth: Bool? = nil, models: String? = nil) {
+                minLevelCount: Int, firth: Bool? = nil, models: String? = nil, weightsColumn: String? = nil) {
         self.holdoutFraction = holdoutFraction
         self.seed = seed
         self.logisticL2 = logisticL2
@@ -250,6 +252,7 @@ public struct TrainingOptionsRecord: Codable, Sendable, Equatable {
         self.minLevelCount = minLevelCount
         self.firth = firth
         self.models = models
+        self.weightsColumn = weightsColumn
     }
 }
 

@@ -18,6 +18,9 @@ extension ModelArtifact {
             ? "holdout \(Self.number(t.options.holdoutFraction, 2)) (seed \(t.options.seed)): \(t.trainAccounts) train, \(t.holdoutAccounts) holdout"
             : "no holdout: all \(t.trainAccounts) accounts train"
         out.append("  split: \(holdout)")
+        if let w = t.options.weightsColumn {
+            out.append("  case weights: column \(w) in both fits (model-based standard errors; the metrics count every account once)")
+        }
         out.append("  features: \(features.count)"
                    + (t.droppedConstantFeatures.isEmpty ? "" : "; dropped as constant: \(t.droppedConstantFeatures.joined(separator: ", "))")
                    + (t.options.ignoredColumns.isEmpty ? "" : "; ignored: \(t.options.ignoredColumns.joined(separator: ", "))"))

@@ -24,6 +24,10 @@ public struct TrainingOptions: Sendable, Equatable {
     public var models: ModelSelection = .both
     /// Fit the logistic model by Firth's penalized likelihood (finite under separation).
     public var firth: Bool = false
+    /// The accounts column of case weights (read into `AccountTable.caseWeights`): both
+    /// fits weight each account by it (R `glm`/`coxph` `weights =`, model-based standard
+    /// errors); the metrics stay unweighted. nil = every account counts once.
+    public var weightsColumn: String?
     /// H in days: the logistic label is "recovered within H days".
     public var horizonDays: Int
     /// The Cox prediction horizons in days, strictly increasing.
@@ -88,6 +92,9 @@ extension TrainingOptions {
         }
         guard !(firth && logisticL2 > 0) else {
             throw fail("firth", "Firth's penalty and the logistic L2 penalty are two different penalties; give one of them")
+        }
+        guard !(firth && weightsColumn != nil) else {
+            throw fail("firth", "Firth's penalty is fitted without case weights; drop weightsColumn or firth")
         }
         guard !(firth && models == .cox) else { throw fail("firth", "Firth's penalty applies to the logistic model, and models = .cox fits none") }
         if let q = features.capQuantile, !(q > 0 && q < 0.5) {
@@ -199,6 +206,11 @@ public enum Trainer {
         }
         let n = matrix.rows
         let labels = Labels(days: accounts.daysToRecovery, recovered: accounts.recovered)
+        if options.weightsColumn != nil && accounts.caseWeights.count != accounts.count {
+            throw TrainingError(code: .invalidOption, message: "weightsColumn is set but the portfolio was read without its case weights (ReadOptions.weightsColumn)",
+                                option: "weightsColumn")
+        }
+        let weights = options.weightsColumn == nil ? nil : accounts.caseWeights
 
         // A horizon past the last day any account was followed has no data behind it: the
         // Cox curve is flat there and no recovery by then can be observed.
@@ -237,7 +249,8 @@ public enum Trainer {
             do {
                 logistic = try withBLASThreads(1) { () throws(LogisticError) in
                     try LogisticRegression(l2: options.logisticL2, firth: options.firth)
-                        .fit(gather(matrix, rows: logisticRows), y, featureNames: spec.names)
+                        .fit(gather(matrix, rows: logisticRows), y, featureNames: spec.names,
+                             weights: weights.map { w in logisticRows.map { w[$0] } })
                 }
             } catch {
                 throw TrainingError(code: .logisticFit, message: Self.explain(error, options: options), cause: error)
@@ -253,7 +266,8 @@ public enum Trainer {
             do {
                 let fitted = try withBLASThreads(1) { () throws(CoxError) in
                     try CoxRegression(ties: options.ties, l2: options.coxL2)
-                        .fit(coxX, time: time, event: event, featureNames: spec.names)
+                        .fit(coxX, time: time, event: event, featureNames: spec.names,
+                             weights: weights.map { w in trainRows.map { w[$0] } })
                 }
                 cox = fitted
                 proportionalHazards = fitted.proportionalHazardsTest(coxX, time: time, event: event)
@@ -270,7 +284,8 @@ public enum Trainer {
             options: TrainingOptionsRecord(holdoutFraction: options.holdoutFraction, seed: options.seed,
                                            logisticL2: options.logisticL2, coxL2: options.coxL2, ties: options.ties,
                                            ignoredColumns: spec.ignored, minLevelCount: options.features.minLevelCount,
-                                           firth: options.firth, models: options.models.rawValue),
+                                           firth: options.firth, models: options.models.rawValue,
+                                           weightsColumn: options.weightsColumn),
             trainAccounts: trainRows.count, holdoutAccounts: holdoutRows.count,
             logisticRows: logisticRows.count, logisticEvents: y.lazy.filter { $0 == 1 }.count,
             logisticExcludedCensored: trainRows.count - logisticRows.count,
