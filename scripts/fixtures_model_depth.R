@@ -135,3 +135,36 @@ g <- glm(y ~ x1 + x2 + x3 + x4, family = binomial, data = tied, weights = w,
          control = glm.control(epsilon = 1e-14, maxit = 100))
 write_json(list(coefficients = unname(coef(g)), standard_errors = unname(sqrt(diag(vcov(g)))),
                 deviance = deviance(g), null_deviance = g$null.deviance), "logistic_weighted.json")
+
+# ---- competing outcomes: cause-specific Cox and cumulative incidence ----------------------
+# 300 accounts, outcomes paid (1), settled (2) and written_off (3: a single event, on an
+# account near the covariate means so its cause-specific fit has a finite maximum);
+# R's multi-state coxph (Breslow) and survfit(newdata) pstate for two accounts.
+set.seed(1903)
+n <- 300
+x1 <- round(rnorm(n), 4); x2 <- round(runif(n, 0, 2), 4)
+t1 <- rexp(n, exp(0.5 * x1) / 100); t2 <- rexp(n, exp(-0.4 * x2 + 0.3 * x1) / 200); cen <- runif(n, 20, 300)
+st <- ifelse(cen <= pmin(t1, t2), 0, ifelse(t1 < t2, 1, 2))
+time <- pmax(1, ceiling(pmin(t1, t2, cen)))
+censored <- which(st == 0 & time < 150)
+central <- censored[which.min(abs(x1[censored]) + abs(x2[censored] - 1))]
+st[central] <- 3                                             # the one written-off account
+comp <- data.frame(id = 1:n, time = time, outcome = st, x1 = x1, x2 = x2)
+write_data(comp[, c("time", "outcome", "x1", "x2")], "competing.csv")
+labels <- c("censored", "paid", "settled", "written_off")
+comp$state <- factor(labels[comp$outcome + 1], levels = labels)
+ctl <- coxph.control(eps = 1e-12, iter.max = 100, toler.chol = 1e-14)
+ms <- coxph(Surv(time, state) ~ x1 + x2, data = comp, id = id, ties = "breslow", control = ctl)
+nd <- data.frame(x1 = c(0.5, -1), x2 = c(1.5, 0.2))
+sf <- survfit(ms, newdata = nd)
+stopifnot(identical(sf$states, c("(s0)", "paid", "settled", "written_off")))
+separate <- lapply(1:3, function(k) coxph(Surv(time, outcome == k) ~ x1 + x2, data = comp, ties = "breslow", control = ctl))
+write_json(list(
+  coefficients = unname(coef(ms)),                            # x1, x2 of 1:2, then 1:3, then 1:4
+  separate_coefficients = unlist(lapply(separate, function(f) unname(coef(f)))),
+  separate_standard_errors = unlist(lapply(separate, function(f) unname(sqrt(diag(f$var))))),
+  newdata_x1 = nd$x1, newdata_x2 = nd$x2, times = sf$time,
+  # pstate[time, newdata, state] flattened in R's column-major order: time fastest,
+  # then newdata, then state ((s0), paid, settled, written_off)
+  pstate = as.vector(sf$pstate)
+), "competing_breslow.json")
