@@ -81,6 +81,64 @@ extension CoxModel {
     /// fitted on: a row-major `n × p` matrix in the model's feature order, durations in
     /// days and event flags. Nil when there is no event or the information is singular.
     public func proportionalHazardsTest(_ x: Matrix, time: [Double], event: [Bool]) -> ProportionalHazardsTest? {
+        guard let pass = zphPass(x, time: time, event: event) else { return nil }
+        let p = x.cols
+        let (u2, blockA, blockB, blockC) = (pass.u2, pass.blockA, pass.blockB, pass.blockC)
+        // Schur complement S = C − BᵀA⁻¹B of the time block.
+        var sa = SymmetricMatrix(n: p), bm = Matrix(rows: p, cols: p), sc = SymmetricMatrix(n: p)
+        for j in 0..<p {
+            for l in 0...j {
+                sa[j, l] = blockA[j * p + l]; sa[l, j] = blockA[j * p + l]
+                bm[j, l] = blockB[j * p + l]; bm[l, j] = blockB[j * p + l]
+                sc[j, l] = blockC[j * p + l]; sc[l, j] = blockC[j * p + l]
+            }
+        }
+        guard let factorA = try? Cholesky(sa) else { return nil }
+        let aInvB = factorA.solve(bm)
+        var schur = SymmetricMatrix(n: p)
+        for j in 0..<p {
+            for l in 0..<p {
+                var s = sc[j, l]
+                for m in 0..<p { s -= bm[m, j] * aInvB[m, l] }
+                schur[j, l] = s
+            }
+        }
+        var terms: [ProportionalHazardsTest.Term] = []
+        for j in 0..<p {
+            let chi = u2[j] * u2[j] / schur[j, j]
+            terms.append(.init(name: coefficients[j].name, chiSquare: chi, degreesOfFreedom: 1,
+                               pValue: chiSquaredUpperTail(chi, df: 1)))
+        }
+        guard let factorS = try? Cholesky(schur) else { return nil }
+        let global = dot(u2, factorS.solve(u2))
+        return ProportionalHazardsTest(transform: "km", features: terms,
+                                       global: .init(name: "GLOBAL", chiSquare: global, degreesOfFreedom: p,
+                                                     pValue: chiSquaredUpperTail(global, df: p)))
+    }
+
+    /// The scaled Schoenfeld residuals of R `cox.zph` (`$y`, one row per event in time
+    /// order): β + d·V·(xᵢ − x̄(tᵢ)) with d the number of events and V the covariance,
+    /// against the transformed time 1 − Ŝ_KM(tᵢ−) (`$x`). A trend against time in column j
+    /// is what the test of feature j detects. Nil as for `proportionalHazardsTest`.
+    public func scaledSchoenfeldResiduals(_ x: Matrix, time: [Double], event: [Bool])
+        -> (transformedTime: [Double], residuals: Matrix)? {
+        guard let pass = zphPass(x, time: time, event: event) else { return nil }
+        let p = x.cols, d = pass.schoenfeld.count
+        var out = Matrix(rows: d, cols: p)
+        let b = beta
+        for (e, r) in pass.schoenfeld.enumerated() {
+            for j in 0..<p {
+                var v = 0.0
+                for l in 0..<p { v += r[l] * covariance[l][j] }
+                out[e, j] = b[j] + Double(d) * v
+            }
+        }
+        return (pass.transformedTime, out)
+    }
+
+    /// What the test and the residuals share: u₂, the information blocks A, B, C and the
+    /// Schoenfeld residuals with their transformed times, in time order.
+    private func zphPass(_ x: Matrix, time: [Double], event: [Bool]) -> ZPHPass? {
         let (n, p) = (x.rows, x.cols)
         precondition(p == coefficients.count && time.count == n && event.count == n,
                      "proportionalHazardsTest: the data do not match the model")
@@ -118,6 +176,7 @@ extension CoxModel {
         let risk = eta.map { exp($0 - shift) }
 
         // Backward pass over the distinct times (zph1's accumulation).
+        var residualGroups: [[[Double]]] = [], eventTimes: [Double] = []
         var a = [Double](repeating: 0, count: p), cmat = [Double](repeating: 0, count: p * p), denom = 0.0
         var a2 = a, cmat2 = cmat
         var u2 = [Double](repeating: 0, count: p)
@@ -150,6 +209,25 @@ extension CoxModel {
                 }
             }
             if deaths > 0 {
+                // Schoenfeld residuals xᵢ − x̄(t) of the events (R zph1: Efron uses the mean
+                // of the d fractional risk sets' means).
+                var mean = [Double](repeating: 0, count: p)
+                let fractions = ties == .efron ? deaths : 1
+                for j in 0..<p {
+                    var m = 0.0
+                    for k in 1...fractions {
+                        let f = Double(k) / Double(fractions)
+                        m += (a[j] + a2[j] * f) / (denom + denom2 * f)
+                    }
+                    mean[j] = m / Double(fractions)
+                }
+                var group: [[Double]] = []
+                for k in lo..<hi where event[order[k]] {
+                    let i = order[k]
+                    group.append((0..<p).map { z[i * p + $0] - mean[$0] })
+                    eventTimes.append(g[i] + gMean)
+                }
+                residualGroups.append(group)
                 // Breslow: one term with every death in; Efron: d terms with 1/d, 2/d, …, 1 of
                 // the deaths' risk in the sums (the same fractions as the partial likelihood).
                 let terms = ties == .efron ? deaths : 1
@@ -175,35 +253,23 @@ extension CoxModel {
             hi = lo
         }
 
-        // Schur complement S = C − BᵀA⁻¹B of the time block.
-        var sa = SymmetricMatrix(n: p), bm = Matrix(rows: p, cols: p), sc = SymmetricMatrix(n: p)
-        for j in 0..<p {
-            for l in 0...j {
-                sa[j, l] = blockA[j * p + l]; sa[l, j] = blockA[j * p + l]
-                bm[j, l] = blockB[j * p + l]; bm[l, j] = blockB[j * p + l]
-                sc[j, l] = blockC[j * p + l]; sc[l, j] = blockC[j * p + l]
-            }
+        // The groups were collected latest first (events ascending within a group).
+        var schoenfeld: [[Double]] = [], transformed: [Double] = []
+        var start = 0
+        for group in residualGroups {
+            schoenfeld.insert(contentsOf: group, at: 0)
+            transformed.insert(contentsOf: eventTimes[start..<(start + group.count)], at: 0)
+            start += group.count
         }
-        guard let factorA = try? Cholesky(sa) else { return nil }
-        let aInvB = factorA.solve(bm)
-        var schur = SymmetricMatrix(n: p)
-        for j in 0..<p {
-            for l in 0..<p {
-                var s = sc[j, l]
-                for m in 0..<p { s -= bm[m, j] * aInvB[m, l] }
-                schur[j, l] = s
-            }
-        }
-        var terms: [ProportionalHazardsTest.Term] = []
-        for j in 0..<p {
-            let chi = u2[j] * u2[j] / schur[j, j]
-            terms.append(.init(name: coefficients[j].name, chiSquare: chi, degreesOfFreedom: 1,
-                               pValue: chiSquaredUpperTail(chi, df: 1)))
-        }
-        guard let factorS = try? Cholesky(schur) else { return nil }
-        let global = dot(u2, factorS.solve(u2))
-        return ProportionalHazardsTest(transform: "km", features: terms,
-                                       global: .init(name: "GLOBAL", chiSquare: global, degreesOfFreedom: p,
-                                                     pValue: chiSquaredUpperTail(global, df: p)))
+        return ZPHPass(u2: u2, blockA: blockA, blockB: blockB, blockC: blockC, schoenfeld: schoenfeld,
+                       transformedTime: transformed)
     }
+}
+
+/// The shared pass of `proportionalHazardsTest` and `scaledSchoenfeldResiduals`.
+private struct ZPHPass {
+    var u2: [Double]
+    var blockA: [Double], blockB: [Double], blockC: [Double]
+    var schoenfeld: [[Double]]
+    var transformedTime: [Double]
 }

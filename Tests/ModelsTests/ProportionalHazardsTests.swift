@@ -22,6 +22,15 @@ final class ProportionalHazardsTests: XCTestCase {
         assertClose(test.global.chiSquare, chisq[features.count], "\(json) global χ²", file: file, line: line)
         assertClose(test.global.pValue, p[features.count], "\(json) global p", file: file, line: line)
         XCTAssertEqual(test.global.degreesOfFreedom, features.count, file: file, line: line)
+        // The scaled Schoenfeld residuals (cox.zph's $y against $x), first and last event.
+        let residuals = try XCTUnwrap(model.scaledSchoenfeldResiduals(d.x, time: d.time, event: d.event))
+        let x = try reference.values("x"), first = try reference.values("y_first"), last = try reference.values("y_last")
+        XCTAssertEqual(residuals.transformedTime.count, x.count, file: file, line: line)
+        for (k, v) in x.enumerated() { assertClose(residuals.transformedTime[k], v, "\(json) x[\(k)]", file: file, line: line) }
+        for j in features.indices {
+            assertClose(residuals.residuals[0, j], first[j], "\(json) y[first, \(j)]", file: file, line: line)
+            assertClose(residuals.residuals[x.count - 1, j], last[j], "\(json) y[last, \(j)]", file: file, line: line)
+        }
         return test
     }
 
