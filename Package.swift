@@ -62,7 +62,7 @@ let package = Package(
         // One entry per job — read, score, rank, train, evaluate, report — for the CLI,
         // the benchmarks and the service (DESIGN §14).
         .target(name: "Pipeline",
-                dependencies: ["PortfolioIO", "Features", "Models", "Scoring", "Training", "Prioritizer", "Report"]),
+                dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra", "Scoring", "Training", "Prioritizer", "Report"]),
         // The `arrears bench` harness: stage timings and the memory-bandwidth bound.
         .target(name: "Benchmarking", dependencies: ["Pipeline", "PortfolioGenerator"]),
         // The commands, as a library so they can be tested in-process.

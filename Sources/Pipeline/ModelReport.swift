@@ -1,4 +1,6 @@
 import Foundation
+import Features
+import LinearAlgebra
 import Models
 import PortfolioIO
 import Prioritizer
@@ -53,7 +55,7 @@ extension Pipeline {
         }
         progress("charts")
         let input = ReportBuilder(artifact: model, modelPath: model.source ?? "(in memory)", sample: sample,
-                                  scores: scored.scores, worklist: summary).input()
+                                  scores: scored.scores, worklist: summary, matrix: scored.matrix).input()
         return ReportDocument(input)
     }
 }
@@ -195,6 +197,8 @@ struct ReportBuilder {
     var sample: ReportSample
     var scores: Scores
     var worklist: WorklistSummary?
+    /// The sample's feature matrix (for the proportional-hazards residuals).
+    var matrix: FeatureMatrix? = nil
 
     /// Score bands of the recovery section: quintiles of p_recover.
     static let recoveryBands = 5
@@ -221,7 +225,29 @@ struct ReportBuilder {
             recovery: recovery,
             scoreDistribution: distribution,
             worklist: worklist.map(classCounts),
-            notes: sample.notes + missingSectionNotes(labelled: labels != nil, validation: validation, recovery: recovery))
+            notes: sample.notes + missingSectionNotes(labelled: labels != nil, validation: validation, recovery: recovery),
+            proportionalHazards: labels.flatMap(residualTrends))
+    }
+
+    /// Features plotted in the proportional-hazards section.
+    static let residualPlots = 2
+
+    /// The scaled Schoenfeld residuals of the sample's labelled rows for the features with
+    /// the smallest training PH-test p-values; nil without a Cox model or a PH test.
+    func residualTrends(_ labels: Labels) -> [ResidualTrend]? {
+        guard let cox = artifact.cox, let test = artifact.training.proportionalHazards, let matrix else { return nil }
+        let rows = sample.rows, p = matrix.cols
+        var values = [Double](repeating: 0, count: rows.count * p)
+        for (k, i) in rows.enumerated() { for j in 0..<p { values[k * p + j] = matrix.values[i * p + j] } }
+        guard let r = cox.scaledSchoenfeldResiduals(Matrix(rows: rows.count, cols: p, storage: values),
+                                                    time: rows.map { labels.days[$0] }, event: rows.map { labels.recovered[$0] })
+        else { return nil }
+        let worst = test.features.indices.sorted { test.features[$0].pValue < test.features[$1].pValue }.prefix(Self.residualPlots)
+        return worst.map { j in
+            ResidualTrend(feature: test.features[j].name, coefficient: cox.coefficients[j].estimate,
+                          pValue: test.features[j].pValue,
+                          bins: ResidualTrend.binned(time: r.transformedTime, residual: (0..<r.residuals.rows).map { r.residuals[$0, j] }))
+        }
     }
 
     // MARK: - Chart inputs
