@@ -105,17 +105,17 @@ public struct ReportDocument: Sendable {
             let lo = xs.min() ?? 0, hi = Swift.max(xs.max() ?? 1, lo + 1e-9)
             let chart = LineChart(
                 title: "Scaled Schoenfeld residuals of \(trend.feature)",
-                xAxis: Axis(label: "1 − Kaplan–Meier (share of accounts recovered by then)", domain: niceDomain(lo, hi), format: .percent),
-                yAxis: Axis(label: "Effect of \(trend.feature) at that time (log hazard ratio per unit)"),
+                xAxis: Axis(label: "1 − KM(t): share recovered by then", domain: niceDomain(lo, hi), format: .percent),
+                yAxis: Axis(label: "Log hazard ratio per unit"),
                 series: [
-                    LineSeries(name: "Cox coefficient (constant effect)",
+                    LineSeries(name: "Cox coefficient",
                                points: [ChartPoint(x: lo, y: trend.coefficient), ChartPoint(x: hi, y: trend.coefficient)],
                                colour: Palette.reference, dashed: true),
-                    LineSeries(name: "Mean residual, tenths of the events", points: trend.bins,
+                    LineSeries(name: "Mean scaled residual", points: trend.bins,
                                colour: k == 0 ? Palette.vermillion : Palette.blue, markers: true),
                 ],
-                legend: .outsideRight)
-            figures += HTML.figure(chart.svg(), caption: "\(trend.feature): PH test p = \(Markup.pValue(trend.pValue)).")
+                legend: .bottomLeft)
+            figures += HTML.figure(chart.svg(), caption: "\(trend.feature) (mean per tenth of the events): PH test p = \(Markup.pValue(trend.pValue)).")
         }
         return section("ph", how: "If a feature's effect on the speed of recovery were constant over time (the Cox model's assumption), its scaled Schoenfeld residuals would scatter around the dashed line at its coefficient; a trend says the effect grows or fades as accounts age. Shown for the features with the smallest p-values of the test (R cox.zph, km transform), on the accounts reported on.",
                        "<div class=\"figures\">" + figures + "</div>")
