@@ -47,14 +47,18 @@ public struct OutputSet: Sendable {
         }
         let inputCount = seen.count
         for output in outputs {
-            try checkWritable(output.path, role: output.role)
-            guard output.path != "-", let id = identity(of: output.path) else { continue }
+            guard output.path != "-" else { continue }
+            guard let id = identity(of: output.path) else {
+                try checkWritable(output.path, role: output.role)
+                continue
+            }
             if let clash = seen.firstIndex(where: { $0.identity == id }) {
                 let other = seen[clash]
                 let what = clash < inputCount ? "the input \(other.role) '\(other.path)'" : "\(other.role) '\(other.path)'"
                 throw OutputError(code: .collision, path: output.path,
                                   message: "\(output.role) names the same file as \(what): the run would replace it; give \(output.role) a path of its own")
             }
+            try checkWritable(output.path, role: output.role)
             seen.append((id, output.role, output.path))
         }
     }
