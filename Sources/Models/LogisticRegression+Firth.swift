@@ -85,18 +85,13 @@ extension LogisticRegression {
         while iterations < maxIterations {
             let delta = current.factor.solve(current.score)
             iterations += 1
-            var t = 1.0
-            var accepted: FirthPoint?
-            for _ in 0...Self.maxHalvings {
-                if let trial = evaluate(zip(current.beta, delta).map { $0 + t * $1 }),
-                   trial.penalizedLogLikelihood >= current.penalizedLogLikelihood
-                       - 0.5 * tolerance * (Swift.abs(current.penalizedLogLikelihood) + 0.1) {
-                    accepted = trial
-                    break
-                }
-                t /= 2
+            let found = Self.halvingStep { t -> FirthPoint? in
+                guard let trial = evaluate(zip(current.beta, delta).map { $0 + t * $1 }),
+                      trial.penalizedLogLikelihood >= current.penalizedLogLikelihood
+                          - 0.5 * tolerance * (Swift.abs(current.penalizedLogLikelihood) + 0.1) else { return nil }
+                return trial
             }
-            guard let next = accepted else {
+            guard let (next, t) = found else {
                 // No point along the direction raises ℓ*: the current β̃ is the numerical optimum.
                 converged = true
                 break

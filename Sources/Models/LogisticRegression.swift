@@ -147,20 +147,14 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
             }
             iterations += 1
             let old = current.penalizedDeviance
-            var t = 1.0
-            var accepted: NewtonPoint?
-            for _ in 0...Self.maxHalvings {
+            let found = Self.halvingStep { t -> NewtonPoint? in
                 let trial = engine.evaluate(zip(current.beta, delta).map { $0 + t * $1 })
                 // A rise below tolerance/2 in relative terms is rounding noise; accepting it
                 // ends the loop below (its relative change is under the tolerance).
-                if trial.penalizedDeviance.isFinite
-                    && trial.penalizedDeviance <= old + 0.5 * tolerance * (Swift.abs(old) + 0.1) {
-                    accepted = trial
-                    break
-                }
-                t /= 2
+                return trial.penalizedDeviance.isFinite
+                    && trial.penalizedDeviance <= old + 0.5 * tolerance * (Swift.abs(old) + 0.1) ? trial : nil
             }
-            guard let next = accepted else {
+            guard let (next, t) = found else {
                 // No point along the Newton (descent) direction lowers D_λ at machine
                 // precision: the current β̃ is the numerical optimum.
                 converged = true
@@ -368,6 +362,17 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         return LogisticError(code: .separation, features: names,
                              message: diagnosis + "; drop or bin \(names.count == 1 ? "it" : "them"), or \(hint).",
                              diagnosis: diagnosis)
+    }
+
+    /// Step halving along a Newton direction: `trial(t)` for t = 1, ½, ¼, … (at most
+    /// `maxHalvings` halvings) until it returns a point; that point and its t, or nil.
+    static func halvingStep<T>(_ trial: (Double) -> T?) -> (point: T, step: Double)? {
+        var t = 1.0
+        for _ in 0...maxHalvings {
+            if let point = trial(t) { return (point, t) }
+            t /= 2
+        }
+        return nil
     }
 
     /// Features j ≥ 1 with |stepⱼ| ≥ 0.1·max |step| (standardized scale), largest first.
