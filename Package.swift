@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Training", "PortfolioIO", "PortfolioGenerator", "Features", "Models",
                                                          "LinearAlgebra", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "_TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "LinearAlgebra", "_TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PortfolioIO", "Scoring", "Training", "Prioritizer",
                                                           "LinearAlgebra", "PortfolioGenerator", "_TestSupport"]),
         .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "Scoring", "Training", "Benchmarking", "PortfolioIO", "_TestSupport"]),

@@ -155,7 +155,10 @@ struct AccountsReader {
         self.options = options
         header = try Header(reader: reader)
         for c in AccountColumn.allCases { column[c.rawValue] = header.index(of: c.name) ?? -1 }
-        let required = AccountColumn.allCases.filter { $0.isRequired || (options.requireLabels && $0.isLabel) }
+        let hasOutcome = column[AccountColumn.outcome.rawValue] >= 0
+        let required = AccountColumn.allCases.filter {
+            $0.isRequired || (options.requireLabels && $0.isLabel && !($0 == .recovered && hasOutcome))
+        }
         let ignored = Set(options.ignoreColumns.map { $0.trimmingSpaces().lowercased() })
         for c in required where ignored.contains(c.name) {
             throw InputError(code: .ignoredRequiredColumn, file: file, column: c.name,
@@ -186,7 +189,7 @@ struct AccountsReader {
             t.presentColumns.insert(c.name)
         }
         let labelsPresent = column[AccountColumn.daysToRecovery.rawValue] >= 0
-            && column[AccountColumn.recovered.rawValue] >= 0
+            && (column[AccountColumn.recovered.rawValue] >= 0 || column[AccountColumn.outcome.rawValue] >= 0)
         var labelsValid = labelsPresent
         var extraText = [[String]](repeating: [], count: extras.count)
         var extraNumber = [[Double]](repeating: [], count: extras.count)
@@ -302,24 +305,40 @@ struct AccountsReader {
 
         var daysToRecovery = Double.nan
         var recovered = false
-        if let db = cell(.daysToRecovery), let rb = cell(.recovered) {
+        // `outcome` (competing outcomes) may stand in for `recovered`: empty = censored,
+        // any other text = recovered with that outcome.
+        let outcomeBytes = cell(.outcome)
+        if let ob = outcomeBytes, let p = Cell.encodingProblem(ob, column: "outcome") { throw p }
+        let outcome = outcomeBytes.map { String(decoding: $0, as: UTF8.self).trimmingSpaces() }
+        if let db = cell(.daysToRecovery), cell(.recovered) != nil || outcome != nil {
+            let rb = cell(.recovered)
             do throws(CellProblem) {
                 guard let d = try Cell.number(db, column: "days_to_recovery"), d >= 0 else {
                     throw CellProblem(column: "days_to_recovery", code: .badLabel,
                                       reason: "days_to_recovery is \(Cell.quoted(db)); it must be a number of days ≥ 0")
                 }
-                let r = try Cell.number(rb, column: "recovered")
-                guard r == 0 || r == 1 else {
-                    throw CellProblem(column: "recovered", code: .badLabel,
-                                      reason: "recovered is \(Cell.quoted(rb)); it must be 1 (recovered) or 0 (censored)")
+                if let rb {
+                    let r = try Cell.number(rb, column: "recovered")
+                    guard r == 0 || r == 1 else {
+                        throw CellProblem(column: "recovered", code: .badLabel,
+                                          reason: "recovered is \(Cell.quoted(rb)); it must be 1 (recovered) or 0 (censored)")
+                    }
+                    recovered = r == 1
+                    if let outcome, recovered == outcome.isEmpty {
+                        throw CellProblem(column: "outcome", code: .badLabel,
+                                          reason: recovered ? "recovered is 1 but outcome is empty; name the outcome (e.g. paid_in_full) or set recovered to 0"
+                                              : "outcome is '\(outcome)' but recovered is 0; an outcome means the account recovered")
+                    }
+                } else {
+                    recovered = !(outcome ?? "").isEmpty
                 }
                 daysToRecovery = d
-                recovered = r == 1
             } catch {
                 if options.requireLabels {
                     var p = error
                     if p.code != .badLabel {
-                        p.reason = "\(p.column ?? "label") is \(Cell.quoted(p.column == "recovered" ? rb : db)); " +
+                        let bytes = p.column == "recovered" ? rb ?? db : db
+                        p.reason = "\(p.column ?? "label") is \(Cell.quoted(bytes)); " +
                             (p.column == "recovered" ? "it must be 1 (recovered) or 0 (censored)" : "it must be a number of days ≥ 0")
                         p.code = .badLabel
                     }
@@ -365,6 +384,7 @@ struct AccountsReader {
         t.lastConversationDate.append(lastConversation)
         t.daysToRecovery.append(daysToRecovery)
         t.recovered.append(recovered)
+        if column[AccountColumn.outcome.rawValue] >= 0 { t.outcome.append(recovered ? (outcome ?? "") : "") }
         t.sourceLine.append(reader.line)
         if weights != nil { t.caseWeights.append(weight) }
     }

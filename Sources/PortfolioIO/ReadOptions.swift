@@ -35,7 +35,7 @@ public struct ReadOptions: Sendable, Equatable {
 enum AccountColumn: Int, CaseIterable {
     case accountID, balance, daysPastDue, creditLimit, product, state, lastPaymentDate
     case bankruptcy, ceaseAndDesist, dispute, deceased, callsLast7d, lastConversationDate
-    case daysToRecovery, recovered
+    case daysToRecovery, recovered, outcome
 
     /// The header name (lower case).
     var name: String {
@@ -55,6 +55,7 @@ enum AccountColumn: Int, CaseIterable {
         case .lastConversationDate: "last_conversation_date"
         case .daysToRecovery: "days_to_recovery"
         case .recovered: "recovered"
+        case .outcome: "outcome"
         }
     }
 

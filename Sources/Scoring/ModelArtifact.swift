@@ -46,18 +46,23 @@ public struct ModelArtifact: Codable, Sendable, Equatable {
     public var cox: CoxModel?
     /// Counts, options, metrics, when, and the SHA-256 of each input.
     public var training: TrainingSummary
+    /// Competing outcomes (an `outcome` column in training): one cause-specific Cox
+    /// model per outcome, for the cumulative incidence of each; nil otherwise and in
+    /// version 1.
+    public var competingRisks: CompetingRisksModel?
     /// Where the artifact was loaded from (`load(path:)`), for messages and reports; nil
     /// for an artifact built in memory. Not part of the JSON document, nor of `==`.
     public var source: String?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, horizonDays, predictionHorizons, scoreScaling, features, logistic, cox, training
+        case format, version, horizonDays, predictionHorizons, scoreScaling, features, logistic, cox, training, competingRisks
     }
 
     public static func == (a: ModelArtifact, b: ModelArtifact) -> Bool {
         a.format == b.format && a.version == b.version && a.horizonDays == b.horizonDays
             && a.predictionHorizons == b.predictionHorizons && a.scoreScaling == b.scoreScaling
             && a.features == b.features && a.logistic == b.logistic && a.cox == b.cox && a.training == b.training
+            && a.competingRisks == b.competingRisks
     }
 
     public init(horizonDays: Int, predictionHorizons: [Int], scoreScaling: ScoreScaling, features: FeatureSpec,

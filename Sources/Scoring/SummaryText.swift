@@ -51,6 +51,7 @@ extension ModelArtifact {
         } else {
             out.append("Time to recovery — no Cox model (trained with --models logistic): no P(recovered by day) nor median days")
         }
+        if let cr = competingRisks { out += [""] + Self.competingRisksLines(cr, horizons: predictionHorizons) }
         out.append("")
         if let h = t.holdout {
             out += h.summaryLines(title: "Holdout (\(t.holdoutAccounts) accounts)", horizonDays: horizonDays, cox: cox != nil)
@@ -58,6 +59,26 @@ extension ModelArtifact {
             out += t.inSample.summaryLines(title: "In-sample (no holdout)", horizonDays: horizonDays, cox: cox != nil)
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The competing outcomes: events per outcome and the cumulative incidence at each
+    /// horizon of an account at the training means.
+    static func competingRisksLines(_ cr: CompetingRisksModel, horizons: [Int]) -> [String] {
+        var out = ["Competing outcomes — one cause-specific Cox model per outcome (\(cr.causes[0].ties.rawValue) ties); "
+                   + "cumulative incidence of an account at the training means:"]
+        let means = cr.causes[0].means
+        let curve = cr.cumulativeIncidence(means, at: horizons.map(Double.init))
+        let width = Swift.max(12, cr.outcomes.map(\.count).max() ?? 0)
+        out.append("  " + "outcome".padding(toLength: width, withPad: " ", startingAt: 0) + "  events"
+                   + horizons.map { h in let t = "\(h) days"; return String(repeating: " ", count: Swift.max(0, 9 - t.count)) + t }.joined())
+        for (k, name) in cr.outcomes.enumerated() {
+            out.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
+                       + String(format: "  %6d", cr.causes[k].nEvents)
+                       + curve.incidence[k].map { String(format: "%9.4f", $0) }.joined())
+        }
+        out.append("  " + "none yet".padding(toLength: width, withPad: " ", startingAt: 0) + "        "
+                   + curve.survival.map { String(format: "%9.4f", $0) }.joined())
+        return out
     }
 
     /// The proportional-hazards check: the global test, the five smallest p-values, and

@@ -278,6 +278,28 @@ public enum Trainer {
             clock.lap("Cox fit")
         }
 
+        // Competing outcomes: one cause-specific Cox model per outcome label, on the same
+        // training accounts (an account that ended in another outcome is censored there).
+        var competing: CompetingRisksModel?
+        if options.models.fitsCox && accounts.outcome.count == accounts.count {
+            let labelsSeen = Array(Set(trainRows.map { accounts.outcome[$0] }.filter { !$0.isEmpty })).sorted()
+            if labelsSeen.count > 1 {
+                let index = Dictionary(uniqueKeysWithValues: labelsSeen.enumerated().map { ($1, $0) })
+                do {
+                    competing = try withBLASThreads(1) { () throws(CoxError) in
+                        try CompetingRisksRegression(cox: CoxRegression(ties: options.ties, l2: options.coxL2))
+                            .fit(gather(matrix, rows: trainRows), time: trainRows.map { labels.days[$0] },
+                                 outcome: trainRows.map { index[accounts.outcome[$0]] }, outcomes: labelsSeen,
+                                 featureNames: spec.names,
+                                 weights: weights.map { w in trainRows.map { w[$0] } })
+                    }
+                } catch {
+                    throw TrainingError(code: .coxFit, message: error.description, cause: error)
+                }
+                clock.lap("cause-specific Cox fits")
+            }
+        }
+
         let placeholder = TrainingSummary(
             trainedAt: "", asOf: asOf.description, producer: options.producer, inputs: inputs,
             rows: RowCounts(portfolio),
@@ -297,6 +319,7 @@ public enum Trainer {
         var artifact = ModelArtifact(horizonDays: options.horizonDays, predictionHorizons: options.predictionHorizons,
                                      scoreScaling: options.scoreScaling, features: spec, logistic: logistic, cox: cox,
                                      training: placeholder)
+        artifact.competingRisks = competing
         let scores = artifact.score(matrix)
         let ids = accounts.accountID
         artifact.training.inSample = artifact.evaluate(scores, labels: labels, rows: trainRows, accountIDs: ids)
