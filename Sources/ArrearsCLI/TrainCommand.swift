@@ -13,13 +13,19 @@ public struct Train: ParsableCommand {
         commandName: "train",
         abstract: "Train the recovery models on a labelled portfolio and write the model artifact.",
         discussion: """
-            Reads a labelled portfolio (accounts.csv with days_to_recovery and recovered), \
+            Reads a labelled portfolio (accounts.csv with days_to_recovery and recovered, \
+            or an outcome column naming the kind of recovery, empty when censored), \
             builds the features as of --as-of, holds out a seeded share of the accounts, \
             fits the logistic model (recovered within --horizon days; accounts censored \
             before the horizon are left out and counted) and the Cox model (time to \
-            recovery) on the rest, and prints a summary: coefficient tables with standard \
-            errors, z and p; AUC, Gini, KS, Brier, log-loss and calibration deciles on \
-            the holdout; Harrell's C and observed vs predicted recovery at each horizon. \
+            recovery) on the rest (--models picks one), with an outcome column also one \
+            cause-specific Cox model per outcome, and prints a summary: coefficient \
+            tables with standard errors, z and p; the proportional-hazards check (R \
+            cox.zph) with a warning for features whose effect drifts over time; AUC, \
+            Gini, KS, Brier, log-loss and calibration deciles on the holdout; Harrell's C, \
+            Uno's C, AUC(t) and Brier(t) at each horizon and the integrated Brier score; \
+            observed vs predicted recovery at each horizon; the gap between the logistic \
+            p and the Cox 1 − S(H | x), with the accounts where the models disagree most. \
             The artifact (JSON, DESIGN §5) is written atomically; the same inputs and \
             options give the same bytes (trainedAt is the day, or SOURCE_DATE_EPOCH).
 
