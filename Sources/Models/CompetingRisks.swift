@@ -38,34 +38,57 @@ public struct CompetingRisksModel: Sendable, Codable, Equatable {
     /// `times` (days) for the feature row `row`: `(survival[t], incidence[k][t])`.
     /// - Complexity: O(U·K) for U distinct event times and K outcomes.
     public func cumulativeIncidence(_ row: [Double], at times: [Double]) -> (survival: [Double], incidence: [[Double]]) {
-        let risk = causes.map { exp($0.relativeLinearPredictor(row)) }
-        // The union of event times, with each cause's increment of H(u | m) there.
-        var steps: [Double: [Double]] = [:]
-        for (k, model) in causes.enumerated() {
+        IncidenceGrid(self).cumulativeIncidence(relativeRisks: causes.map { exp($0.relativeLinearPredictor(row)) }, at: times)
+    }
+}
+
+/// The union of the outcomes' event times with each cause's baseline increment there,
+/// built once so that many accounts are evaluated in O(U·K) each.
+public struct IncidenceGrid: Sendable {
+    /// Distinct event times of all outcomes, ascending (days).
+    public let times: [Double]
+    /// ΔH_k(u | m), row-major `times.count × K`.
+    let increments: [Double]
+    let causes: Int
+
+    public init(_ model: CompetingRisksModel) {
+        let k = model.causes.count
+        let all = Array(Set(model.causes.flatMap(\.baselineTimes))).sorted()
+        var index: [Double: Int] = [:]
+        for (u, t) in all.enumerated() { index[t] = u }
+        var inc = [Double](repeating: 0, count: all.count * k)
+        for (c, cause) in model.causes.enumerated() {
             var previous = 0.0
-            for (t, h) in zip(model.baselineTimes, model.baselineHazardAtMeans) {
-                steps[t, default: [Double](repeating: 0, count: causes.count)][k] += (h - previous) * risk[k]
+            for (t, h) in zip(cause.baselineTimes, cause.baselineHazardAtMeans) {
+                inc[index[t]! * k + c] += h - previous
                 previous = h
             }
         }
-        let grid = steps.keys.sorted()
-        var survival = [Double](repeating: 1, count: times.count)
-        var incidence = [[Double]](repeating: [Double](repeating: 0, count: times.count), count: causes.count)
-        var s = 1.0, cif = [Double](repeating: 0, count: causes.count)
-        var g = 0
-        for (j, t) in times.enumerated() {
-            while g < grid.count && grid[g] <= t {
-                let dH = steps[grid[g]]!
-                let total = dH.reduce(0, +)
+        times = all
+        increments = inc
+        causes = k
+    }
+
+    /// S(t | x) and CIF_k(t | x) at `times` (ascending) for an account whose relative risk
+    /// under cause k is `relativeRisks[k]` = e^{(x−m)ᵀβ_k} (see `CompetingRisksModel`).
+    public func cumulativeIncidence(relativeRisks risk: [Double], at horizons: [Double]) -> (survival: [Double], incidence: [[Double]]) {
+        var survival = [Double](repeating: 1, count: horizons.count)
+        var incidence = [[Double]](repeating: [Double](repeating: 0, count: horizons.count), count: causes)
+        var s = 1.0, cif = [Double](repeating: 0, count: causes), dH = cif
+        var u = 0
+        for (j, t) in horizons.enumerated() {
+            while u < times.count && times[u] <= t {
+                var total = 0.0
+                for c in 0..<causes { dH[c] = increments[u * causes + c] * risk[c]; total += dH[c] }
                 if total > 0 {
                     let jump = -expm1(-total)                  // 1 − e^{−dH}
-                    for k in causes.indices { cif[k] += s * (dH[k] / total) * jump }
+                    for c in 0..<causes { cif[c] += s * (dH[c] / total) * jump }
                     s *= exp(-total)
                 }
-                g += 1
+                u += 1
             }
             survival[j] = s
-            for k in causes.indices { incidence[k][j] = cif[k] }
+            for c in 0..<causes { incidence[c][j] = cif[c] }
         }
         return (survival, incidence)
     }

@@ -34,9 +34,10 @@ public struct ScoreTable: Sendable {
     }
 
     /// The header for these horizons.
-    public static func columns(horizons: [Int]) -> [String] {
+    public static func columns(horizons: [Int], outcomes: [String] = []) -> [String] {
         var c = ["account_id", "p_recover"]
         c += horizons.map { "p_recovered_\($0)d" }
+        for o in outcomes { c += horizons.map { "p_\(o)_\($0)d" } }
         c += ["median_days", "score_points"]
         for k in 1...Scores.reasonsPerAccount { c += ["reason_\(k)", "reason_\(k)_text"] }
         return c
@@ -51,13 +52,15 @@ public struct ScoreTable: Sendable {
         let medians = scores.medianDays, points = scores.scorePoints, reasons = scores.reasons
         let groups = self.groups, spec = self.spec, x = matrix.values, cols = matrix.cols
         let h = scores.horizons.count, k = Scores.reasonsPerAccount
-        return TextOutput.rendered(format: format, header: Self.columns(horizons: scores.horizons),
+        let outcomes = scores.outcomes.count, incidence = scores.outcomeIncidence
+        return TextOutput.rendered(format: format, header: Self.columns(horizons: scores.horizons, outcomes: scores.outcomes),
                                    count: scores.count, bytesPerRow: 200) { range, out in
             var cache: [ReasonKey: String] = [:]
             for i in range {
                 out.text(ids[i])
                 out.decimal(p[i], 6)
                 for t in 0..<h { out.decimal(byHorizon[i * h + t], 6) }
+                for c in 0..<outcomes { for t in 0..<h { out.decimal(incidence[(i * outcomes + c) * h + t], 6) } }
                 out.decimal(medians[i], 0)
                 out.decimal(points[i], 2)
                 for r in 0..<k {

@@ -36,6 +36,12 @@ public struct Scores: Sendable, Equatable {
     /// pull at all.
     public var reasons: [Int32]
 
+    /// The competing outcomes of the model (`ModelArtifact.competingRisks`), or empty.
+    public var outcomes: [String] = []
+    /// CIF_k(tₕ | x) per account, outcome and horizon: `outcomeIncidence[(i·K + k)·H + h]`;
+    /// empty without competing outcomes.
+    public var outcomeIncidence: [Double] = []
+
     /// Reasons kept per account.
     public static let reasonsPerAccount = 3
 }
@@ -54,7 +60,9 @@ extension ModelArtifact {
     /// `Scores.fillReasons(rows:matrix:model:)` computes them later for chosen rows.
     public func score(_ matrix: FeatureMatrix, reasons: Bool = true) -> Scores {
         precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
-        return ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons, reasons: reasons)
+        var scores = ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons, reasons: reasons)
+        if let competingRisks { scores.addIncidence(competingRisks, matrix: matrix, horizons: predictionHorizons) }
+        return scores
     }
 
     /// The same outputs stage by stage through the models' own APIs: one `dgemv` for η,
@@ -104,6 +112,23 @@ extension ModelArtifact {
 }
 
 extension Scores {
+    /// Fills `outcomes` and `outcomeIncidence` from the cause-specific models: per account
+    /// the relative risks e^{(x−m)ᵀβ_k} and the product integral over the shared grid.
+    /// - Complexity: O(n·(K·p + U·K)) for U distinct event times.
+    mutating func addIncidence(_ model: CompetingRisksModel, matrix: FeatureMatrix, horizons: [Int]) {
+        let grid = IncidenceGrid(model)
+        let x = Matrix(rows: matrix.rows, cols: matrix.cols, storage: matrix.values)
+        let zeta = model.causes.map { $0.relativeLinearPredictor(x) }
+        let k = model.causes.count, h = horizons.count, t = horizons.map(Double.init)
+        var out = [Double](repeating: 0, count: matrix.rows * k * h)
+        for i in 0..<matrix.rows {
+            let curve = grid.cumulativeIncidence(relativeRisks: (0..<k).map { exp(zeta[$0][i]) }, at: t)
+            for c in 0..<k { for j in 0..<h { out[(i * k + c) * h + j] = curve.incidence[c][j] } }
+        }
+        outcomes = model.outcomes
+        outcomeIncidence = out
+    }
+
     /// Computes the top-three reasons of `rows` (indices into the accounts) as `score`
     /// does — the same groups in the same order, bit for bit — and stores them in
     /// `reasons`, leaving the other rows as they were. O(|rows|·p).

@@ -50,6 +50,25 @@ final class CompetingOutcomeTrainingTests: XCTestCase {
         let summary = result.artifact.summaryText()
         XCTAssertTrue(summary.contains("Competing outcomes"), summary)
         XCTAssertTrue(summary.contains("written_off"), summary)
+        // score: P(outcome k by tₕ) per account, as the model's own product integral.
+        let scores = result.scores
+        XCTAssertEqual(scores.outcomes, cr.outcomes)
+        let h = result.artifact.predictionHorizons
+        for i in [0, 17, 899] {
+            let curve = cr.cumulativeIncidence((0..<x.cols).map { x[i, $0] }, at: h.map(Double.init))
+            for c in 0..<3 {
+                for j in h.indices {
+                    XCTAssertEqual(scores.outcomeIncidence[(i * 3 + c) * h.count + j], curve.incidence[c][j], accuracy: 1e-12)
+                }
+            }
+            // The outcomes' incidences and "none yet" add up to 1.
+            XCTAssertEqual(curve.survival[3] + (0..<3).reduce(0) { $0 + curve.incidence[$1][3] }, 1, accuracy: 1e-12)
+        }
+        let csv = String(decoding: ScoreTable(accountIDs: portfolio.accounts.accountID, scores: scores, matrix: matrix,
+                                              spec: result.artifact.features).rendered(format: .csv), as: UTF8.self)
+        let header = try XCTUnwrap(csv.split(separator: "\n").first)
+        XCTAssertTrue(header.contains("p_recovered_180d,p_paid_in_full_30d"), String(header))
+        XCTAssertTrue(header.contains("p_written_off_180d,median_days"), String(header))
         // The artifact round-trips with its cause-specific models.
         let loaded = try ModelArtifact.decode(Data(try result.artifact.encoded()))
         XCTAssertEqual(loaded.competingRisks, cr)
