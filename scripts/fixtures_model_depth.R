@@ -168,3 +168,28 @@ write_json(list(
   # then newdata, then state ((s0), paid, settled, written_off)
   pstate = as.vector(sf$pstate)
 ), "competing_breslow.json")
+# Efron: R's multi-state survfit does not use the Efron increments consistently (survival
+# issue #268), so the reference is the product integral computed here from the Efron
+# cause-specific baselines (basehaz of coxph(Surv(time, outcome == k) ~ …, ties = "efron")).
+efron <- lapply(1:3, function(k) coxph(Surv(time, outcome == k) ~ x1 + x2, data = comp, ties = "efron", control = ctl))
+grid <- sort(unique(comp$time[comp$outcome > 0]))
+cif_efron <- function(x) {
+  dH <- sapply(efron, function(f) {
+    bh <- basehaz(f, centered = FALSE)
+    H <- stepfun(bh$time, c(0, bh$hazard))
+    (H(grid) - H(grid - 0.5)) * exp(sum(coef(f) * x))       # whole days: jumps at the grid
+  })
+  s <- 1; cif <- matrix(0, length(grid), 3); surv <- numeric(length(grid)); acc <- c(0, 0, 0)
+  for (u in seq_along(grid)) {
+    total <- sum(dH[u, ])
+    if (total > 0) { acc <- acc + s * (dH[u, ] / total) * (1 - exp(-total)); s <- s * exp(-total) }
+    cif[u, ] <- acc; surv[u] <- s
+  }
+  c(surv, as.vector(cif))
+}
+write_json(list(
+  coefficients = unlist(lapply(efron, function(f) unname(coef(f)))),
+  newdata_x1 = nd$x1, newdata_x2 = nd$x2, times = grid,
+  # per account: S at each grid time, then CIF of paid, settled, written_off
+  curves = c(cif_efron(c(nd$x1[1], nd$x2[1])), cif_efron(c(nd$x1[2], nd$x2[2])))
+), "competing_efron.json")

@@ -49,6 +49,30 @@ final class CompetingRisksTests: XCTestCase {
         }
     }
 
+    /// Efron: the same product integral on the Efron cause-specific baselines, against the
+    /// formula evaluated in R on `basehaz` of the Efron cause-specific fits.
+    func testEfronIncidenceIsTheProductIntegralOfTheEfronBaselines() throws {
+        let d = try data()
+        let r = try CoxFixtures.reference("competing_efron.json", folder: "depth")
+        let model = try CompetingRisksRegression(cox: CoxRegression(ties: .efron, tolerance: 1e-12))
+            .fit(d.x, time: d.time, outcome: d.outcome, outcomes: outcomes, featureNames: ["x1", "x2"])
+        let beta = try r.values("coefficients")
+        for k in 0..<3 { for j in 0..<2 { assertClose(model.causes[k].coefficients[j].estimate, beta[2 * k + j], "Efron \(outcomes[k]) β\(j)") } }
+        let times = try r.values("times"), curves = try r.values("curves"), nt = times.count
+        for a in 0..<2 {
+            let row = [try r.values("newdata_x1")[a], try r.values("newdata_x2")[a]]
+            let curve = model.cumulativeIncidence(row, at: times)
+            let base = a * 4 * nt
+            for t in 0..<nt {
+                assertClose(curve.survival[t], curves[base + t], rel: 1e-6, abs: 1e-9, "Efron S(\(times[t])) account \(a)")
+                for k in 0..<3 {
+                    assertClose(curve.incidence[k][t], curves[base + (k + 1) * nt + t], rel: 1e-6, abs: 1e-9,
+                                "Efron CIF \(outcomes[k])(\(times[t])) account \(a)")
+                }
+            }
+        }
+    }
+
     func testAnOutcomeWithoutEventsIsNamed() throws {
         let d = try data()
         XCTAssertThrowsError(try CompetingRisksRegression().fit(d.x, time: d.time, outcome: d.outcome,
