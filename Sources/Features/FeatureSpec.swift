@@ -272,7 +272,7 @@ extension FeatureSpec {
             guard let q else { continue }
             var column = (0..<matrix.rows).map { matrix.values[$0 * matrix.cols + j] }
             column.sort()
-            let cap = FeatureCap(quantile: q, low: typeSevenQuantile(column, q), high: typeSevenQuantile(column, 1 - q))
+            let cap = FeatureCap(quantile: q, low: quantile(sorted: column, q), high: quantile(sorted: column, 1 - q))
             spec.columns[j].cap = cap
         }
         matrix.applyCaps(spec.columns.map(\.cap))
@@ -345,13 +345,6 @@ extension FeatureSpec {
     /// The share cut from each tail of a currency-scaled extended feature (`FeatureCap`).
     public static let extendedCapQuantile = 0.05
 
-    /// The q-quantile of ascending `sorted` by linear interpolation (R's default, type 7).
-    static func typeSevenQuantile(_ sorted: [Double], _ q: Double) -> Double {
-        let position = q * Double(sorted.count - 1)
-        let lo = Int(position.rounded(.down)), hi = Swift.min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (position - Double(lo)) * (sorted[hi] - sorted[lo])
-    }
-
     static func medianInPlace(_ values: inout [Double]) -> Double {
         guard !values.isEmpty else { return .nan }
         values.sort()
@@ -405,4 +398,13 @@ extension FeatureSpec {
             },
             categoricals: [], droppedConstant: [], ignored: [])
     }
+}
+
+/// The q-quantile (0 ≤ q ≤ 1) of ascending, non-empty `sorted` by linear interpolation
+/// between order statistics (R's default, type 7): position q·(n − 1).
+public func quantile(sorted: [Double], _ q: Double) -> Double {
+    precondition(!sorted.isEmpty, "quantile: no values")
+    let position = q * Double(sorted.count - 1)
+    let lo = Int(position.rounded(.down)), hi = Swift.min(lo + 1, sorted.count - 1)
+    return sorted[lo] + (position - Double(lo)) * (sorted[hi] - sorted[lo])
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Features
 import Foundation
 
 /// Whether the two models tell the same story: the logistic P(recovered within H days)
@@ -39,8 +40,8 @@ public struct ModelConsistency: Codable, Sendable, Equatable {
         let gaps = rows.map { Swift.abs(scores.pRecover[$0] - coxP[$0]) }
         let sorted = gaps.sorted()
         accounts = rows.count
-        medianGap = Self.quantile(sorted, 0.5)
-        gap90 = Self.quantile(sorted, 0.9)
+        medianGap = quantile(sorted: sorted, 0.5)
+        gap90 = quantile(sorted: sorted, 0.9)
         shareAbove01 = Double(gaps.lazy.filter { $0 > 0.1 }.count) / Double(rows.count)
         worst = rows.indices.sorted { gaps[$0] > gaps[$1] || (gaps[$0] == gaps[$1] && rows[$0] < rows[$1]) }
             .prefix(Self.listed).map { k in
@@ -55,14 +56,6 @@ public struct ModelConsistency: Codable, Sendable, Equatable {
         guard let cox = artifact.cox else { return [Double](repeating: .nan, count: scores.count) }
         let h = cox.hazardAtMeans(at: Double(artifact.horizonDays))
         return scores.coxLinearPredictor.map { -expm1(-h * exp($0)) }
-    }
-
-    /// The q-quantile of ascending `sorted` by linear interpolation (R type 7).
-    static func quantile(_ sorted: [Double], _ q: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
-        let position = q * Double(sorted.count - 1)
-        let lo = Int(position.rounded(.down)), hi = Swift.min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (position - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 
     /// The summary lines.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import LinearAlgebra
+import Models
 
 /// Readers for `Fixtures/cox/` (made by `scripts/fixtures_cox.R` with R survival 3.5.3).
 enum CoxFixtures {
@@ -61,4 +62,16 @@ func assertClose(_ a: Double, _ b: Double, rel: Double = 1e-6, abs: Double = 1e-
     XCTAssertTrue(d <= abs || d <= rel * max(Swift.abs(a), Swift.abs(b)),
                   "\(what()): \(a) vs R \(b) (relative difference \(d / max(Swift.abs(a), Swift.abs(b))))",
                   file: file, line: line)
+}
+
+/// Asserts each coefficient's estimate and standard error against R's
+/// `coefficients`/`standard_errors` (1e-6 relative).
+func assertCoefficients(_ coefficients: [Coefficient], _ r: CoxFixtures.Reference, _ what: String,
+                        file: StaticString = #filePath, line: UInt = #line) throws {
+    let beta = try r.values("coefficients"), se = try r.values("standard_errors")
+    XCTAssertEqual(coefficients.count, beta.count, what, file: file, line: line)
+    for (k, c) in coefficients.enumerated() {
+        assertClose(c.estimate, beta[k], "\(what) β[\(c.name)]", file: file, line: line)
+        assertClose(c.standardError, se[k], "\(what) se[\(c.name)]", file: file, line: line)
+    }
 }

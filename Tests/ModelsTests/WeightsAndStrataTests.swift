@@ -20,10 +20,7 @@ final class WeightsAndStrataTests: XCTestCase {
             let r = try CoxFixtures.reference("cox_weighted_\(ties.rawValue).json", folder: "depth")
             let model = try CoxRegression(ties: ties, tolerance: 1e-12)
                 .fit(d.x, time: d.time, event: d.event, featureNames: features, weights: w)
-            for (k, c) in model.coefficients.enumerated() {
-                assertClose(c.estimate, try r.values("coefficients")[k], "\(ties) weighted β\(k)")
-                assertClose(c.standardError, try r.values("standard_errors")[k], "\(ties) weighted se\(k)")
-            }
+            try assertCoefficients(model.coefficients, r, "\(ties) weighted")
             assertClose(model.nullLogLikelihood, try r.values("loglik")[0], "\(ties) weighted null loglik")
             assertClose(model.logLikelihood, try r.values("loglik")[1], "\(ties) weighted loglik")
             let times = try r.values("baseline_time"), hazard = try r.values("baseline_hazard")
@@ -73,10 +70,7 @@ final class WeightsAndStrataTests: XCTestCase {
             let r = try CoxFixtures.reference("cox_strata_\(ties.rawValue).json", folder: "depth")
             let model = try CoxRegression(ties: ties, tolerance: 1e-12)
                 .fit(d.x, time: d.time, event: d.event, featureNames: features, strata: strata)
-            for (k, c) in model.coefficients.enumerated() {
-                assertClose(c.estimate, try r.values("coefficients")[k], "\(ties) stratified β\(k)")
-                assertClose(c.standardError, try r.values("standard_errors")[k], "\(ties) stratified se\(k)")
-            }
+            try assertCoefficients(model.coefficients, r, "\(ties) stratified")
             assertClose(model.logLikelihood, try r.values("loglik")[1], "\(ties) stratified loglik")
             let baselines = try XCTUnwrap(model.stratumBaselines)
             XCTAssertEqual(baselines.map(\.stratum), [0, 1, 2])
