@@ -83,6 +83,17 @@ public struct Prioritizer: Sendable {
         }
 
         let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf)
+        // With competing outcomes, the share of the balance expected within H:
+        // Σ_k share_k·CIF_k(H) (outcomes without a share use the product's rate).
+        let outcomes = scores.outcomes, k = outcomes.count
+        precondition(scores.outcomeIncidence.count == n * k, "rank: outcome incidence length ≠ accounts × outcomes")
+        let shares = outcomes.map { policy.outcomeShare[$0] }
+        func outcomeValue(_ i: Int, rate: Double) -> Double? {
+            guard k > 0 else { return nil }
+            var v = 0.0
+            for c in 0..<k { v += (shares[c] ?? rate) * scores.outcomeIncidence[i * k + c] }
+            return v
+        }
         let discount = try DiscountCurve(policy: policy, scores: scores)
 
         var expectedValue = [Double](repeating: 0, count: n)
@@ -108,7 +119,7 @@ public struct Prioritizer: Sendable {
                 rateCache[product] = rate
             }
             let d = try discount.factor(account: i, id: accounts.accountID[i])
-            let ev = balance * rate * p * d
+            let ev = outcomeValue(i, rate: rate).map { balance * $0 * d } ?? balance * rate * p * d
             let net = ev - policy.costPerAttempt
             expectedValue[i] = ev
             netValue[i] = net
