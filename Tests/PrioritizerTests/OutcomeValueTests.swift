@@ -47,4 +47,22 @@ final class OutcomeValueTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("outcome_share.settled"), "\($0)")
         }
     }
+
+    /// A logistic-only model (`train --models logistic`) has no P(recovered by day):
+    /// discounting says so instead of calling NaN an invalid probability.
+    func testDiscountingWithoutACoxModelSaysWhy() throws {
+        var accounts = AccountTable()
+        accounts.accountID = ["a"]
+        accounts.balance = [100]
+        accounts.daysPastDue = [0]
+        let scores = ModelOutputs(horizonDays: 90, pRecover: [0.5], horizons: [30, 90], recoveredBy: [.nan, .nan],
+                                  medianDays: [.nan], scorePoints: [600])
+        var policy = Policy()
+        policy.discountAnnualRate = 0.08
+        XCTAssertThrowsError(try Prioritizer(policy: policy).rank(
+            Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [], accountRows: 1, paymentRows: 0),
+            asOf: CalendarDay(dayNumber: 20_000), scores: scores)) {
+            XCTAssertTrue("\($0)".contains("has none (trained with the logistic model alone)"), "\($0)")
+        }
+    }
 }
