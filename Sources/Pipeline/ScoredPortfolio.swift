@@ -32,6 +32,7 @@ public struct ScoredPortfolio: Sendable {
     public var modelOutputs: ModelOutputs {
         var outputs = ModelOutputs(horizonDays: scores.horizonDays, pRecover: scores.pRecover, horizons: scores.horizons,
                                    recoveredBy: scores.recoveredBy, medianDays: scores.medianDays, scorePoints: scores.scorePoints)
+        outputs.hasSurvivalModel = model.cox != nil
         // Competing outcomes: CIF_k at H, when H is one of the prediction horizons.
         if !scores.outcomes.isEmpty, let j = scores.horizons.firstIndex(of: scores.horizonDays) {
             let k = scores.outcomes.count, h = scores.horizons.count

@@ -298,7 +298,7 @@ struct DiscountCurve {
         precondition(zip(h, h.dropFirst()).allSatisfy { $0 < $1 } && (h.first ?? 1) > 0,
                      "rank: horizons must be strictly increasing and > 0")
         precondition(scores.recoveredBy.count == scores.count * h.count, "rank: recoveredBy length ≠ accounts × horizons")
-        if scores.count > 0 && scores.recoveredBy.allSatisfy(\.isNaN) {
+        if !scores.hasSurvivalModel {
             throw PrioritizerError(code: .horizonMismatch, message:
                 "discounting needs the Cox model's P(recovered by day), and this model has none (trained with the logistic model alone); set discount_annual_rate = 0 or use a model with both")
         }

@@ -55,8 +55,9 @@ final class OutcomeValueTests: XCTestCase {
         accounts.accountID = ["a"]
         accounts.balance = [100]
         accounts.daysPastDue = [0]
-        let scores = ModelOutputs(horizonDays: 90, pRecover: [0.5], horizons: [30, 90], recoveredBy: [.nan, .nan],
+        var scores = ModelOutputs(horizonDays: 90, pRecover: [0.5], horizons: [30, 90], recoveredBy: [.nan, .nan],
                                   medianDays: [.nan], scorePoints: [600])
+        scores.hasSurvivalModel = false
         var policy = Policy()
         policy.discountAnnualRate = 0.08
         XCTAssertThrowsError(try Prioritizer(policy: policy).rank(
