@@ -1,3 +1,4 @@
+import Features
 import Foundation
 import Features
 import LinearAlgebra
@@ -55,7 +56,8 @@ extension Pipeline {
         }
         progress("charts")
         let input = ReportBuilder(artifact: model, modelPath: model.source ?? "(in memory)", sample: sample,
-                                  scores: scored.scores, worklist: summary, matrix: scored.matrix).input()
+                                  scores: scored.scores, worklist: summary,
+                                  unseenLevels: scored.matrix.unseenLevels, matrix: scored.matrix).input()
         return ReportDocument(input)
     }
 }
@@ -197,6 +199,9 @@ struct ReportBuilder {
     var sample: ReportSample
     var scores: Scores
     var worklist: WorklistSummary?
+    /// Levels the model never saw, scored as `other`: the PSI of the score cannot show
+    /// them, so the report says them in its notes.
+    var unseenLevels: [UnseenLevels] = []
     /// The sample's feature matrix (for the proportional-hazards residuals).
     var matrix: FeatureMatrix? = nil
 
@@ -225,7 +230,8 @@ struct ReportBuilder {
             recovery: recovery,
             scoreDistribution: distribution,
             worklist: worklist.map(classCounts),
-            notes: sample.notes + missingSectionNotes(labelled: labels != nil, validation: validation, recovery: recovery),
+            notes: sample.notes + unseenLevels.map { "Not in the training data — \($0.summary)." }
+                + missingSectionNotes(labelled: labels != nil, validation: validation, recovery: recovery),
             proportionalHazards: labels.flatMap(residualTrends))
     }
 

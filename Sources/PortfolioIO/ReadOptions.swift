@@ -17,6 +17,10 @@ public struct ReadOptions: Sendable, Equatable {
     /// Names matching no column are ignored (the feature stage reports unknown names).
     public var ignoreColumns: [String]
 
+    /// Hash (SHA-256) the bytes of both files while parsing them, into
+    /// `Portfolio.accountsFingerprint` and `paymentsFingerprint` (training records them).
+    public var fingerprint: Bool
+
     /// The extra column holding each account's case weight (training with weights),
     /// matched case-insensitively; nil = no weights. It must be a column of the accounts
     /// file (else `InputError.missingColumn`), is read into `AccountTable.caseWeights`
@@ -24,9 +28,11 @@ public struct ReadOptions: Sendable, Equatable {
     /// its row (`missing_value`, `bad_number`, `negative_value` or `out_of_range` for 0).
     public var weightsColumn: String?
 
-    public init(requireLabels: Bool = false, ignoreColumns: [String] = [], weightsColumn: String? = nil) {
+    public init(requireLabels: Bool = false, ignoreColumns: [String] = [], fingerprint: Bool = false,
+                weightsColumn: String? = nil) {
         self.requireLabels = requireLabels
         self.ignoreColumns = ignoreColumns
+        self.fingerprint = fingerprint
         self.weightsColumn = weightsColumn
     }
 }

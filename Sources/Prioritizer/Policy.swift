@@ -41,6 +41,8 @@ public struct Policy: Codable, Sendable, Equatable {
     public static let defaultOutcomeShares: [String: Double] = [
         "paid_in_full": 1, "settled": 0.5, "written_off": 0, "bankrupt": 0, "deceased": 0,
     ]
+    /// `[hold_flags]` — which do-not-contact rules require their input columns.
+    public var holdFlags: HoldFlagRules
     /// `max_days_after_training` — an as-of day more than this many days after the
     /// model's training as-of is warned about (the model may be stale). ≥ 0. Default **365**.
     public var maxDaysAfterTraining: Int = 365
@@ -49,7 +51,8 @@ public struct Policy: Codable, Sendable, Equatable {
     public init(costPerAttempt: Double = 5, minNetValue: Double = 0, pFloor: Double = 0.05,
                 capacity: Int = 500, discountAnnualRate: Double = 0,
                 recoveryRate: RecoveryRates = .init(), chronicDefaulter: ChronicDefaulter = .init(),
-                limitationPeriod: LimitationPeriods = .init(), contactRules: ContactRules = .init()) {
+                limitationPeriod: LimitationPeriods = .init(), contactRules: ContactRules = .init(),
+                holdFlags: HoldFlagRules = .init()) {
         self.costPerAttempt = costPerAttempt
         self.minNetValue = minNetValue
         self.pFloor = pFloor
@@ -59,6 +62,7 @@ public struct Policy: Codable, Sendable, Equatable {
         self.chronicDefaulter = chronicDefaulter
         self.limitationPeriod = limitationPeriod
         self.contactRules = contactRules
+        self.holdFlags = holdFlags
     }
 
     /// The documented defaults (same as `Policy()`).
@@ -75,6 +79,7 @@ public struct Policy: Codable, Sendable, Equatable {
         case chronicDefaulter = "chronic_defaulter"
         case limitationPeriod = "limitation_period_years"
         case contactRules = "contact_rules"
+        case holdFlags = "hold_flags"
         case maxDaysAfterTraining = "max_days_after_training"
     }
 }
@@ -186,11 +191,14 @@ public struct LimitationPeriods: Codable, Sendable, Equatable {
 /// `[contact_rules]`: contact-frequency rules (the US Regulation F call-frequency
 /// presumption, 12 CFR 1006.14(b)(2)). An account held by a rule is **deferred**.
 public struct ContactRules: Codable, Sendable, Equatable {
-    /// `call_limit` — switch for the call-count rule. Default **true**.
+    /// `call_limit` — switch for the call-count rule (input: `calls_last_7d`; with the
+    /// rule on and the column absent, `rank` stops). Default **true**.
     public var callLimit: Bool
     /// `max_calls_7d` — deferred when calls_last_7d ≥ this. ≥ 1. Default **7**.
     public var maxCalls7d: Int
-    /// `conversation_cooldown` — switch for the conversation rule. Default **true**.
+    /// `conversation_cooldown` — switch for the conversation rule (input:
+    /// `last_conversation_date`; with the rule on and the column absent, `rank` stops).
+    /// Default **true**.
     public var conversationCooldown: Bool
     /// `conversation_cooldown_days` — deferred when as-of − last_conversation_date <
     /// this many days: with 7, a conversation 6 days before as-of holds the account and

@@ -23,8 +23,11 @@ import PortfolioIO
 /// the Cox model, so EV is continuous as r → 0 and the p shown next to it is the p used.
 ///
 /// **Precedence.** The first matching step decides the class:
+/// 0. **inputs** — a rule that is on but whose input column is absent (and supplied by
+///    no other source) stops the run naming the column and the policy key that switches
+///    the rule off (`Policy.checkRuleInputs`, `HoldFlagRules`).
 /// 1. **do not contact** — a hold flag: `bankruptcy`, `cease_and_desist`, `dispute`,
-///    `deceased` (always applied; policy cannot switch them off); or time-barred:
+///    `deceased` (always applied when the column is present); or time-barred:
 ///    as-of ≥ last_payment_date + the state's limitation period in calendar years
 ///    (`LimitationPeriods`). Rule: the first of these in that order.
 /// 2. **not worth pursuing** — net < `min_net_value` (`below_min_net_value`); else a
@@ -57,10 +60,13 @@ public struct Prioritizer: Sendable {
     ///   - asOf: the as-of day.
     ///   - scores: model outputs per valid account, in the accounts' row order.
     ///   - capacity: overrides `policy.capacity` when given; ≥ 1.
-    /// - Throws: `PrioritizerError` for a capacity below 1, a NaN/out-of-range p, a bad
+    ///   - suppliedElsewhere: optional columns another source (a contact ledger) supplies
+    ///     for the rules, so their absence from the accounts file does not stop the run.
+    /// - Throws: `.missingRuleInput` when a rule that is on has no input column
+    ///   (`Policy.checkRuleInputs`); `PrioritizerError` for a capacity below 1, a NaN/out-of-range p, a bad
     ///   balance, rows that do not add up, or discounting without a model horizon ≤ H.
     public func rank(_ portfolio: Portfolio, asOf: CalendarDay, scores: ModelOutputs,
-                     capacity: Int? = nil) throws(PrioritizerError) -> WorklistResult {
+                     capacity: Int? = nil, suppliedElsewhere: Set<String> = []) throws(PrioritizerError) -> WorklistResult {
         let accounts = portfolio.accounts, rejects = portfolio.rejects, accountRows = portfolio.accountRows
         let asOf = asOf.dayNumber
         let n = accounts.count
@@ -76,6 +82,7 @@ public struct Prioritizer: Sendable {
             policy.capacity = capacity
         }
 
+        try policy.checkRuleInputs(presentColumns: accounts.presentColumns, suppliedElsewhere: suppliedElsewhere)
         let rejected = Self.mergeRejects(rejects)
         guard n + rejected.count == accountRows else {
             throw PrioritizerError(code: .rowCountMismatch, message:

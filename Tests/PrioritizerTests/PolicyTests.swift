@@ -32,6 +32,7 @@ final class PolicyTests: XCTestCase {
         var expectedKeys = Policy.CodingKeys.allCases.map(\.rawValue)
         expectedKeys += ChronicDefaulter.CodingKeys.allCases.map { "chronic_defaulter.\($0.rawValue)" }
         expectedKeys += ContactRules.CodingKeys.allCases.map { "contact_rules.\($0.rawValue)" }
+        expectedKeys += HoldFlagRules.CodingKeys.allCases.map { "hold_flags.\($0.rawValue)" }
         expectedKeys += ["recovery_rate.default", "limitation_period_years.default"]
         for key in expectedKeys {
             XCTAssertTrue(keys.contains(key), "example policy lacks \(key)")

@@ -65,7 +65,7 @@ final class CompetingOutcomeTrainingTests: XCTestCase {
             XCTAssertEqual(curve.survival[3] + (0..<3).reduce(0) { $0 + curve.incidence[$1][3] }, 1, accuracy: 1e-12)
         }
         let csv = String(decoding: ScoreTable(accountIDs: portfolio.accounts.accountID, scores: scores, matrix: matrix,
-                                              spec: result.artifact.features).rendered(format: .csv), as: UTF8.self)
+                                              artifact: result.artifact).rendered(format: .csv), as: UTF8.self)
         let header = try XCTUnwrap(csv.split(separator: "\n").first)
         XCTAssertTrue(header.contains("p_recovered_180d,p_paid_in_full_30d"), String(header))
         XCTAssertTrue(header.contains("p_written_off_180d,median_days"), String(header))

@@ -119,7 +119,7 @@ final class ModelSelectionTests: XCTestCase {
         for (a, b) in zip(reference.pRecover, result.scores.pRecover) { XCTAssertEqual(a, b, accuracy: 1e-12) }
         XCTAssertTrue(reference.recoveredBy.allSatisfy(\.isNaN))
         let csv = String(decoding: ScoreTable(accountIDs: portfolio.accounts.accountID, scores: result.scores, matrix: matrix,
-                                              spec: result.artifact.features).rendered(format: .csv), as: UTF8.self)
+                                              artifact: result.artifact).rendered(format: .csv), as: UTF8.self)
         let first = try XCTUnwrap(csv.split(separator: "\n").dropFirst().first).split(separator: ",", omittingEmptySubsequences: false)
         XCTAssertEqual(first[2...6].map(String.init), ["", "", "", "", ""], "P(recovered by day) and median days are empty")
     }
