@@ -37,6 +37,9 @@ final class OutcomeRankingTests: XCTestCase {
             }
         }
         var policy = Policy()
+        policy.holdFlags = .allOff    // the portfolio here has no hold-flag columns
+        policy.contactRules.callLimit = false
+        policy.contactRules.conversationCooldown = false
         policy.outcomeShare["settled"] = 0.25
         let ranked = try Prioritizer(policy: policy).rank(scored.portfolio, asOf: asOf, scores: outputs)
         for i in [0, 99] {

@@ -6,6 +6,11 @@ import PortfolioIO
 /// within H by its `[outcome_share]` (issue 19): a settlement recovers its share.
 final class OutcomeValueTests: XCTestCase {
     func rank(_ policy: Policy) throws -> WorklistResult {
+        // The book has no hold-flag or contact columns: rank without those rules.
+        var policy = policy
+        policy.holdFlags = .allOff
+        policy.contactRules.callLimit = false
+        policy.contactRules.conversationCooldown = false
         var accounts = AccountTable()
         accounts.accountID = ["a", "b"]
         accounts.balance = [1000, 1000]
@@ -59,6 +64,9 @@ final class OutcomeValueTests: XCTestCase {
                                   medianDays: [.nan], scorePoints: [600])
         scores.hasSurvivalModel = false
         var policy = Policy()
+        policy.holdFlags = .allOff    // no hold-flag or contact columns here
+        policy.contactRules.callLimit = false
+        policy.contactRules.conversationCooldown = false
         policy.discountAnnualRate = 0.08
         XCTAssertThrowsError(try Prioritizer(policy: policy).rank(
             Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [], accountRows: 1, paymentRows: 0),
