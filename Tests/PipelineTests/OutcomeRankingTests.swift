@@ -38,6 +38,10 @@ final class OutcomeRankingTests: XCTestCase {
         }
         var policy = Policy()
         policy.outcomeShare["settled"] = 0.25
+        // The synthetic accounts carry no hold-flag or contact columns: those rules are off.
+        policy.holdFlags = .allOff
+        policy.contactRules.callLimit = false
+        policy.contactRules.conversationCooldown = false
         let ranked = try Prioritizer(policy: policy).rank(scored.portfolio, asOf: asOf, scores: outputs)
         for i in [0, 99] {
             let expected = scored.portfolio.accounts.balance[i]
