@@ -36,7 +36,7 @@ final class OutcomeRankingTests: XCTestCase {
                 XCTAssertEqual(outputs.outcomeIncidence[i * 2 + c], scored.scores.outcomeIncidence[(i * 2 + c) * H + h])
             }
         }
-        var policy = Policy()
+        var policy = Policy(contactRules: ContactRules(callLimit: false, conversationCooldown: false), holdFlags: .allOff)
         policy.outcomeShare["settled"] = 0.25
         let ranked = try Prioritizer(policy: policy).rank(scored.portfolio, asOf: asOf, scores: outputs)
         for i in [0, 99] {
