@@ -36,7 +36,7 @@ final class OutcomeRankingTests: XCTestCase {
                 XCTAssertEqual(outputs.outcomeIncidence[i * 2 + c], scored.scores.outcomeIncidence[(i * 2 + c) * H + h])
             }
         }
-        var policy = Policy()
+        var policy = Policy(contactRules: ContactRules(callLimit: false, conversationCooldown: false), holdFlags: .allOff)
         policy.outcomeShare["settled"] = 0.25
         // The synthetic accounts carry no hold-flag or contact columns: those rules are off.
         policy.holdFlags = .allOff

@@ -23,7 +23,7 @@ final class OutcomeValueTests: XCTestCase {
     }
 
     func testSettlementsRecoverTheirShare() throws {
-        var policy = Policy()
+        var policy = Policy(contactRules: ContactRules(callLimit: false, conversationCooldown: false), holdFlags: .allOff)
         policy.recoveryRate = RecoveryRates(defaultRate: 0.8)
         policy.outcomeShare["settled"] = 0.6
         let r = try rank(policy)
@@ -58,7 +58,7 @@ final class OutcomeValueTests: XCTestCase {
         var scores = ModelOutputs(horizonDays: 90, pRecover: [0.5], horizons: [30, 90], recoveredBy: [.nan, .nan],
                                   medianDays: [.nan], scorePoints: [600])
         scores.hasSurvivalModel = false
-        var policy = Policy()
+        var policy = Policy(contactRules: ContactRules(callLimit: false, conversationCooldown: false), holdFlags: .allOff)
         policy.discountAnnualRate = 0.08
         XCTAssertThrowsError(try Prioritizer(policy: Self.withoutRuleInputs(policy)).rank(
             Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [], accountRows: 1, paymentRows: 0),
