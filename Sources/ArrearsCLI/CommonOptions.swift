@@ -126,7 +126,13 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     /// The models' advice in library terms → the same advice in flags.
     static func cliTerms(_ message: String) -> String {
-        message
+        var message = message
+        // "retrain with 'x' ignored" → "retrain with --ignore x".
+        while let r = message.range(of: #"with '([A-Za-z0-9_]+)' ignored"#, options: .regularExpression) {
+            let name = message[r].dropFirst("with '".count).prefix { $0 != "'" }
+            message.replaceSubrange(r, with: "with --ignore \(name)")
+        }
+        return message
             .replacingOccurrences(of: "LogisticRegression(l2: 1)", with: "--l2 1")
             .replacingOccurrences(of: "CoxRegression(l2: 1)", with: "--cox-l2 1")
             .replacingOccurrences(of: "(e.g. l2: 1)", with: "(e.g. --l2 1)")

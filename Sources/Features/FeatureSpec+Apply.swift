@@ -76,14 +76,14 @@ extension FeatureSpec {
            absent("credit_limit", hasValue: accounts.creditLimit.contains { !$0.isNaN }) {
             throw FeatureError(
                 code: .missingColumn,
-                message: "the accounts file has no column 'credit_limit', which the model's feature 'utilization' uses; add the column, or retrain with --ignore utilization.",
+                message: "the accounts file has no column 'credit_limit', which the model's feature 'utilization' uses; add the column, or retrain with 'utilization' ignored.",
                 featureName: "credit_limit")
         }
         if columns.contains(where: { if case .oneHot("product", _) = $0.kind { true } else { false } }),
            absent("product", hasValue: accounts.product.contains { !$0.isEmpty }) {
             throw FeatureError(
                 code: .missingColumn,
-                message: "the accounts file has no column 'product', which the model's product=… features use; add the column, or retrain with --ignore product.",
+                message: "the accounts file has no column 'product', which the model's product=… features use; add the column, or retrain with 'product' ignored.",
                 featureName: "product")
         }
     }

@@ -49,22 +49,10 @@ struct CoxRiskSets: Sendable {
     init(x: Matrix, time: [Double], event: [Bool], weights: [Double]? = nil, strata: [Int]? = nil) {
         let (n, p) = (x.rows, x.cols)
         let order = Self.sortOrder(time: time, event: event, strata: strata)
-        // Column means and population SDs, two sequential passes (no cancellation).
-        var mean = [Double](repeating: 0, count: p)
-        var ss = [Double](repeating: 0, count: p)
-        let count = Double(max(n, 1))
-        x.storage.withUnsafeBufferPointer { xp in
-            mean.withUnsafeMutableBufferPointer { m in
-                for i in 0..<n { for j in 0..<p { m[j] += xp[i * p + j] } }
-                for j in 0..<p { m[j] /= count }
-                ss.withUnsafeMutableBufferPointer { s in
-                    for i in 0..<n { for j in 0..<p { let d = xp[i * p + j] - m[j]; s[j] += d * d } }
-                }
-            }
-        }
-        let scale = ss.map { ($0 / count).squareRoot() }
-        means = mean
-        scales = scale
+        // Column means and population SDs: the one standardization both fits use.
+        let standardization = Standardization(fitting: x)
+        means = standardization.means
+        scales = standardization.standardDeviations
 
         // Sorted times and flags, the groups, and each row's destination. Rows before the
         // first event time of their stratum are in no risk set (destination −1).
@@ -108,10 +96,10 @@ struct CoxRiskSets: Sendable {
         // every row's cache miss).
         var zs = [Double](repeating: 0, count: m * p)
         var esum = [Double](repeating: 0, count: p)
-        let inverse = scale.map { $0 > 0 ? 1 / $0 : 0 }
+        let inverse = standardization.standardDeviations.map { $0 > 0 ? 1 / $0 : 0 }
         x.storage.withUnsafeBufferPointer { xp in
             zs.withUnsafeMutableBufferPointer { zp in
-                mean.withUnsafeBufferPointer { mp in
+                standardization.means.withUnsafeBufferPointer { mp in
                     inverse.withUnsafeBufferPointer { ip in
                         esum.withUnsafeMutableBufferPointer { ep in
                             for i in 0..<n {

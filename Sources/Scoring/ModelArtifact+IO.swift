@@ -253,7 +253,7 @@ extension ModelArtifact {
         }
 
         guard logistic != nil || cox != nil else {
-            throw fail("the model holds neither a logistic nor a Cox model; retrain it with --models logistic, cox or both")
+            throw fail("the model holds neither a logistic nor a Cox model; retrain it with a logistic model, a Cox model or both")
         }
         if version == 1, logistic == nil || cox == nil {
             throw fail("a version-1 model must hold both the logistic and the Cox model; the \(logistic == nil ? "logistic" : "Cox") model is missing")

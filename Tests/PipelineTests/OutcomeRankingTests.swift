@@ -36,11 +36,12 @@ final class OutcomeRankingTests: XCTestCase {
                 XCTAssertEqual(outputs.outcomeIncidence[i * 2 + c], scored.scores.outcomeIncidence[(i * 2 + c) * H + h])
             }
         }
-        var policy = Policy()
-        policy.holdFlags = .allOff    // the portfolio here has no hold-flag columns
+        var policy = Policy(contactRules: ContactRules(callLimit: false, conversationCooldown: false), holdFlags: .allOff)
+        policy.outcomeShare["settled"] = 0.25
+        // The synthetic accounts carry no hold-flag or contact columns: those rules are off.
+        policy.holdFlags = .allOff
         policy.contactRules.callLimit = false
         policy.contactRules.conversationCooldown = false
-        policy.outcomeShare["settled"] = 0.25
         let ranked = try Prioritizer(policy: policy).rank(scored.portfolio, asOf: asOf, scores: outputs)
         for i in [0, 99] {
             let expected = scored.portfolio.accounts.balance[i]

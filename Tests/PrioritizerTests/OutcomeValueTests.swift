@@ -6,11 +6,6 @@ import PortfolioIO
 /// within H by its `[outcome_share]` (issue 19): a settlement recovers its share.
 final class OutcomeValueTests: XCTestCase {
     func rank(_ policy: Policy) throws -> WorklistResult {
-        // The book has no hold-flag or contact columns: rank without those rules.
-        var policy = policy
-        policy.holdFlags = .allOff
-        policy.contactRules.callLimit = false
-        policy.contactRules.conversationCooldown = false
         var accounts = AccountTable()
         accounts.accountID = ["a", "b"]
         accounts.balance = [1000, 1000]
@@ -22,13 +17,13 @@ final class OutcomeValueTests: XCTestCase {
         // a: mostly paid in full; b: mostly settled; the same P(any outcome) = 0.5.
         scores.outcomeIncidence = [0.4, 0.1, 0.0,
                                    0.1, 0.3, 0.1]
-        return try Prioritizer(policy: policy).rank(Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [],
+        return try Prioritizer(policy: Self.withoutRuleInputs(policy)).rank(Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [],
                                                               accountRows: 2, paymentRows: 0),
                                                     asOf: CalendarDay(dayNumber: 20_000), scores: scores)
     }
 
     func testSettlementsRecoverTheirShare() throws {
-        var policy = Policy()
+        var policy = Policy(contactRules: ContactRules(callLimit: false, conversationCooldown: false), holdFlags: .allOff)
         policy.recoveryRate = RecoveryRates(defaultRate: 0.8)
         policy.outcomeShare["settled"] = 0.6
         let r = try rank(policy)
@@ -63,15 +58,21 @@ final class OutcomeValueTests: XCTestCase {
         var scores = ModelOutputs(horizonDays: 90, pRecover: [0.5], horizons: [30, 90], recoveredBy: [.nan, .nan],
                                   medianDays: [.nan], scorePoints: [600])
         scores.hasSurvivalModel = false
-        var policy = Policy()
-        policy.holdFlags = .allOff    // no hold-flag or contact columns here
-        policy.contactRules.callLimit = false
-        policy.contactRules.conversationCooldown = false
+        var policy = Policy(contactRules: ContactRules(callLimit: false, conversationCooldown: false), holdFlags: .allOff)
         policy.discountAnnualRate = 0.08
-        XCTAssertThrowsError(try Prioritizer(policy: policy).rank(
+        XCTAssertThrowsError(try Prioritizer(policy: Self.withoutRuleInputs(policy)).rank(
             Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [], accountRows: 1, paymentRows: 0),
             asOf: CalendarDay(dayNumber: 20_000), scores: scores)) {
             XCTAssertTrue("\($0)".contains("has none (trained with the logistic model alone)"), "\($0)")
         }
+    }
+
+    /// These accounts have no hold-flag or contact columns: the rules that read them are off.
+    static func withoutRuleInputs(_ policy: Policy) -> Policy {
+        var p = policy
+        p.holdFlags = .allOff
+        p.contactRules.callLimit = false
+        p.contactRules.conversationCooldown = false
+        return p
     }
 }
