@@ -12,12 +12,26 @@ extension ModelArtifact {
     /// predictor ±infinity (p exactly 0 or 1, NaN in the concordance).
     public static let maximumLinearPredictor = 1e5
 
-    /// Refuses finite nonsense: a Cox baseline time below 0 days; a logistic or Cox
-    /// coefficient that overflows the linear predictor (see `maximumLinearPredictor`).
+    /// Refuses finite nonsense: a Cox baseline time below 0 days; a horizon beyond the
+    /// training follow-up (`training.followUpDays`, or for artifacts that do not record it
+    /// the last time of the Cox baseline table); a logistic or Cox coefficient that
+    /// overflows the linear predictor (see `maximumLinearPredictor`).
     public func validateMagnitudes() throws(ArtifactInconsistency) {
         func fail(_ message: String) -> ArtifactInconsistency { ArtifactInconsistency(message: message) }
         if let first = cox?.baselineTimes.first, first < 0 {
             throw fail("cox.baselineTimes starts at \(first) days; times are days from as-of, ≥ 0")
+        }
+        if let followUp = training.followUpDays ?? cox?.baselineTimes.last {
+            let source = training.followUpDays == nil ? "the Cox baseline table ends at" : "training.followUpDays is"
+            if let beyond = predictionHorizons.first(where: { Double($0) > followUp }) {
+                throw fail("predictionHorizons: \(beyond) days is beyond the training follow-up (\(source) \(followUp) days): the model has no data there; retrain it with horizons up to the follow-up")
+            }
+            if training.followUpDays != nil, Double(horizonDays) > followUp {
+                throw fail("horizonDays: \(horizonDays) days is beyond the training follow-up (training.followUpDays is \(followUp) days); retrain it")
+            }
+            if let last = cox?.baselineTimes.last, let recorded = training.followUpDays, last > recorded {
+                throw fail("cox.baselineTimes ends at \(last) days, after the training follow-up of \(recorded) days; the model is damaged: retrain it")
+            }
         }
         let columns = features.columns
         func reach(_ j: Int) -> Double { Swift.abs(columns[j].mean) + 100 * columns[j].standardDeviation }

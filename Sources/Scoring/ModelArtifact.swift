@@ -146,8 +146,12 @@ public struct TrainingSummary: Codable, Sendable, Equatable {
     public var inSample: EvaluationMetrics
     /// The training accounts' score distribution, for the PSI of later portfolios.
     public var scoreDistribution: ScoreDistribution
+    /// The longest days_to_recovery of the training portfolio (recovered or censored): no
+    /// horizon may lie beyond it. Nil in artifacts written before it was recorded.
+    public var followUpDays: Double?
 
-    public init(trainedAt: String, asOf: String, producer: String, inputs: [InputFile], rows: RowCounts, options: TrainingOptionsRecord, trainAccounts: Int, holdoutAccounts: Int, logisticRows: Int, logisticEvents: Int, logisticExcludedCensored: Int, coxRows: Int, coxEvents: Int, droppedConstantFeatures: [String], proportionalHazards: ProportionalHazardsTest? = nil, holdout: EvaluationMetrics?, inSample: EvaluationMetrics, scoreDistribution: ScoreDistribution) {
+    public init(trainedAt: String, asOf: String, producer: String, inputs: [InputFile], rows: RowCounts, options: TrainingOptionsRecord, trainAccounts: Int, holdoutAccounts: Int, logisticRows: Int, logisticEvents: Int, logisticExcludedCensored: Int, coxRows: Int, coxEvents: Int, droppedConstantFeatures: [String], proportionalHazards: ProportionalHazardsTest? = nil, holdout: EvaluationMetrics?, inSample: EvaluationMetrics, scoreDistribution: ScoreDistribution, followUpDays: Double? = nil) {
+        self.followUpDays = followUpDays
         self.trainedAt = trainedAt
         self.asOf = asOf
         self.producer = producer

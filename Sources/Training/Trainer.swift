@@ -315,7 +315,7 @@ public enum Trainer {
             droppedConstantFeatures: spec.droppedConstant, proportionalHazards: proportionalHazards, holdout: nil,
             inSample: EvaluationMetrics(accounts: 0, logisticRows: 0, logisticExcludedCensored: 0, logistic: nil,
                                         concordance: nil, comparablePairs: 0, horizons: []),
-            scoreDistribution: ScoreDistribution(cuts: [], shares: [1], pRecoverHistogram: []))
+            scoreDistribution: ScoreDistribution(cuts: [], shares: [1], pRecoverHistogram: []), followUpDays: followUp)
         var artifact = ModelArtifact(horizonDays: options.horizonDays, predictionHorizons: options.predictionHorizons,
                                      scoreScaling: options.scoreScaling, features: spec, logistic: logistic, cox: cox,
                                      training: placeholder)
