@@ -19,6 +19,11 @@ extension ModelArtifact {
         if let first = cox?.baselineTimes.first, first < 0 {
             throw fail("cox.baselineTimes starts at \(first) days; times are days from as-of, ≥ 0")
         }
+        for b in cox?.stratumBaselines ?? [] {
+            if let first = b.times.first, first < 0 {
+                throw fail("cox.stratumBaselines[\(b.stratum)].times starts at \(first) days; times are days from as-of, ≥ 0")
+            }
+        }
         let columns = features.columns
         func reach(_ j: Int) -> Double { Swift.abs(columns[j].mean) + 100 * columns[j].standardDeviation }
         var logisticBound = Swift.abs(logistic?.intercept ?? 0)

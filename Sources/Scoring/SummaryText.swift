@@ -46,7 +46,17 @@ extension ModelArtifact {
             let lr = cox.likelihoodRatioTest
             out.append("  \(t.coxRows) accounts, \(t.coxEvents) recoveries; \(cox.iterations) iterations\(cox.converged ? "" : " (NOT converged)"); "
                        + "likelihood ratio \(Self.number(lr.statistic, 2)) on \(lr.df) df, p \(Self.pValue(lr.pValue))")
-            out += Self.coefficientTable(cox.coefficients, hazardRatios: true)
+            if let strata {
+                let own = Set(features.columns.compactMap { c -> String? in
+                    if case .oneHot(let column, _) = c.kind, column == strata.column { return c.name } else { return nil }
+                })
+                out.append("  stratified by \(strata.column) (R strata()): one baseline hazard per level — "
+                           + strata.levels.map { $0.isEmpty ? "(empty)" : $0 }.joined(separator: ", ")
+                           + "; \(strata.column) is not a Cox covariate, and the proportional-hazards check is not run")
+                out += Self.coefficientTable(cox.coefficients.filter { !own.contains($0.name) }, hazardRatios: true)
+            } else {
+                out += Self.coefficientTable(cox.coefficients, hazardRatios: true)
+            }
             if let ph = t.proportionalHazards { out += Self.proportionalHazardsLines(ph) }
         } else {
             out.append("Time to recovery — no Cox model (trained with --models logistic): no P(recovered by day) nor median days")
