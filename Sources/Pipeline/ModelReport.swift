@@ -223,7 +223,7 @@ struct ReportBuilder {
             descriptionLines: descriptionLines(metrics: metrics),
             keyFigures: keyFigures(metrics: metrics, validation: validation, distribution: distribution),
             logisticCoefficients: artifact.logistic?.coefficients,
-            coxCoefficients: artifact.cox?.coefficients,
+            coxCoefficients: artifact.fittedCoxCoefficients,
             scoreLabel: "P(recovered within \(horizon) days)",
             validationLabel: validationLabel(labelled: labelled.y),
             validation: validation,

@@ -134,6 +134,19 @@ public struct CoxStrata: Codable, Sendable, Equatable {
     }
 }
 
+extension ModelArtifact {
+    /// The Cox coefficients to show a reader: without the strata column's one-hot
+    /// columns (β = 0, not fitted: a stratified model's levels choose the baseline).
+    public var fittedCoxCoefficients: [Coefficient]? {
+        guard let cox else { return nil }
+        guard let strata else { return cox.coefficients }
+        let own = Set(features.columns.compactMap { c -> String? in
+            if case .oneHot(let column, _) = c.kind, column == strata.column { return c.name } else { return nil }
+        })
+        return cox.coefficients.filter { !own.contains($0.name) }
+    }
+}
+
 /// An account cannot be given a Cox stratum (see `CoxStrata.strata(of:)`).
 public struct StratumError: Error, Sendable, CustomStringConvertible {
     public var message: String

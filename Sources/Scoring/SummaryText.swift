@@ -47,13 +47,10 @@ extension ModelArtifact {
             out.append("  \(t.coxRows) accounts, \(t.coxEvents) recoveries; \(cox.iterations) iterations\(cox.converged ? "" : " (NOT converged)"); "
                        + "likelihood ratio \(Self.number(lr.statistic, 2)) on \(lr.df) df, p \(Self.pValue(lr.pValue))")
             if let strata {
-                let own = Set(features.columns.compactMap { c -> String? in
-                    if case .oneHot(let column, _) = c.kind, column == strata.column { return c.name } else { return nil }
-                })
                 out.append("  stratified by \(strata.column) (R strata()): one baseline hazard per level — "
                            + strata.levels.map { $0.isEmpty ? "(empty)" : $0 }.joined(separator: ", ")
                            + "; \(strata.column) is not a Cox covariate, and the proportional-hazards check is not run")
-                out += Self.coefficientTable(cox.coefficients.filter { !own.contains($0.name) }, hazardRatios: true)
+                out += Self.coefficientTable(fittedCoxCoefficients ?? [], hazardRatios: true)
             } else {
                 out += Self.coefficientTable(cox.coefficients, hazardRatios: true)
             }

@@ -54,6 +54,12 @@ final class StrataCommandTests: XCTestCase {
         let lines = try String(contentsOfFile: scores, encoding: .utf8).split(separator: "\n")
         XCTAssertGreaterThan(lines.count, 100)
 
+        // The report's Cox table has no product rows (product chooses the baseline).
+        let report = path("report.html")
+        try run(["report", "--model", model] + portfolio + ["--out", report, "--quiet"])
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        XCTAssertEqual(html.components(separatedBy: "product=card</td>").count - 1, 1, "in the logistic table only")
+
         // A product the model never saw: refused, naming the level and the column.
         var text = try String(contentsOfFile: Self.accounts, encoding: .utf8)
         let header = text.prefix { $0 != "\n" }.split(separator: ",").map(String.init)

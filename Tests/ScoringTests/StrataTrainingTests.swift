@@ -87,6 +87,7 @@ final class StrataTrainingTests: XCTestCase {
         let summary = a.summaryText()
         XCTAssertTrue(summary.contains("stratified by product (R strata()): one baseline hazard per level — auto, card, medical"), summary)
         XCTAssertFalse(summary.contains("-nan"), summary)
+        XCTAssertEqual(a.fittedCoxCoefficients?.map(\.name), a.features.names.filter { !$0.hasPrefix("product=") })
     }
 
     func testScoresUseTheAccountsOwnStratumBaseline() throws {
