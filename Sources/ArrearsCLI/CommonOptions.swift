@@ -122,6 +122,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         "holdoutFraction": "--holdout", "features.minLevelCount": "--min-level-count",
         "scoreScaling": "--base-score/--base-odds", "scoreScaling.pointsToDoubleOdds": "--pdo",
         "firth": "--firth", "features.capQuantile": "--cap", "weightsColumn": "--weights",
+        "strataColumn": "--strata",
     ]
 
     /// The models' advice in library terms → the same advice in flags.
@@ -132,7 +133,7 @@ struct CommandFailure: Error, CustomStringConvertible {
             let name = message[r].dropFirst("with '".count).prefix { $0 != "'" }
             message.replaceSubrange(r, with: "with --ignore \(name)")
         }
-        return message
+        message = message
             .replacingOccurrences(of: "LogisticRegression(l2: 1)", with: "--l2 1")
             .replacingOccurrences(of: "CoxRegression(l2: 1)", with: "--cox-l2 1")
             .replacingOccurrences(of: "(e.g. l2: 1)", with: "(e.g. --l2 1)")
@@ -148,6 +149,17 @@ struct CommandFailure: Error, CustomStringConvertible {
             .replacingOccurrences(of: "Firth's penalty and the logistic L2 penalty are", with: "--firth and --l2 are")
             .replacingOccurrences(of: "and models = .cox fits none", with: "and --models cox fits none")
             .replacingOccurrences(of: "fitted without case weights; drop weightsColumn or firth", with: "fitted without case weights; drop --weights or --firth")
+        return strataTerms(message)
+    }
+
+    /// The strata messages in flags.
+    static func strataTerms(_ message: String) -> String {
+        message
+            .replacingOccurrences(of: "strataColumn '", with: "the --strata column '")
+            .replacingOccurrences(of: "models = .logistic fits no Cox model; drop strataColumn or fit the Cox model",
+                                  with: "--models logistic fits no Cox model; drop --strata or fit the Cox model (--models cox or both)")
+            .replacingOccurrences(of: "use another seed or holdoutFraction", with: "use another --seed or --holdout")
+            .replacingOccurrences(of: "or without strata)", with: "or without --strata)")
     }
 }
 

@@ -29,6 +29,12 @@ public struct Train: ParsableCommand {
             The artifact (JSON, DESIGN §5) is written atomically; the same inputs and \
             options give the same bytes (trainedAt is the day, or SOURCE_DATE_EPOCH).
 
+            With --strata product the Cox model has one baseline hazard per product \
+            (P(recovered by t | x) = 1 − exp(−H0_product(t)·e^{(x−m)β})), stored per level \
+            in the artifact; scoring an account whose product was not seen in training \
+            fails with the level named. The proportional-hazards check is not run on a \
+            stratified fit.
+
             The summary goes to standard output (standard error when --out is '-'); \
             rejected rows to --rejects (default: next to --out, <name>-rejects.csv).
 
@@ -72,6 +78,16 @@ public struct Train: ParsableCommand {
         empty, 0 or negative is rejected with its line. Not with --firth.
         """, valueName: "column"))
     var weights: String?
+
+    @Option(help: ArgumentHelp("""
+        Stratify the Cox model by a text column of the accounts file (e.g. product), as R's \
+        coxph(Surv(days, recovered) ~ x + strata(product)): each level gets its own baseline \
+        hazard and risk set, with one set of coefficients shared by all. The column is not a \
+        Cox covariate (its levels only choose the baseline); it stays a feature of the \
+        logistic model. Scoring uses the account's own level's baseline and refuses a level \
+        not seen in training with an error naming it (no pooled baseline is substituted).
+        """, valueName: "column"))
+    var strata: String?
 
     @Option(name: .customLong("cox-l2"), help: ArgumentHelp("Ridge penalty λ of the Cox model (0 = none).", valueName: "λ"))
     var coxL2: Double = 0
@@ -140,6 +156,7 @@ public struct Train: ParsableCommand {
         options.models = models
         options.firth = firth
         options.weightsColumn = weights
+        options.strataColumn = strata
         return options
     }
 

@@ -84,6 +84,9 @@ public enum BenchHarness {
         // The model: trained here (its spec's features, then both fits) or loaded.
         let artifact: ModelArtifact
         if let model {
+            guard model.strata == nil else {
+                throw PipelineError(code: .features, message: "bench times the single-baseline kernel; the model \(model.source ?? "") has Cox strata (\(model.strata!.column)): bench it without --model, or with a model trained without --strata")
+            }
             artifact = model
         } else {
             progress("training both models on \(n) accounts")

@@ -95,10 +95,11 @@ public struct CoxModel: Sendable, Codable, Equatable {
     public var hazardRatios: [Double] { coefficients.map { exp($0.estimate) } }
 
     /// Likelihood-ratio χ² = 2(ℓ(β̂) − ℓ(0)) on p degrees of freedom, and its p-value
-    /// (R `summary(fit)$logtest`). Only indicative for a penalized fit.
+    /// (R `summary(fit)$logtest`). Only indicative for a penalized fit. Columns the fit
+    /// left out (`widened(to:…)`: β = 0 with standard error 0) do not count in p.
     public var likelihoodRatioTest: (statistic: Double, df: Int, pValue: Double) {
         let lr = 2 * (logLikelihood - nullLogLikelihood)
-        let df = coefficients.count
+        let df = coefficients.filter { !($0.estimate == 0 && $0.standardError == 0) }.count
         return (lr, df, df > 0 ? chiSquaredUpperTail(lr, df: df) : .nan)
     }
 
@@ -272,5 +273,39 @@ extension CoxModel {
     /// S(t | x) = exp(−H(t | m, stratum)·e^{(x−m)ᵀβ}) for an account of stratum `stratum`.
     public func survival(at t: Double, x row: [Double], stratum: Int) -> Double {
         exp(-baselineCumulativeHazard(at: t, stratum: stratum) * exp(centreLinearPredictor + relativeLinearPredictor(row)))
+    }
+}
+
+extension CoxModel {
+    /// The same model with stratum `stratum`'s baseline as its single baseline
+    /// (`baselineTimes`, `baselineHazardAtMeans`; `stratumBaselines` nil), so every
+    /// unstratified prediction — P(recovered by t), S(t | x), the median — is that of an
+    /// account of the stratum. nil when the model has no such stratum.
+    public func stratumModel(_ stratum: Int) -> CoxModel? {
+        guard let b = stratumBaselines?.first(where: { $0.stratum == stratum }) else { return nil }
+        var copy = self
+        copy.baselineTimes = b.times
+        copy.baselineHazardAtMeans = b.hazardAtMeans
+        copy.stratumBaselines = nil
+        return copy
+    }
+
+    /// The model refitted on a subset of its columns, widened back to `names`: the
+    /// columns of `names` not in the fit get β = 0, SE 0, zero covariance and the given
+    /// means/SDs, so the model still lines up with a feature matrix of every column
+    /// (a stratified fit leaves the stratum's one-hot columns out, R `strata()`).
+    public func widened(to names: [String], means allMeans: [Double], standardDeviations allSDs: [Double]) -> CoxModel {
+        let index = Dictionary(uniqueKeysWithValues: featureNames.enumerated().map { ($1, $0) })
+        let p = names.count
+        var copy = self
+        copy.coefficients = names.map { name in index[name].map { coefficients[$0] } ?? Coefficient(name: name, estimate: 0, standardError: 0) }
+        copy.means = names.indices.map { j in index[names[j]].map { means[$0] } ?? allMeans[j] }
+        copy.standardDeviations = names.indices.map { j in index[names[j]].map { standardDeviations[$0] } ?? allSDs[j] }
+        var cov = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
+        for j in 0..<p { for k in 0..<p {
+            if let a = index[names[j]], let b = index[names[k]] { cov[j][k] = covariance[a][b] }
+        } }
+        copy.covariance = cov
+        return copy
     }
 }

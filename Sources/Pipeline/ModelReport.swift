@@ -223,7 +223,7 @@ struct ReportBuilder {
             descriptionLines: descriptionLines(metrics: metrics),
             keyFigures: keyFigures(metrics: metrics, validation: validation, distribution: distribution),
             logisticCoefficients: artifact.logistic?.coefficients,
-            coxCoefficients: artifact.cox?.coefficients,
+            coxCoefficients: artifact.fittedCoxCoefficients,
             scoreLabel: "P(recovered within \(horizon) days)",
             validationLabel: validationLabel(labelled: labelled.y),
             validation: validation,
@@ -276,7 +276,8 @@ struct ReportBuilder {
         guard let cox = artifact.cox, var curves = try? RecoveryCurves.byScoreBand(
             scores: rows.map { scores.pRecover[$0] }, time: rows.map { labels.days[$0] },
             event: rows.map { labels.recovered[$0] }, relativeRisk: rows.map { scores.coxLinearPredictor[$0] },
-            cox: cox, bands: Self.recoveryBands) else { return nil }
+            cox: cox, bands: Self.recoveryBands,
+            strata: scores.coxStratum.isEmpty ? nil : rows.map { scores.coxStratum[$0] }) else { return nil }
         curves.horizons = artifact.predictionHorizons.map(Double.init)
         return curves
     }

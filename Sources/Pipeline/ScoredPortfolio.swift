@@ -64,7 +64,16 @@ extension Pipeline {
             throw PipelineError(code: .features, message: "the portfolio does not fit the model\(model.source.map { " \($0)" } ?? ""): \(error.message)",
                                 cause: error)
         }
-        return ScoredPortfolio(portfolio: portfolio, matrix: matrix, scores: model.score(matrix, reasons: reasons),
+        var strata: [Int]?
+        if let coxStrata = model.strata {
+            do throws(StratumError) {
+                strata = try coxStrata.strata(of: portfolio.accounts)
+            } catch {
+                throw PipelineError(code: .features, message: "the portfolio does not fit the model\(model.source.map { " \($0)" } ?? ""): \(error.message)",
+                                    cause: error)
+            }
+        }
+        return ScoredPortfolio(portfolio: portfolio, matrix: matrix, scores: model.score(matrix, strata: strata, reasons: reasons),
                                model: model)
     }
 }

@@ -63,7 +63,7 @@ public struct RecoveryCurves: Sendable, Equatable {
     /// - Complexity: O(n log n + n·maxPoints).
     public static func byScoreBand(scores: [Double], time: [Double], event: [Bool], relativeRisk: [Double],
                                    cox: CoxModel, bands: Int = 5, confidenceLevel: Double = 0.95,
-                                   maxPoints: Int = 200) throws(KaplanMeierError) -> RecoveryCurves {
+                                   maxPoints: Int = 200, strata: [Int]? = nil) throws(KaplanMeierError) -> RecoveryCurves {
         precondition(bands >= 1, "byScoreBand: at least one band")
         precondition(scores.count == time.count && time.count == event.count && event.count == relativeRisk.count,
                      "byScoreBand: scores, time, event and relativeRisk must have one value per account")
@@ -73,8 +73,18 @@ public struct RecoveryCurves: Sendable, Equatable {
         }
         let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : $0 < $1 }
         let lastTime = time.max() ?? 0
-        let grid = thinnedGrid(cox.baselineTimes.filter { $0 <= lastTime }, maxPoints: maxPoints)
-        let hazard = grid.map { cox.hazardAtMeans(at: $0) }
+        // A stratified model (`strata`: each account's stratum): every stratum's event
+        // times on the grid, and each account's curve from its own stratum's baseline.
+        let models: [CoxModel]
+        if let baselines = cox.stratumBaselines, let strata, strata.count == n,
+           strata.allSatisfy({ s in baselines.contains { $0.stratum == s } }) {
+            models = (0...(baselines.map(\.stratum).max() ?? 0)).map { cox.stratumModel($0) ?? cox }
+        } else {
+            models = [cox]
+        }
+        let times = models.count > 1 ? Array(Set(models.flatMap(\.baselineTimes))).sorted() : cox.baselineTimes
+        let grid = thinnedGrid(times.filter { $0 <= lastTime }, maxPoints: maxPoints)
+        let hazards = models.map { m in grid.map { m.hazardAtMeans(at: $0) } }
 
         var result: [RecoveryBand] = []
         for b in 0..<bands {
@@ -84,6 +94,7 @@ public struct RecoveryCurves: Sendable, Equatable {
             var mean = [Double](repeating: 0, count: grid.count)
             for i in rows {
                 let risk = exp(relativeRisk[i])
+                let hazard = hazards[models.count > 1 ? strata![i] : 0]
                 for k in grid.indices { mean[k] -= expm1(-hazard[k] * risk) }
             }
             let count = Double(rows.count)

@@ -262,7 +262,10 @@ extension ModelArtifact {
         if let logistic, logistic.featureNames != names {
             throw fail("the logistic model's features \(logistic.featureNames) differ from the feature specification's \(names)")
         }
-        if let cox { try Self.validateCox(cox, names: names) }
+        if let cox { try Self.validateCox(cox, names: names, strata: strata) }
+        if strata != nil && cox == nil {
+            throw fail("the model has Cox strata but no Cox model")
+        }
         let d = training.scoreDistribution
         guard d.shares.count == d.cuts.count + 1, (d.cuts + d.shares).allSatisfy(\.isFinite),
               zip(d.cuts, d.cuts.dropFirst()).allSatisfy({ $0 < $1 }) else {
@@ -271,7 +274,7 @@ extension ModelArtifact {
     }
 
     /// The Cox model's checks (see `validate()`).
-    static func validateCox(_ cox: CoxModel, names: [String]) throws(ArtifactInconsistency) {
+    static func validateCox(_ cox: CoxModel, names: [String], strata: CoxStrata? = nil) throws(ArtifactInconsistency) {
         func fail(_ message: String) -> ArtifactInconsistency { ArtifactInconsistency(message: message) }
         let p = names.count
         guard cox.featureNames == names else {
@@ -289,8 +292,33 @@ extension ModelArtifact {
         guard (cox.means + cox.standardDeviations + cox.covariance.flatMap { $0 }).allSatisfy(\.isFinite) else {
             throw fail("the Cox means, standard deviations or covariance hold a non-finite number")
         }
-        let times = cox.baselineTimes, hazard = cox.baselineHazardAtMeans
-        guard !times.isEmpty, times.count == hazard.count else {
+        switch (strata, cox.stratumBaselines) {
+        case (nil, nil): break
+        case (nil, .some): throw fail("the Cox model has per-stratum baselines but the model names no strata column")
+        case (.some(let s), nil): throw fail("the model names the strata column '\(s.column)' but the Cox model has no per-stratum baselines")
+        case (.some(let s), .some(let baselines)):
+            guard !s.levels.isEmpty, Set(s.levels).count == s.levels.count,
+                  baselines.map(\.stratum) == Array(0..<s.levels.count) else {
+                throw fail("the Cox strata of '\(s.column)' need distinct levels and one baseline per level, numbered 0 to \(s.levels.count - 1)")
+            }
+            guard cox.baselineTimes.isEmpty, cox.baselineHazardAtMeans.isEmpty else {
+                throw fail("a stratified Cox model keeps its baselines per stratum; cox.baselineTimes must be empty")
+            }
+            for (b, level) in zip(baselines, s.levels) {
+                do { try checkBaseline(b.times, b.hazardAtMeans, allowEmpty: true) } catch {
+                    throw fail("stratum '\(level)' of '\(s.column)': " + error.message)
+                }
+            }
+            return
+        }
+        try checkBaseline(cox.baselineTimes, cox.baselineHazardAtMeans, allowEmpty: false)
+    }
+
+    /// One Cox baseline step function: matching lengths, finite strictly increasing
+    /// times, finite non-negative non-decreasing hazards.
+    static func checkBaseline(_ times: [Double], _ hazard: [Double], allowEmpty: Bool) throws(ArtifactInconsistency) {
+        func fail(_ message: String) -> ArtifactInconsistency { ArtifactInconsistency(message: message) }
+        guard allowEmpty || !times.isEmpty, times.count == hazard.count else {
             throw fail("the Cox baseline has \(times.count) times and \(hazard.count) hazards; they must match and not be empty")
         }
         guard times.allSatisfy(\.isFinite), zip(times, times.dropFirst()).allSatisfy({ $0 < $1 }) else {

@@ -21,7 +21,13 @@ extension ModelArtifact {
         if let first = cox?.baselineTimes.first, first < 0 {
             throw fail("cox.baselineTimes starts at \(first) days; times are days from as-of, ≥ 0")
         }
-        if let followUp = training.followUpDays ?? cox?.baselineTimes.last {
+        for b in cox?.stratumBaselines ?? [] {
+            if let first = b.times.first, first < 0 {
+                throw fail("cox.stratumBaselines[\(b.stratum)].times starts at \(first) days; times are days from as-of, ≥ 0")
+            }
+        }
+        let lastBaseline = ([cox?.baselineTimes.last] + (cox?.stratumBaselines ?? []).map { $0.times.last }).compactMap { $0 }.max()
+        if let followUp = training.followUpDays ?? lastBaseline {
             let source = training.followUpDays == nil ? "the Cox baseline table ends at" : "training.followUpDays is"
             if let beyond = predictionHorizons.first(where: { Double($0) > followUp }) {
                 throw fail("predictionHorizons: \(beyond) days is beyond the training follow-up (\(source) \(followUp) days): the model has no data there; retrain it with horizons up to the follow-up")
@@ -29,7 +35,7 @@ extension ModelArtifact {
             if training.followUpDays != nil, Double(horizonDays) > followUp {
                 throw fail("horizonDays: \(horizonDays) days is beyond the training follow-up (training.followUpDays is \(followUp) days); retrain it")
             }
-            if let last = cox?.baselineTimes.last, let recorded = training.followUpDays, last > recorded {
+            if let last = lastBaseline, let recorded = training.followUpDays, last > recorded {
                 throw fail("cox.baselineTimes ends at \(last) days, after the training follow-up of \(recorded) days; the model is damaged: retrain it")
             }
         }

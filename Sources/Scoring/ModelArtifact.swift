@@ -51,19 +51,23 @@ public struct ModelArtifact: Codable, Sendable, Equatable {
     /// model per outcome, for the cumulative incidence of each; nil otherwise and in
     /// version 1.
     public var competingRisks: CompetingRisksModel?
+    /// The Cox model's strata (`train --strata COLUMN`, R `coxph(… + strata(COLUMN))`):
+    /// the accounts column and its training levels, level k ↔ `cox.stratumBaselines`
+    /// stratum k. nil for an unstratified model and in version 1.
+    public var strata: CoxStrata?
     /// Where the artifact was loaded from (`load(path:)`), for messages and reports; nil
     /// for an artifact built in memory. Not part of the JSON document, nor of `==`.
     public var source: String?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, horizonDays, predictionHorizons, scoreScaling, features, logistic, cox, training, competingRisks
+        case format, version, horizonDays, predictionHorizons, scoreScaling, features, logistic, cox, training, competingRisks, strata
     }
 
     public static func == (a: ModelArtifact, b: ModelArtifact) -> Bool {
         a.format == b.format && a.version == b.version && a.horizonDays == b.horizonDays
             && a.predictionHorizons == b.predictionHorizons && a.scoreScaling == b.scoreScaling
             && a.features == b.features && a.logistic == b.logistic && a.cox == b.cox && a.training == b.training
-            && a.competingRisks == b.competingRisks
+            && a.competingRisks == b.competingRisks && a.strata == b.strata
     }
 
     public init(horizonDays: Int, predictionHorizons: [Int], scoreScaling: ScoreScaling, features: FeatureSpec,
@@ -79,6 +83,74 @@ public struct ModelArtifact: Codable, Sendable, Equatable {
         self.cox = cox
         self.training = training
     }
+}
+
+/// The strata of a stratified Cox model: one baseline hazard per level of an accounts
+/// column (R `strata()`); the column is not a Cox covariate (its one-hot columns have
+/// β = 0 in the Cox model) and stays a feature of the logistic model.
+///
+/// An account whose level was not seen in training has no baseline: scoring refuses it
+/// with an error naming the column and the level (no pooled baseline is guessed).
+public struct CoxStrata: Codable, Sendable, Equatable {
+    /// The accounts column (`product`, `state` or an extra text column).
+    public var column: String
+    /// The training levels, ascending; level `levels[k]` is Cox stratum k.
+    public var levels: [String]
+
+    public init(column: String, levels: [String]) {
+        self.column = column
+        self.levels = levels
+    }
+
+    /// The text values of `column` in `accounts`, or nil when the accounts have no such
+    /// text column.
+    public static func values(of column: String, in accounts: AccountTable) -> [String]? {
+        switch column {
+        case "product": return accounts.product.count == accounts.count ? accounts.product : nil
+        case "state": return accounts.state.count == accounts.count ? accounts.state : nil
+        default:
+            guard let extra = accounts.extraColumns.first(where: { $0.name == column }), !extra.isNumeric else { return nil }
+            return extra.text
+        }
+    }
+
+    /// The stratum number of every account of `accounts`.
+    /// - Throws: `StratumError` when the column is missing or an account's level was not
+    ///   seen in training (naming the column, the level and the account).
+    public func strata(of accounts: AccountTable) throws(StratumError) -> [Int] {
+        guard let values = Self.values(of: column, in: accounts) else {
+            throw StratumError(message: "the model's Cox strata are the levels of the accounts column '\(column)', which the accounts file does not have (as a text column)")
+        }
+        let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+        var out = [Int](repeating: 0, count: values.count)
+        for (i, v) in values.enumerated() {
+            guard let k = index[v] else {
+                let id = i < accounts.accountID.count ? " (account \(accounts.accountID[i]))" : ""
+                throw StratumError(message: "the \(column) level '\(v)'\(id) was not seen in training, so the stratified Cox model has no baseline hazard for it; the training levels of \(column) are \(levels.joined(separator: ", ")) (retrain with the level, or without strata)")
+            }
+            out[i] = k
+        }
+        return out
+    }
+}
+
+extension ModelArtifact {
+    /// The Cox coefficients to show a reader: without the strata column's one-hot
+    /// columns (β = 0, not fitted: a stratified model's levels choose the baseline).
+    public var fittedCoxCoefficients: [Coefficient]? {
+        guard let cox else { return nil }
+        guard let strata else { return cox.coefficients }
+        let own = Set(features.columns.compactMap { c -> String? in
+            if case .oneHot(let column, _) = c.kind, column == strata.column { return c.name } else { return nil }
+        })
+        return cox.coefficients.filter { !own.contains($0.name) }
+    }
+}
+
+/// An account cannot be given a Cox stratum (see `CoxStrata.strata(of:)`).
+public struct StratumError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }
 
 /// Score points from log-odds, as in a credit scorecard:
@@ -257,9 +329,11 @@ public struct TrainingOptionsRecord: Codable, Sendable, Equatable {
     public var models: String?
     /// The case-weight column both fits used (`--weights`); nil = unweighted.
     public var weightsColumn: String?
+    /// The Cox strata column (`--strata`); nil = one baseline.
+    public var strataColumn: String?
 
     public init(holdoutFraction: Double, seed: UInt64, logisticL2: Double, coxL2: Double, ties: CoxTies, ignoredColumns: [String],
-                minLevelCount: Int, firth: Bool? = nil, models: String? = nil, weightsColumn: String? = nil) {
+                minLevelCount: Int, firth: Bool? = nil, models: String? = nil, weightsColumn: String? = nil, strataColumn: String? = nil) {
         self.holdoutFraction = holdoutFraction
         self.seed = seed
         self.logisticL2 = logisticL2
@@ -270,6 +344,7 @@ public struct TrainingOptionsRecord: Codable, Sendable, Equatable {
         self.firth = firth
         self.models = models
         self.weightsColumn = weightsColumn
+        self.strataColumn = strataColumn
     }
 }
 

@@ -54,7 +54,12 @@ public struct ModelConsistency: Codable, Sendable, Equatable {
     /// 1 − S(H | x) per scored account: −expm1(−H(H | m)·e^ζ).
     public static func coxProbability(scores: Scores, artifact: ModelArtifact) -> [Double] {
         guard let cox = artifact.cox else { return [Double](repeating: .nan, count: scores.count) }
-        let h = cox.hazardAtMeans(at: Double(artifact.horizonDays))
+        let t = Double(artifact.horizonDays)
+        if let levels = artifact.stratumLevels, scores.coxStratum.count == scores.count {
+            let h = (0..<levels).map { cox.stratumModel($0)?.hazardAtMeans(at: t) ?? .nan }
+            return scores.coxLinearPredictor.indices.map { -expm1(-h[scores.coxStratum[$0]] * exp(scores.coxLinearPredictor[$0])) }
+        }
+        let h = cox.hazardAtMeans(at: t)
         return scores.coxLinearPredictor.map { -expm1(-h * exp($0)) }
     }
 

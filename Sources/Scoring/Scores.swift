@@ -41,6 +41,9 @@ public struct Scores: Sendable, Equatable {
     /// CIF_k(tₕ | x) per account, outcome and horizon: `outcomeIncidence[(i·K + k)·H + h]`;
     /// empty without competing outcomes.
     public var outcomeIncidence: [Double] = []
+    /// The Cox stratum (`ModelArtifact.strata` level index) of each account; empty for
+    /// an unstratified model.
+    public var coxStratum: [Int] = []
 
     /// Reasons kept per account.
     public static let reasonsPerAccount = 3
@@ -58,10 +61,61 @@ extension ModelArtifact {
     /// - Complexity: O(n·p) time, O(n·(h + 3)) output.
     /// With `reasons` false the reason pulls are skipped and every reason slot is −1;
     /// `Scores.fillReasons(rows:matrix:model:)` computes them later for chosen rows.
-    public func score(_ matrix: FeatureMatrix, reasons: Bool = true) -> Scores {
+    ///
+    /// A stratified Cox model (`strata`) needs `strata`, the Cox stratum of every row
+    /// (`CoxStrata.strata(of:)`, which refuses levels not seen in training): each row's
+    /// P(recovered by tₕ) = 1 − exp(−H_s(tₕ | m)·e^{(x−m)ᵀβ}) and median use the baseline of
+    /// its own stratum s (one kernel pass per stratum over that stratum's rows).
+    /// - Precondition: `strata` has one valid stratum per row when the model is stratified.
+    public func score(_ matrix: FeatureMatrix, strata rowStrata: [Int]? = nil, reasons: Bool = true) -> Scores {
         precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
-        var scores = ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons, reasons: reasons)
+        var scores: Scores
+        if let levels = stratumLevels {
+            guard let rowStrata, rowStrata.count == matrix.rows, rowStrata.allSatisfy({ $0 >= 0 && $0 < levels }) else {
+                preconditionFailure("score: a stratified Cox model needs one stratum in 0..<\(levels) per row (CoxStrata.strata(of:))")
+            }
+            scores = stratifiedScore(matrix, strata: rowStrata, levels: levels, reasons: reasons)
+        } else {
+            scores = ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons, reasons: reasons)
+        }
         if let competingRisks { scores.addIncidence(competingRisks, matrix: matrix, horizons: predictionHorizons) }
+        return scores
+    }
+
+    /// The number of Cox strata when the Cox model is stratified, else nil.
+    public var stratumLevels: Int? {
+        guard let strata, cox?.stratumBaselines != nil else { return nil }
+        return strata.levels.count
+    }
+
+    /// The fused kernel once per stratum over that stratum's rows (gathered into one
+    /// block), its outputs scattered back into row order.
+    private func stratifiedScore(_ matrix: FeatureMatrix, strata rowStrata: [Int], levels: Int, reasons: Bool) -> Scores {
+        let n = matrix.rows, p = matrix.cols, k = predictionHorizons.count, r = Scores.reasonsPerAccount
+        var rowsOf = [[Int]](repeating: [], count: levels)
+        for (i, s) in rowStrata.enumerated() { rowsOf[s].append(i) }
+        var all = ScoreBuffers(rows: n, horizons: k)
+        for s in 0..<levels where !rowsOf[s].isEmpty {
+            let rows = rowsOf[s]
+            var values = [Double](repeating: 0, count: rows.count * p)
+            for (a, i) in rows.enumerated() { for j in 0..<p { values[a * p + j] = matrix.values[i * p + j] } }
+            var out = ScoreBuffers(rows: rows.count, horizons: k)
+            if !reasons { out.reasons = [Int32](repeating: -1, count: rows.count * r) }
+            ScoringKernel(self, stratum: s).score(values, rows: rows.count, into: &out, reasons: reasons)
+            for (a, i) in rows.enumerated() {
+                all.logOdds[i] = out.logOdds[a]
+                all.pRecover[i] = out.pRecover[a]
+                all.coxLinearPredictor[i] = out.coxLinearPredictor[a]
+                all.medianDays[i] = out.medianDays[a]
+                all.scorePoints[i] = out.scorePoints[a]
+                for h in 0..<k { all.recoveredBy[i * k + h] = out.recoveredBy[a * k + h] }
+                for q in 0..<r { all.reasons[i * r + q] = out.reasons[a * r + q] }
+            }
+        }
+        var scores = Scores(count: n, horizonDays: horizonDays, logOdds: all.logOdds, pRecover: all.pRecover,
+                            coxLinearPredictor: all.coxLinearPredictor, horizons: predictionHorizons, recoveredBy: all.recoveredBy,
+                            medianDays: all.medianDays, scorePoints: all.scorePoints, reasons: all.reasons)
+        scores.coxStratum = rowStrata
         return scores
     }
 
@@ -69,8 +123,14 @@ extension ModelArtifact {
     /// then p = logistic(η), points = offset + factor·η; one `dgemv` for (x − m)ᵀβ, then
     /// 1 − S(tₕ | x) at each horizon and the median by binary search on the baseline;
     /// reasons in chunks on all cores. The reference `score` is checked against.
-    public func referenceScore(_ matrix: FeatureMatrix) -> Scores {
+    /// A stratified Cox model takes each row's stratum from `strata` (as `score`) and
+    /// uses that stratum's baseline (`CoxModel.stratumModel`) row by row.
+    public func referenceScore(_ matrix: FeatureMatrix, strata rowStrata: [Int]? = nil) -> Scores {
         precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
+        if let levels = stratumLevels {
+            precondition(rowStrata?.count == matrix.rows && rowStrata!.allSatisfy({ $0 >= 0 && $0 < levels }),
+                         "referenceScore: a stratified Cox model needs one stratum per row")
+        }
         let n = matrix.rows
         let x = Matrix(rows: n, cols: matrix.cols, storage: matrix.values)
         let coxEta = cox?.relativeLinearPredictor(x) ?? [Double](repeating: .nan, count: n)
@@ -79,8 +139,12 @@ extension ModelArtifact {
             eta = logistic.linearPredictor(x)
         } else if let cox {
             // Without a logistic model: p = 1 − S(H | x), η = log(p / (1 − p)) = log(expm1(H(H | x))).
-            let atHorizon = cox.hazardAtMeans(at: Double(horizonDays))
-            eta = coxEta.map { let c = atHorizon * exp($0); return c > 36 ? c : log(expm1(c)) }
+            let at = { (s: Int?) in (s.flatMap { cox.stratumModel($0) } ?? cox).hazardAtMeans(at: Double(self.horizonDays)) }
+            let atHorizon = (0..<(stratumLevels ?? 0)).map { at($0) }, single = at(nil)
+            eta = coxEta.indices.map { i in
+                let c = (rowStrata.map { atHorizon.isEmpty ? single : atHorizon[$0[i]] } ?? single) * exp(coxEta[i])
+                return c > 36 ? c : log(expm1(c))
+            }
         } else {
             preconditionFailure("referenceScore: the artifact holds no model")
         }
@@ -93,13 +157,29 @@ extension ModelArtifact {
             for i in b.indices { b[i] = scaling.points(logOdds: b[i]) }
         }
         let h = predictionHorizons.count
-        let recovered = cox?.probabilityRecovered(by: predictionHorizons.map(Double.init), relativeLinearPredictor: coxEta)
-            ?? Matrix(rows: n, cols: h, storage: [Double](repeating: .nan, count: n * h))
-        let medians = coxEta.map { eta in cox.flatMap { $0.medianDaysToRecovery(relativeLinearPredictor: eta) } ?? .nan }
+        var recovered: Matrix, medians: [Double]
+        if let rowStrata, let cox, stratumLevels != nil {
+            let models = (0..<(stratumLevels ?? 0)).map { cox.stratumModel($0)! }
+            let days = predictionHorizons.map(Double.init)
+            recovered = Matrix(rows: n, cols: h)
+            medians = [Double](repeating: .nan, count: n)
+            for i in 0..<n {
+                let model = models[rowStrata[i]]
+                let row = model.probabilityRecovered(by: days, relativeLinearPredictor: [coxEta[i]])
+                for j in 0..<h { recovered[i, j] = row[0, j] }
+                medians[i] = model.medianDaysToRecovery(relativeLinearPredictor: coxEta[i]) ?? .nan
+            }
+        } else {
+            recovered = cox?.probabilityRecovered(by: predictionHorizons.map(Double.init), relativeLinearPredictor: coxEta)
+                ?? Matrix(rows: n, cols: h, storage: [Double](repeating: .nan, count: n * h))
+            medians = coxEta.map { eta in cox.flatMap { $0.medianDaysToRecovery(relativeLinearPredictor: eta) } ?? .nan }
+        }
         let reasons = ReasonGroups(features).top(x, slopes: reasonSlopes, means: reasonMeans)
-        return Scores(count: n, horizonDays: horizonDays, logOdds: eta, pRecover: p, coxLinearPredictor: coxEta, horizons: predictionHorizons,
+        var scores = Scores(count: n, horizonDays: horizonDays, logOdds: eta, pRecover: p, coxLinearPredictor: coxEta, horizons: predictionHorizons,
                       recoveredBy: recovered.storage, medianDays: medians, scorePoints: points,
                       reasons: reasons)
+        if stratumLevels != nil { scores.coxStratum = rowStrata ?? [] }
+        return scores
     }
 }
 

@@ -81,7 +81,11 @@ public struct ScoringKernel: Sendable {
     /// |η| and |ζ| up to which the polynomial exponentials are used.
     static let fastRange = 700.0
 
-    public init(_ artifact: ModelArtifact) {
+    /// The kernel of `artifact`; for a stratified Cox model (`ModelArtifact.strata`), of
+    /// the accounts of Cox stratum `stratum` (its baseline H_s(t | m) replaces the single
+    /// one: P(recovered by t) = 1 − exp(−H_s(t | m)·e^ζ), the median from H_s).
+    /// - Precondition: a stratified artifact is given one of its strata.
+    public init(_ artifact: ModelArtifact, stratum: Int? = nil) {
         let spec = artifact.features
         columns = spec.count
         // A one-model artifact (`train --models`) runs the same loops with a stand-in for
@@ -89,7 +93,14 @@ public struct ScoringKernel: Sendable {
         // outputs: without a logistic model the slopes are the Cox coefficients (so the
         // reasons are the pulls on the log hazard) and p comes from 1 − S(H | x); without
         // a Cox model every Cox output is NaN (written as an empty cell).
-        let cox = artifact.cox ?? CoxModel.standIn(features: spec.count)
+        var stratified: CoxModel?
+        if let model = artifact.cox, model.stratumBaselines != nil {
+            guard let stratum, let own = model.stratumModel(stratum) else {
+                preconditionFailure("ScoringKernel: a stratified Cox model needs the stratum of the rows (ModelArtifact.score(_:strata:))")
+            }
+            stratified = own
+        }
+        let cox = stratified ?? artifact.cox ?? CoxModel.standIn(features: spec.count)
         let logistic = artifact.logistic
         intercept = logistic?.intercept ?? 0
         slopes = logistic?.slopes ?? cox.beta

@@ -46,7 +46,14 @@ extension ModelArtifact {
             let lr = cox.likelihoodRatioTest
             out.append("  \(t.coxRows) accounts, \(t.coxEvents) recoveries; \(cox.iterations) iterations\(cox.converged ? "" : " (NOT converged)"); "
                        + "likelihood ratio \(Self.number(lr.statistic, 2)) on \(lr.df) df, p \(Self.pValue(lr.pValue))")
-            out += Self.coefficientTable(cox.coefficients, hazardRatios: true)
+            if let strata {
+                out.append("  stratified by \(strata.column) (R strata()): one baseline hazard per level — "
+                           + strata.levels.map { $0.isEmpty ? "(empty)" : $0 }.joined(separator: ", ")
+                           + "; \(strata.column) is not a Cox covariate, and the proportional-hazards check is not run")
+                out += Self.coefficientTable(fittedCoxCoefficients ?? [], hazardRatios: true)
+            } else {
+                out += Self.coefficientTable(cox.coefficients, hazardRatios: true)
+            }
             if let ph = t.proportionalHazards { out += Self.proportionalHazardsLines(ph) }
         } else {
             out.append("Time to recovery — no Cox model (trained with --models logistic): no P(recovered by day) nor median days")

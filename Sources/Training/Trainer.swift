@@ -28,6 +28,11 @@ public struct TrainingOptions: Sendable, Equatable {
     /// fits weight each account by it (R `glm`/`coxph` `weights =`, model-based standard
     /// errors); the metrics stay unweighted. nil = every account counts once.
     public var weightsColumn: String?
+    /// The accounts column whose levels are the Cox model's strata (`--strata`, R
+    /// `coxph(… + strata(column))`): one risk set and one baseline hazard per level, the
+    /// column's one-hot features left out of the Cox model (and kept in the logistic
+    /// one). A text column: `product`, `state` or an extra one. nil = one baseline.
+    public var strataColumn: String?
     /// H in days: the logistic label is "recovered within H days".
     public var horizonDays: Int
     /// The Cox prediction horizons in days, strictly increasing.
@@ -95,6 +100,12 @@ extension TrainingOptions {
         }
         guard !(firth && weightsColumn != nil) else {
             throw fail("firth", "Firth's penalty is fitted without case weights; drop weightsColumn or firth")
+        }
+        if let column = strataColumn {
+            guard !column.isEmpty else { throw fail("strataColumn", "the strata column name is empty") }
+            guard models.fitsCox else {
+                throw fail("strataColumn", "strata are a Cox model term and models = .logistic fits no Cox model; drop strataColumn or fit the Cox model")
+            }
         }
         guard !(firth && models == .cox) else { throw fail("firth", "Firth's penalty applies to the logistic model, and models = .cox fits none") }
         if let q = features.capQuantile, !(q > 0 && q < 0.5) {
@@ -211,6 +222,16 @@ public enum Trainer {
                                 option: "weightsColumn")
         }
         let weights = options.weightsColumn == nil ? nil : accounts.caseWeights
+        var strataValues: [String]?
+        if let column = options.strataColumn {
+            guard let values = CoxStrata.values(of: column, in: accounts) else {
+                let text = ["product", "state"] + accounts.extraColumns.filter { !$0.isNumeric }.map(\.name)
+                throw TrainingError(code: .invalidOption,
+                                    message: "strataColumn '\(column)' is not a text column of the accounts file; the text columns are \(text.joined(separator: ", "))",
+                                    option: "strataColumn")
+            }
+            strataValues = values
+        }
 
         // A horizon past the last day any account was followed has no data behind it: the
         // Cox curve is flat there and no recovery by then can be observed.
@@ -236,6 +257,18 @@ public enum Trainer {
             throw TrainingError(code: .noTrainingAccounts, message: "no accounts left to train on after the holdout split", option: "holdoutFraction")
         }
 
+        var coxStrata: CoxStrata?, rowStrata: [Int]?
+        if let strataValues, let column = options.strataColumn {
+            let levels = Array(Set(trainRows.map { strataValues[$0] })).sorted()
+            let index = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+            if let i = holdoutRows.first(where: { index[strataValues[$0]] == nil }) {
+                throw TrainingError(code: .invalidOption,
+                                    message: "the \(column) level '\(strataValues[i])' (account \(accounts.accountID[i])) is only in the holdout, so the stratified Cox model would have no baseline for it; use another seed or holdoutFraction, or merge the level",
+                                    option: "strataColumn")
+            }
+            coxStrata = CoxStrata(column: column, levels: levels)
+            rowStrata = strataValues.map { index[$0]! }
+        }
         // Logistic: training accounts with a label at H.
         var logisticRows: [Int] = [], y: [Double] = []
         for i in trainRows {
@@ -261,16 +294,33 @@ public enum Trainer {
         var cox: CoxModel?
         var proportionalHazards: ProportionalHazardsTest?
         if options.models.fitsCox {
-            let coxX = gather(matrix, rows: trainRows)
+            // With strata the stratum column's own features are constant within each
+            // stratum: they leave the Cox fit (R `strata()` is not a covariate).
+            let coxColumns = spec.columns.indices.filter { j in
+                guard let column = options.strataColumn, case .oneHot(let c, _) = spec.columns[j].kind else { return true }
+                return c != column
+            }
+            guard !coxColumns.isEmpty else {
+                throw TrainingError(code: .noFeatures, message: "every feature is a level of the strata column '\(options.strataColumn ?? "")': the stratified Cox model has no covariate left to fit",
+                                    option: "strataColumn")
+            }
+            let coxX = gatherColumns(gather(matrix, rows: trainRows), coxColumns)
+            let coxNames = coxColumns.map { spec.names[$0] }
             let time = trainRows.map { labels.days[$0] }, event = trainRows.map { labels.recovered[$0] }
             do {
                 let fitted = try withBLASThreads(1) { () throws(CoxError) in
                     try CoxRegression(ties: options.ties, l2: options.coxL2)
-                        .fit(coxX, time: time, event: event, featureNames: spec.names,
-                             weights: weights.map { w in trainRows.map { w[$0] } })
+                        .fit(coxX, time: time, event: event, featureNames: coxNames,
+                             weights: weights.map { w in trainRows.map { w[$0] } },
+                             strata: rowStrata.map { s in trainRows.map { s[$0] } })
                 }
-                cox = fitted
-                proportionalHazards = fitted.proportionalHazardsTest(coxX, time: time, event: event)
+                if coxStrata != nil {
+                    cox = fitted.widened(to: spec.names, means: spec.columns.map(\.mean),
+                                         standardDeviations: spec.columns.map(\.standardDeviation))
+                } else {
+                    cox = fitted
+                    proportionalHazards = fitted.proportionalHazardsTest(coxX, time: time, event: event)
+                }
             } catch {
                 throw TrainingError(code: .coxFit, message: error.description
                     + (options.models == .both ? " (or fit the logistic model alone (models = .logistic))" : ""), cause: error)
@@ -307,7 +357,7 @@ public enum Trainer {
                                            logisticL2: options.logisticL2, coxL2: options.coxL2, ties: options.ties,
                                            ignoredColumns: spec.ignored, minLevelCount: options.features.minLevelCount,
                                            firth: options.firth, models: options.models.rawValue,
-                                           weightsColumn: options.weightsColumn),
+                                           weightsColumn: options.weightsColumn, strataColumn: options.strataColumn),
             trainAccounts: trainRows.count, holdoutAccounts: holdoutRows.count,
             logisticRows: logisticRows.count, logisticEvents: y.lazy.filter { $0 == 1 }.count,
             logisticExcludedCensored: trainRows.count - logisticRows.count,
@@ -320,7 +370,8 @@ public enum Trainer {
                                      scoreScaling: options.scoreScaling, features: spec, logistic: logistic, cox: cox,
                                      training: placeholder)
         artifact.competingRisks = competing
-        let scores = artifact.score(matrix)
+        artifact.strata = cox == nil ? nil : coxStrata
+        let scores = artifact.score(matrix, strata: artifact.strata == nil ? nil : rowStrata)
         let ids = accounts.accountID
         artifact.training.inSample = artifact.evaluate(scores, labels: labels, rows: trainRows, accountIDs: ids)
         if !holdoutRows.isEmpty {
@@ -358,6 +409,14 @@ public enum Trainer {
             }
         }
         return Matrix(rows: rows.count, cols: p, storage: out)
+    }
+
+    /// Columns `columns` of a row-major matrix, in that order.
+    static func gatherColumns(_ x: Matrix, _ columns: [Int]) -> Matrix {
+        if columns.count == x.cols { return x }
+        var out = Matrix(rows: x.rows, cols: columns.count)
+        for i in 0..<x.rows { for (k, j) in columns.enumerated() { out[i, k] = x[i, j] } }
+        return out
     }
 
     /// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention) as

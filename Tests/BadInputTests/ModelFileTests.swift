@@ -77,6 +77,23 @@ final class ModelFileTests: XCTestCase {
             let after = text.index(after: brace)
             return Array((text[..<after] + "\"l2\":5," + text[after...]).utf8)
         },
+        ModelCase(name: "horizon_beyond_follow_up.json", code: .inconsistent,
+                  says: "predictionHorizons: 180 days is beyond the training follow-up (training.followUpDays is 100.0 days)",
+                  bytes: edited { m in
+                      var training = m["training"] as! [String: Any]
+                      training["followUpDays"] = 100
+                      m["training"] = training
+                      m["predictionHorizons"] = [30, 60, 90, 180]
+                      m["horizonDays"] = 90
+                  }),
+        ModelCase(name: "horizon_beyond_baseline_table.json", code: .inconsistent,
+                  says: "predictionHorizons: 5000 days is beyond the training follow-up (the Cox baseline table ends at",
+                  bytes: edited { m in
+                      var training = m["training"] as! [String: Any]
+                      training["followUpDays"] = nil
+                      m["training"] = training
+                      m["predictionHorizons"] = [30, 5000]
+                  }),
         ModelCase(name: "negative_baseline_time.json", code: .inconsistent, says: "cox.baselineTimes starts at -5",
                   bytes: edited { m in
                       var cox = m["cox"] as! [String: Any]

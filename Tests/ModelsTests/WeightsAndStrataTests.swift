@@ -89,6 +89,43 @@ final class WeightsAndStrataTests: XCTestCase {
         }
     }
 
+    /// What scoring uses for an account of stratum s (`CoxModel.stratumModel`): R's
+    /// survfit for a new x in stratum s, 1 − S = 1 − exp(−H₀_s(t)·e^{xᵀβ}), from R's own
+    /// coefficients and per-stratum baseline (`cox_strata_*.json`).
+    func testStratumPredictionsMatchRsBaselineAndCoefficients() throws {
+        let d = try CoxFixtures.data("cox_weighted.csv", features: features, folder: "depth")
+        let strata = try column("stratum").map { Int($0) }
+        for ties in [CoxTies.efron, .breslow] {
+            let r = try CoxFixtures.reference("cox_strata_\(ties.rawValue).json", folder: "depth")
+            let model = try CoxRegression(ties: ties, tolerance: 1e-12)
+                .fit(d.x, time: d.time, event: d.event, featureNames: features, strata: strata)
+            let beta = try r.values("coefficients")
+            let st = try r.values("baseline_stratum").map { Int($0) }
+            let times = try r.values("baseline_time"), hazard = try r.values("baseline_hazard")
+            XCTAssertNil(model.stratumModel(3), "no stratum 3")
+            var checked = 0
+            for i in stride(from: 0, to: d.x.rows, by: 7) {
+                let row = (0..<features.count).map { d.x[i, $0] }
+                let lp = zip(row, beta).reduce(0) { $0 + $1.0 * $1.1 }
+                let x = Matrix(rows: 1, cols: features.count, storage: row)
+                for s in 0..<2 {
+                    let own = try XCTUnwrap(model.stratumModel(s))
+                    for k in times.indices where st[k] == s && k % 5 == 0 {
+                        let expected = -expm1(-hazard[k] * exp(lp))
+                        let mine = own.probabilityRecovered(by: [times[k]], x: x)[0, 0]
+                        assertRelative(mine, expected, 1e-6, "\(ties) stratum \(s) row \(i) day \(times[k])")
+                        checked += 1
+                    }
+                }
+                // Stratum 2 has no events: nothing recovers, and there is no median.
+                let none = try XCTUnwrap(model.stratumModel(2))
+                XCTAssertEqual(none.probabilityRecovered(by: [365], x: x)[0, 0], 0)
+                XCTAssertNil(none.medianDaysToRecovery(row))
+            }
+            XCTAssertGreaterThan(checked, 100)
+        }
+    }
+
     func testWeightedLogisticMatchesGlm() throws {
         let (header, columns) = try LogisticFixtures.csv("cox_weighted.csv", folder: "depth")
         let col = { (name: String) in columns[header.firstIndex(of: name)!] }
