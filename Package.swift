@@ -4,9 +4,9 @@
 //   ArrearsCore (the error protocol) → LinearAlgebra, PortfolioIO
 //   CLinearAlgebra → LinearAlgebra → Models
 //   PortfolioIO → Features → Scoring → Training;  Models → Scoring
-//   PortfolioIO → Prioritizer;  Models → Report
+//   PortfolioIO → Prioritizer;  Models → Report;  Prioritizer → Ledger (GRDB/SQLite)
 //   Scoring, Training, Prioritizer, Report → Pipeline (the library entry points, DESIGN §14)
-//   Pipeline, PortfolioGenerator → Benchmarking;  Pipeline, Benchmarking, PortfolioGenerator → ArrearsCLI → arrears
+//   Pipeline, PortfolioGenerator → Benchmarking;  Pipeline, Benchmarking, PortfolioGenerator, Ledger → ArrearsCLI → arrears
 import PackageDescription
 
 let package = Package(
@@ -23,11 +23,13 @@ let package = Package(
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "ArrearsCLI", targets: ["ArrearsCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The error shape every module shares (DESIGN §14).
@@ -65,12 +67,18 @@ let package = Package(
                 dependencies: ["PortfolioIO", "Features", "Models", "Scoring", "Training", "Prioritizer", "Report"]),
         // The `arrears bench` harness: stage timings and the memory-bandwidth bound.
         .target(name: "Benchmarking", dependencies: ["Pipeline", "PortfolioGenerator"]),
+        // The contact ledger: one SQLite file (GRDB, WAL) of contacts, promises and rank runs (DESIGN §12).
+        .target(
+            name: "Ledger",
+            dependencies: ["PortfolioIO", "Prioritizer", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
         // The commands, as a library so they can be tested in-process.
         .target(
             name: "ArrearsCLI",
             dependencies: [
                 "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer", "Scoring", "Training",
-                "Report", "Pipeline", "Benchmarking",
+                "Report", "Pipeline", "Benchmarking", "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

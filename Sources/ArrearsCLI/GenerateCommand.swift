@@ -7,13 +7,19 @@ import PortfolioIO
 public struct Generate: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write a synthetic portfolio (accounts.csv, payments.csv) with a known ground truth.",
+        abstract: "Write a synthetic portfolio (accounts.csv, payments.csv) with a known ground truth, and its contact history.",
         discussion: """
             The portfolio follows schema v1: every optional column is filled, plus two \
             extra features (months_on_book with some empty cells, and channel) and the \
             training labels days_to_recovery and recovered. Recovery times come from a \
             documented proportional-hazards model (Weibull baseline; see data/README.md), \
             with ties on whole days and censoring at 365 days.
+
+            It also writes the contact history for the ledger (DESIGN §12), consistent \
+            with the accounts and statements: contact_points.csv (state, time zone, \
+            opt-outs), contacts.csv (calls, conversations, SMS, letters) and \
+            promises.csv (promises kept and broken against the statements); import them \
+            with `arrears ledger import`.
 
             The same --accounts, --seed and --as-of give byte-identical files on any \
             machine. Output streams through fixed buffers, so a million accounts need \
@@ -43,6 +49,11 @@ public struct Generate: ParsableCommand {
     @Flag(help: "No summary line on standard error.")
     var quiet = false
 
+    @Option(name: .customLong("contact-history"),
+            help: ArgumentHelp("Older calls per account in contacts.csv are uniform on 0…n (8 ≈ 7.5 events per account; 13 ≈ 10).",
+                               valueName: "n"))
+    var contactHistory: Int = 8
+
     public init() {}
 
     public func validate() throws {
@@ -51,6 +62,9 @@ public struct Generate: ParsableCommand {
         }
         guard accounts <= 100_000_000 else {
             throw ValidationError("--accounts must be at most 100000000, got \(accounts).")
+        }
+        guard (0...1000).contains(contactHistory) else {
+            throw ValidationError("--contact-history must be 0 to 1000, got \(contactHistory).")
         }
         guard !out.isEmpty else {
             throw ValidationError("--out must name a directory.")
@@ -72,12 +86,19 @@ public struct Generate: ParsableCommand {
         } catch {
             throw GenerateFailure(message: "--out: \(error.description)")
         }
+        let contacts: ContactGenerator.Summary
+        do {
+            contacts = try ContactGenerator(PortfolioGenerator(config), historyCalls: contactHistory).write(toDirectory: out)
+        } catch {
+            throw GenerateFailure(message: "--out: \(error.description)")
+        }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let line = "generated \(summary.accounts) accounts, \(summary.statements) statements "
             + "(\(summary.futureStatements) after as-of), "
             + "\(summary.accountsBytes + summary.paymentsBytes) bytes in "
             + String(format: "%.2f", seconds) + " s → \(out)\n"
+            + "contact history: \(contacts.contacts) contacts, \(contacts.promises) promises → contact_points.csv, contacts.csv, promises.csv\n"
         if !quiet { Console.write(2, line) }
     }
 }

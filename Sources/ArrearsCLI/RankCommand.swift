@@ -66,6 +66,10 @@ public struct Rank: ParsableCommand {
     @Flag(help: "Stop with an error when any input row is rejected.")
     var strict = false
 
+    @Option(help: ArgumentHelp("Contact ledger (arrears ledger init): contact rules from its events, follow-ups first, call windows and calls left per row; the run is recorded in it.",
+                               valueName: "file"))
+    var ledger: String?
+
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
 
@@ -95,7 +99,11 @@ public struct Rank: ParsableCommand {
         console.progress("features and scores for \(data.accounts.count) accounts")
         let scored = try cli { () throws(PipelineError) in try Pipeline.score(data, with: artifact, asOf: portfolio.asOf, reasons: false) }
         clock.lap("scores")
-        let ranked = try cli { () throws(PipelineError) in try Pipeline.rank(scored, policy: rules, capacity: capacity) }
+        var ledgerRank = try ledger.map(LedgerRank.init(path:))
+        let contacts = try ledgerRank?.facts(for: data, asOf: portfolio.asOf)
+        let ranked = try cli { () throws(PipelineError) in
+            try Pipeline.rank(scored, policy: rules, capacity: capacity, contacts: contacts)
+        }
         clock.lap("rank")
         var outputs = Outputs()
         outputs.add(ranked.worklistBytes(format: format), to: out, role: "--out")
@@ -112,6 +120,10 @@ public struct Rank: ParsableCommand {
         }
         try outputs.commit()
         clock.lap("write")
+        if let note = try ledgerRank?.record(ranked.result, asOf: portfolio.asOf.dayNumber, model: model, policy: policy) {
+            clock.lap("ledger audit")
+            console.note(note)
+        }
         console.note(ranked.counts.description)
         console.note("payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected")
         console.note("timings: \(clock.summary)")

@@ -24,14 +24,17 @@ extension Pipeline {
     /// Classifies and ranks a scored portfolio under `policy` (DESIGN §6) as of the day
     /// its features were computed, then computes the reasons and their texts for the
     /// worklist rows alone (the other outputs print none).
-    /// - Parameter capacity: overrides `policy.capacity` when given; must be ≥ 1.
+    /// - Parameters:
+    ///   - capacity: overrides `policy.capacity` when given; must be ≥ 1.
+    ///   - contacts: a contact ledger's facts (`Prioritizer.rank(_:asOf:scores:capacity:contacts:)`).
     /// - Throws: `PipelineError.rank` with the `PrioritizerError`.
-    public static func rank(_ scored: ScoredPortfolio, policy: Policy,
-                            capacity: Int? = nil) throws(PipelineError) -> RankedPortfolio {
+    public static func rank(_ scored: ScoredPortfolio, policy: Policy, capacity: Int? = nil,
+                            contacts: ContactFacts? = nil) throws(PipelineError) -> RankedPortfolio {
         var result: WorklistResult
         do throws(PrioritizerError) {
             result = try Prioritizer(policy: policy).rank(scored.portfolio, asOf: scored.asOf,
-                                                          scores: scored.modelOutputs, capacity: capacity)
+                                                          scores: scored.modelOutputs, capacity: capacity,
+                                                          contacts: contacts)
         } catch {
             throw PipelineError(.rank, error)
         }

@@ -77,6 +77,8 @@ struct PolicyReader {
                 policy.contactRules = try contactRules(key, value)
             case .maxDaysAfterTraining:
                 policy.maxDaysAfterTraining = try integer(key, value, range: 0...36_500, rule: "a number of days, 0 to 36500")
+            case .stateRules, .promises, .callWindow:
+                try readLedgerTable(known, key, value, into: &policy)
             }
         }
         return policy
@@ -166,12 +168,12 @@ struct PolicyReader {
 
     // MARK: Typed values
 
-    private func table(_ key: String, _ value: TOMLValueConvertible, shape: String) throws(PolicyError) -> TOMLTable {
+    func table(_ key: String, _ value: TOMLValueConvertible, shape: String) throws(PolicyError) -> TOMLTable {
         guard let t = value.table else { throw wrongType(key, value, expected: "a table [\(key)] with \(shape)") }
         return t
     }
 
-    private func number(_ key: String, _ value: TOMLValueConvertible, range: ClosedRange<Double>,
+    func number(_ key: String, _ value: TOMLValueConvertible, range: ClosedRange<Double>,
                         rule: String) throws(PolicyError) -> Double {
         let x: Double
         if let d = value.double { x = d } else if let i = value.int { x = Double(i) } else {
@@ -183,32 +185,32 @@ struct PolicyReader {
         return x
     }
 
-    private func integer(_ key: String, _ value: TOMLValueConvertible, range: ClosedRange<Int>,
+    func integer(_ key: String, _ value: TOMLValueConvertible, range: ClosedRange<Int>,
                          rule: String) throws(PolicyError) -> Int {
         guard let i = value.int else { throw wrongType(key, value, expected: "a whole number, \(rule)") }
         guard range.contains(i) else { throw error(.outOfRange, key, "\(key) is \(i); it must be \(rule)") }
         return i
     }
 
-    private func bool(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> Bool {
+    func bool(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> Bool {
         guard let b = value.bool else { throw wrongType(key, value, expected: "true or false") }
         return b
     }
 
     // MARK: Errors
 
-    private func error(_ code: PolicyError.Code, _ key: String, _ message: String) -> PolicyError {
+    func error(_ code: PolicyError.Code, _ key: String, _ message: String) -> PolicyError {
         let at = locations[key]
         return PolicyError(code: code, file: file, key: key, line: at?.line, column: at?.column, message: message)
     }
 
-    private func wrongType(_ key: String, _ value: TOMLValueConvertible, expected: String) -> PolicyError {
+    func wrongType(_ key: String, _ value: TOMLValueConvertible, expected: String) -> PolicyError {
         let type = "\(value.type)"
         let article = type.first.map { "aeiou".contains($0) } == true ? "an" : "a"
         return error(.wrongType, key, "\(key) is \(article) \(type); it must be \(expected)")
     }
 
-    private func unknownKey(_ key: String, known: [String]) -> PolicyError {
+    func unknownKey(_ key: String, known: [String]) -> PolicyError {
         var message = "unknown key '\(key)'"
         if let near = known.min(by: { editDistance($0, key) < editDistance($1, key) }), editDistance(near, key) <= 3 {
             message += "; did you mean '\(near)'?"

@@ -35,6 +35,13 @@ public struct Policy: Codable, Sendable, Equatable {
     /// `max_days_after_training` — an as-of day more than this many days after the
     /// model's training as-of is warned about (the model may be stale). ≥ 0. Default **365**.
     public var maxDaysAfterTraining: Int = 365
+    /// `[state_rules.XX]` — stricter per-state call limits (with a ledger). Upper-case
+    /// state → rule. Default: none.
+    public var stateRules: [String: StateRule] = [:]
+    /// `[promises]` — promise resolution and the follow-up queue (with a ledger).
+    public var promises = PromisePolicy()
+    /// `[call_window]` — local calling hours (with a ledger).
+    public var callWindow = CallWindowPolicy()
 
     /// The documented defaults.
     public init(costPerAttempt: Double = 5, minNetValue: Double = 0, pFloor: Double = 0.05,
@@ -66,6 +73,9 @@ public struct Policy: Codable, Sendable, Equatable {
         case limitationPeriod = "limitation_period_years"
         case contactRules = "contact_rules"
         case maxDaysAfterTraining = "max_days_after_training"
+        case stateRules = "state_rules"
+        case promises
+        case callWindow = "call_window"
     }
 }
 

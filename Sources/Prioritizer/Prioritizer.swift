@@ -53,16 +53,43 @@ public struct Prioritizer: Sendable {
     ///   - portfolio: the portfolio read: its valid accounts (optional columns may be
     ///     empty arrays, read as absent: flags false, dates missing, calls 0), its rejects
     ///     (only those with `source == .accounts` are used; several on one line count as
-    ///     one row) and the data rows of its accounts file (valid + rejected).
+    ///     one row), the data rows of its accounts file (valid + rejected) and the
+    ///     statements promises are resolved against (with `contacts`).
     ///   - asOf: the as-of day.
     ///   - scores: model outputs per valid account, in the accounts' row order.
     ///   - capacity: overrides `policy.capacity` when given; ≥ 1.
+    ///   - contacts: the contact ledger's facts, as in `rank(accounts:…)`.
     /// - Throws: `PrioritizerError` for a capacity below 1, a NaN/out-of-range p, a bad
     ///   balance, rows that do not add up, or discounting without a model horizon ≤ H.
     public func rank(_ portfolio: Portfolio, asOf: CalendarDay, scores: ModelOutputs,
-                     capacity: Int? = nil) throws(PrioritizerError) -> WorklistResult {
-        let accounts = portfolio.accounts, rejects = portfolio.rejects, accountRows = portfolio.accountRows
-        let asOf = asOf.dayNumber
+                     capacity: Int? = nil, contacts: ContactFacts? = nil) throws(PrioritizerError) -> WorklistResult {
+        try rank(accounts: portfolio.accounts, rejects: portfolio.rejects, accountRows: portfolio.accountRows,
+                 asOf: asOf.dayNumber, scores: scores, capacity: capacity, contacts: contacts,
+                 payments: portfolio.payments)
+    }
+
+    /// Classifies and ranks a scored portfolio given as its parts.
+    ///
+    /// - Parameters:
+    ///   - accounts: the valid accounts (optional columns may be empty arrays, read as
+    ///     absent: flags false, dates missing, calls 0).
+    ///   - rejects: the rejects of the portfolio; only those with `source == .accounts`
+    ///     are used (several on one line count as one row).
+    ///   - accountRows: data rows read from the accounts file (valid + rejected).
+    ///   - asOf: the as-of day number (`CalendarDay`).
+    ///   - scores: model outputs per valid account, in `accounts` row order.
+    ///   - capacity: overrides `policy.capacity` when given (the CLI's `--capacity`); ≥ 1.
+    ///   - contacts: the contact ledger's facts (`rank --ledger`); then the contact rules
+    ///     come from its events, not the `calls_last_7d`/`last_conversation_date` columns,
+    ///     cease requests and disputes logged there are holds, and accounts with a promise
+    ///     due today or recently broken (`PromisePolicy`) form a follow-up queue at the
+    ///     head of the worklist, within capacity (see `ContactSchedule`).
+    ///   - payments: the statements promises are resolved against (with `contacts`).
+    /// - Throws: `PrioritizerError` for a NaN/out-of-range p, a bad balance, rows that
+    ///   do not add up, or discounting without a model horizon ≤ H.
+    public func rank(accounts: AccountTable, rejects: [Reject], accountRows: Int, asOf: Int32,
+                     scores: ModelOutputs, capacity: Int? = nil, contacts: ContactFacts? = nil,
+                     payments: PaymentTable = PaymentTable()) throws(PrioritizerError) -> WorklistResult {
         let n = accounts.count
         precondition(scores.count == n, "rank: \(scores.count) scores for \(n) accounts")
         precondition(scores.medianDays.count == n && scores.scorePoints.count == n, "rank: median/points length ≠ accounts")
@@ -82,7 +109,10 @@ public struct Prioritizer: Sendable {
                 "\(n) valid accounts + \(rejected.count) rejected lines ≠ \(accountRows) data rows in the accounts file")
         }
 
-        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf)
+        let schedule = contacts.map {
+            ContactSchedule(facts: $0, policy: policy, accounts: accounts, asOf: asOf, payments: payments)
+        }
+        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
         let discount = try DiscountCurve(policy: policy, scores: scores)
 
         var expectedValue = [Double](repeating: 0, count: n)
@@ -134,10 +164,13 @@ public struct Prioritizer: Sendable {
         var worklist: [Int32] = []
         worklist.reserveCapacity(min(n, policy.capacity))
         var nextRank: Int32 = 1
-        for a in order where rule[Int(a)] == .none {
-            pursuableRank[Int(a)] = nextRank
-            if Int(nextRank) <= policy.capacity { worklist.append(a) } else { rule[Int(a)] = .overCapacity }
-            nextRank += 1
+        // The follow-up queue first, then the cold calls, each in ranking order.
+        for queue in [{ (r: Rule) in r == .promiseDue || r == .promiseBroken }, { (r: Rule) in r == .none }] {
+            for a in order where queue(rule[Int(a)]) {
+                pursuableRank[Int(a)] = nextRank
+                if Int(nextRank) <= policy.capacity { worklist.append(a) } else { rule[Int(a)] = .overCapacity }
+                nextRank += 1
+            }
         }
 
         var counts = ClassCounts()
@@ -151,7 +184,8 @@ public struct Prioritizer: Sendable {
         return WorklistResult(policy: policy, asOf: asOf, accounts: accounts, scores: scores,
                               accountClass: accountClass, rule: rule, expectedValue: expectedValue,
                               netValue: netValue, discountFactor: discountFactor, pursuableRank: pursuableRank,
-                              order: order, worklist: worklist, rejected: rejected, counts: counts)
+                              order: order, worklist: worklist, rejected: rejected, counts: counts,
+                              schedule: schedule)
     }
 
     /// The accounts-file rejects, one row per line (by line), reasons merged in file order.
@@ -179,11 +213,14 @@ struct AccountRules {
     let asOf: Int32
     /// Whether the accounts file had a last_payment_date column (for the chronic rule).
     let hasLastPaymentColumn: Bool
+    /// The ledger's contact rules (`rank --ledger`), nil for the column rules.
+    let schedule: ContactSchedule?
 
-    init(policy: Policy, accounts: AccountTable, asOf: Int32) {
+    init(policy: Policy, accounts: AccountTable, asOf: Int32, schedule: ContactSchedule? = nil) {
         self.policy = policy
         self.accounts = accounts
         self.asOf = asOf
+        self.schedule = schedule
         self.hasLastPaymentColumn = accounts.presentColumns.contains("last_payment_date")
     }
 
@@ -234,7 +271,7 @@ struct AccountRules {
 
     /// Whether a conversation within the cooldown holds the account: as-of − date < days.
     func inConversationCooldown(_ i: Int) -> Bool {
-        let last = day(accounts.lastConversationDate, i)
+        let last = lastConversation(i)
         guard last != CalendarDay.missing else { return false }
         return Int(asOf) - Int(last) < policy.contactRules.conversationCooldownDays
     }
@@ -249,7 +286,7 @@ struct AccountRules {
         if flag(accounts.dispute, i) { r.append(.dispute) }
         if flag(accounts.deceased, i) { r.append(.deceased) }
         if isTimeBarred(i) { r.append(.timeBarred) }
-        return r
+        return r + ledgerHolds(i)
     }
 
     /// The first rule that holds account i back, or `.none` when it is pursuable.
@@ -259,11 +296,11 @@ struct AccountRules {
         if flag(accounts.dispute, i) { return .dispute }
         if flag(accounts.deceased, i) { return .deceased }
         if isTimeBarred(i) { return .timeBarred }
+        if let hold = ledgerHolds(i).first { return hold }
         if net < policy.minNetValue { return .belowMinNetValue }
         if p < policy.pFloor && isChronic(i) { return .chronicBelowPFloor }
-        if policy.contactRules.callLimit && overCallLimit(i) { return .callLimit }
-        if policy.contactRules.conversationCooldown && inConversationCooldown(i) { return .conversationCooldown }
-        return .none
+        if let contact = contactRule(i) { return contact }
+        return followUpRule(i)
     }
 }
 

@@ -40,14 +40,17 @@ extension WorklistResult {
 
     func worklistBytes(format: OutputFormat, chunkSize: Int) -> [UInt8] {
         let result = self
-        return TextOutput.rendered(format: format, header: Self.worklistColumns,
+        return TextOutput.rendered(format: format,
+                                   header: Self.worklistColumns + (schedule == nil ? [] : Self.ledgerWorklistColumns),
                                    count: worklist.count, bytesPerRow: 160, chunkSize: chunkSize) { range, out in
+            let rules = result.schedule.map { AccountRules(policy: result.policy, accounts: result.accounts, asOf: result.asOf, schedule: $0) }
             for position in range {
                 let i = Int(result.worklist[position])
                 out.decimal(Double(position + 1), 0)
                 out.text(result.accounts.accountID[i])
                 result.figures(i, into: &out, daysPastDue: false)
                 for k in 0..<ReasonCodes.perAccount { out.text(result.reasons.text(account: i, k)) }
+                if let rules { result.ledgerWorklistCells(i, rules, into: &out) }
                 out.endRow()
             }
         }
@@ -72,8 +75,9 @@ extension WorklistResult {
     func holdsBytes(format: OutputFormat, chunkSize: Int) -> [UInt8] {
         let result = self
         let rows = holdsOrder
-        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf)
-        return TextOutput.rendered(format: format, header: Self.holdsColumns,
+        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
+        return TextOutput.rendered(format: format,
+                                   header: Self.holdsColumns + (schedule == nil ? [] : Self.ledgerHoldsColumns),
                                    count: rows.count + rejected.count, bytesPerRow: 200, chunkSize: chunkSize) { range, out in
             for k in range {
                 if k < rows.count {
@@ -84,6 +88,7 @@ extension WorklistResult {
                     out.text(result.explanation(account: i, rules))
                     result.figures(i, into: &out, daysPastDue: true)
                     out.decimal(result.accounts.sourceLine.isEmpty ? .nan : Double(result.accounts.sourceLine[i]), 0)
+                    if result.schedule != nil { out.text(result.nextContactText(i, rules)) }
                 } else {
                     let r = result.rejected[k - rows.count]
                     out.text(AccountClass.rejected.code)
@@ -92,6 +97,7 @@ extension WorklistResult {
                     out.text(r.reason)
                     for _ in 0..<7 { out.decimal(.nan, 0) }
                     out.decimal(Double(r.line), 0)
+                    if result.schedule != nil { out.text("") }
                 }
                 out.endRow()
             }
@@ -137,7 +143,7 @@ extension WorklistResult {
     /// Why account row `i` is in its class, with the figures and thresholds (ASCII,
     /// so it reads the same in any spreadsheet). Empty for worklist rows.
     public func explanation(account i: Int) -> String {
-        explanation(account: i, AccountRules(policy: policy, accounts: accounts, asOf: asOf))
+        explanation(account: i, AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule))
     }
 
     func explanation(account i: Int, _ rules: AccountRules) -> String {
@@ -165,6 +171,12 @@ extension WorklistResult {
             return s
         case .chronicBelowPFloor:
             return chronicText(i, rules) + " (net value \(fixed(netValue[i], 2)))"
+        case .promiseDue, .promiseBroken, .ceaseRequest, .disputeLogged, .callOptOut, .stateCallLimit, .noCallWindow:
+            return ledgerExplanation(i, rules)
+        case .callLimit where rules.schedule != nil:
+            return ledgerExplanation(i, rules)
+        case .conversationCooldown where rules.schedule != nil:
+            return ledgerExplanation(i, rules)
         case .callLimit, .conversationCooldown:
             var parts: [String] = []
             if rule[i] == .callLimit {

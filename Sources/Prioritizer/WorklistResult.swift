@@ -37,22 +37,24 @@ public enum AccountClass: UInt8, Sendable, CaseIterable, CustomStringConvertible
 public enum Rule: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// On the worklist: no rule held it back.
     case none
-    // do not contact, in this order
-    case bankruptcy, ceaseAndDesist, dispute, deceased, timeBarred
+    // worklist, follow-up queue (with a ledger): listed before the cold calls
+    case promiseDue, promiseBroken
+    // do not contact, in this order; the last two from the ledger's events
+    case bankruptcy, ceaseAndDesist, dispute, deceased, timeBarred, ceaseRequest, disputeLogged
     // not worth pursuing
     case belowMinNetValue, chronicBelowPFloor
-    // deferred
-    case callLimit, conversationCooldown, overCapacity
+    // deferred; opt-out, state limit and call window with a ledger only
+    case callOptOut, callLimit, stateCallLimit, conversationCooldown, noCallWindow, overCapacity
     // rejected
     case invalidRow
 
     /// The class this rule leads to.
     public var accountClass: AccountClass {
         switch self {
-        case .none: .worklist
-        case .bankruptcy, .ceaseAndDesist, .dispute, .deceased, .timeBarred: .doNotContact
+        case .none, .promiseDue, .promiseBroken: .worklist
+        case .bankruptcy, .ceaseAndDesist, .dispute, .deceased, .timeBarred, .ceaseRequest, .disputeLogged: .doNotContact
         case .belowMinNetValue, .chronicBelowPFloor: .notWorthPursuing
-        case .callLimit, .conversationCooldown, .overCapacity: .deferred
+        case .callOptOut, .callLimit, .stateCallLimit, .conversationCooldown, .noCallWindow, .overCapacity: .deferred
         case .invalidRow: .rejected
         }
     }
@@ -61,6 +63,13 @@ public enum Rule: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     public var code: String {
         switch self {
         case .none: ""
+        case .promiseDue: "promise_due"
+        case .promiseBroken: "promise_broken"
+        case .ceaseRequest: "cease_request"
+        case .disputeLogged: "dispute_logged"
+        case .callOptOut: "call_opt_out"
+        case .stateCallLimit: "state_call_limit"
+        case .noCallWindow: "no_call_window"
         case .bankruptcy: "bankruptcy"
         case .ceaseAndDesist: "cease_and_desist"
         case .dispute: "dispute"
@@ -210,11 +219,14 @@ public struct WorklistResult: Sendable {
     public let rejected: [RejectedRow]
     /// Accounts per class and rule; `counts.total` = data rows of the accounts file.
     public let counts: ClassCounts
+    /// The ledger's contact schedule (call windows, calls left, promises) with
+    /// `rank --ledger`; nil with the column rules.
+    public let schedule: ContactSchedule?
 
     init(policy: Policy, asOf: Int32, accounts: AccountTable, scores: ModelOutputs,
          accountClass: [AccountClass], rule: [Rule], expectedValue: [Double], netValue: [Double],
          discountFactor: [Double], pursuableRank: [Int32], order: [Int32], worklist: [Int32],
-         rejected: [RejectedRow], counts: ClassCounts) {
+         rejected: [RejectedRow], counts: ClassCounts, schedule: ContactSchedule? = nil) {
         self.policy = policy
         self.asOf = asOf
         self.accounts = accounts
@@ -230,6 +242,7 @@ public struct WorklistResult: Sendable {
         self.worklist = worklist
         self.rejected = rejected
         self.counts = counts
+        self.schedule = schedule
     }
 }
 
