@@ -22,7 +22,7 @@ struct AccountView: Sendable {
 
 extension ArrearsService {
     func accountView(_ id: String, _ ranked: WorkQueue.Ranked) throws(APIError) -> AccountView {
-        guard let i = ranked.accountRow[id] else { throw .notFound("account '\(id)'") }
+        guard let i = queue.accountRow[id] else { throw .notFound("account '\(id)'") }
         let p = queue.portfolio.payments
         var statements: [(day: Int32, due: Double, paid: Double)] = []
         for k in 0..<p.count where Int(p.accountIndex[k]) == i && p.date[k] <= asOf.dayNumber {

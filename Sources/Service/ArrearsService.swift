@@ -111,8 +111,8 @@ public final class ArrearsService: Sendable {
 
     /// Refuses a collector asking for an account that is not theirs with 404 (its
     /// existence is not revealed), and unknown accounts with 404.
-    func checkAccess(_ principal: Principal, account: String, in ranked: WorkQueue.Ranked) throws(APIError) {
-        guard ranked.accountRow[account] != nil else { throw .notFound("account '\(account)'") }
+    func checkAccess(_ principal: Principal, account: String) throws(APIError) {
+        guard queue.accountRow[account] != nil else { throw .notFound("account '\(account)'") }
         switch principal.role {
         case .supervisor: return
         case .collector:

@@ -15,6 +15,9 @@ public struct ModelSnapshot: Sendable {
     /// Account keys a score request may carry: the schema's columns and the extra
     /// columns the model's features read.
     let allowedColumns: Set<String>
+    /// The extra (non-schema) account columns the model's features read: a request must
+    /// carry each (null when unknown), as the accounts file must have the column.
+    let modelColumns: [String]
 
     /// Loads both files.
     /// - Throws: `ServiceError` naming `--model` or `--policy`.
@@ -34,15 +37,19 @@ public struct ModelSnapshot: Sendable {
         self.model = model
         self.policy = policy
         self.version = version
-        var columns: Set<String> = ["account_id", "balance", "days_past_due", "credit_limit", "product", "state",
+        let schema: Set<String> = ["account_id", "balance", "days_past_due", "credit_limit", "product", "state",
                                     "last_payment_date", "bankruptcy", "cease_and_desist", "dispute", "deceased",
                                     "calls_last_7d", "last_conversation_date"]
+        var columns = schema
         let spec = model.features
         for c in spec.categoricals { columns.insert(c.column) }
         for name in spec.names + spec.droppedConstant + spec.ignored where !name.contains("=") {
             columns.insert(name.hasSuffix("_missing") ? String(name.dropLast("_missing".count)) : name)
         }
         allowedColumns = columns
+        modelColumns = columns.subtracting(schema).filter { c in
+            spec.names.contains { $0 == c || $0 == c + "_missing" || $0.hasPrefix(c + "=") } || spec.categoricals.contains { $0.column == c }
+        }.sorted()
     }
 
     /// Scores parsed requests as one portfolio with the same reader, features and
@@ -62,8 +69,9 @@ public struct ModelSnapshot: Sendable {
                            field: "as_of")
         }
         let asOf = asOfs.first ?? defaultAsOf
+        guard !requests.isEmpty else { return [] }
         // The accounts header: the required columns, then the others in first-seen order.
-        var header = ["account_id", "balance", "days_past_due"]
+        var header = ["account_id", "balance", "days_past_due"] + modelColumns
         var seen = Set(header)
         for r in requests { for c in r.account where seen.insert(c.column).inserted { header.append(c.column) } }
         let position = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
@@ -90,6 +98,14 @@ public struct ModelSnapshot: Sendable {
             throw APIError(.unprocessableContent, code: "bad_input", message: error.message)
         }
         var failure = [APIError?](repeating: nil, count: requests.count)
+        for (k, r) in requests.enumerated() {
+            let given = Set(r.account.map(\.column))
+            if let absent = modelColumns.first(where: { !given.contains($0) }) {
+                failure[k] = APIError(.unprocessableContent, code: "missing_field",
+                                      message: "account.\(absent) is required: the model's features use it (send null when it is not known)",
+                                      field: "account.\(absent)")
+            }
+        }
         for reject in portfolio.rejects {
             switch reject.source {
             case .accounts:

@@ -78,14 +78,14 @@ extension ArrearsService {
             let principal = try self.bearer(request)
             let id = try context.parameters.require("id")
             let ranked = try self.queue.current(self.snapshot)
-            try self.checkAccess(principal, account: id, in: ranked)
+            try self.checkAccess(principal, account: id)
             return Self.json(Array(try self.accountJSON(id, ranked).utf8))
         }
         router.post("/v1/accounts/:id/contacts") { request, context -> Response in
             let principal = try self.bearer(request)
             let id = try context.parameters.require("id")
             let ranked = try self.queue.current(self.snapshot)
-            try self.checkAccess(principal, account: id, in: ranked)
+            try self.checkAccess(principal, account: id)
             let body = try await self.body(request, limit: self.config.maxBody)
             let (channel, outcome) = try Self.parseContact(body)
             let logged = try self.logContact(account: id, channel: channel, outcome: outcome, by: principal)

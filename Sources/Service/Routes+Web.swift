@@ -54,7 +54,7 @@ extension ArrearsService {
             guard let (_, session) = self.session(request) else { return Self.redirect("/signin") }
             let id = try context.parameters.require("id")
             let ranked = try self.queue.current(self.snapshot)
-            do { try self.checkAccess(session.principal, account: id, in: ranked) } catch {
+            do { try self.checkAccess(session.principal, account: id) } catch {
                 return self.page("Not found", "signin", [:], session: session, error: "No account \(id) in your queues.", status: .notFound)
             }
             let view = try self.accountView(id, ranked)
@@ -77,14 +77,14 @@ extension ArrearsService {
             let (_, session) = try self.formSession(request, form)
             let id = try context.parameters.require("id")
             let ranked = try self.queue.current(self.snapshot)
-            try self.checkAccess(session.principal, account: id, in: ranked)
+            try self.checkAccess(session.principal, account: id)
             let channel = try Self.channel(form["channel"].map(JSONValue.string))
             let outcome = try Self.outcome(form["outcome"].map(JSONValue.string))
             _ = try self.logContact(account: id, channel: channel, outcome: outcome, by: session.principal)
             let after = try self.queue.current(self.snapshot)
             let still = after.rows.contains { $0.accountID == id }
             let notice = "Logged \(channel.code) \(outcome.code) for \(id); "
-                + (still ? "it stays on today's queue." : "it has left today's queue (\(after.ranked.result.rule[after.accountRow[id]!].code.replacingOccurrences(of: "_", with: " "))).")
+                + (still ? "it stays on today's queue." : "it has left today's queue (\(after.ranked.result.rule[self.queue.accountRow[id]!].code.replacingOccurrences(of: "_", with: " "))).")
             return Self.redirect("/accounts/\(id)?notice=" + Self.percentEncoded(notice))
         }
         router.post("/accounts/:id/promises") { request, context -> Response in
@@ -92,7 +92,7 @@ extension ArrearsService {
             let (_, session) = try self.formSession(request, form)
             let id = try context.parameters.require("id")
             let ranked = try self.queue.current(self.snapshot)
-            try self.checkAccess(session.principal, account: id, in: ranked)
+            try self.checkAccess(session.principal, account: id)
             try self.recordPromise(account: id, amount: form["amount"] ?? "", due: form["due_date"] ?? "", by: session.principal)
             return Self.redirect("/accounts/\(id)?notice=" + Self.percentEncoded("Promise recorded for \(id)."))
         }
@@ -102,7 +102,7 @@ extension ArrearsService {
             guard session.principal.role == .supervisor else { throw APIError.forbidden }
             let id = try context.parameters.require("id")
             let ranked = try self.queue.current(self.snapshot)
-            try self.checkAccess(session.principal, account: id, in: ranked)
+            try self.checkAccess(session.principal, account: id)
             guard let collector = form["collector"], try self.store.collectors().contains(collector) else {
                 throw APIError.badRequest("collector must name a collector with a token", field: "collector")
             }

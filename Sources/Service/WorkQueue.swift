@@ -37,14 +37,14 @@ final class WorkQueue: Sendable {
         var generation: Int
         var ranked: RankedPortfolio
         var rows: [QueueRow]
-        /// Account id → row index in the portfolio.
-        var accountRow: [String: Int]
     }
 
     let portfolio: Portfolio
     let asOf: CalendarDay
     let ledger: Ledger
     let store: ServiceStore
+    /// Account id → row index in the portfolio.
+    let accountRow: [String: Int]
     private let generation = Atomic<Int>(0)
     private let cache = Mutex<Ranked?>(nil)
     private let computing = Mutex(())
@@ -54,6 +54,9 @@ final class WorkQueue: Sendable {
         self.asOf = asOf
         self.ledger = ledger
         self.store = store
+        var accountRow: [String: Int] = [:]
+        for (i, id) in portfolio.accounts.accountID.enumerated() { accountRow[id] = i }
+        self.accountRow = accountRow
     }
 
     /// Marks the ranking stale (after a write).
@@ -88,9 +91,7 @@ final class WorkQueue: Sendable {
                 rows.append(QueueRow(accountID: id, json: line, fields: fields,
                                      collector: explicit[id] ?? Self.defaultCollector(id, collectors)))
             }
-            var accountRow: [String: Int] = [:]
-            for (i, id) in portfolio.accounts.accountID.enumerated() { accountRow[id] = i }
-            return Ranked(version: snapshot.version, generation: g, ranked: ranked, rows: rows, accountRow: accountRow)
+            return Ranked(version: snapshot.version, generation: g, ranked: ranked, rows: rows)
         } catch {
             throw APIError(.internalServerError, code: "queue", message: "today's queue cannot be computed; the server log has the details")
         }
