@@ -113,6 +113,8 @@ struct CommandFailure: Error, CustomStringConvertible {
             }
         case .trainingData:
             text += "; pass --accounts, --payments and --as-of to report on a portfolio"
+        case .strict:
+            text = "--strict: " + text
         case .input, .features, .inputFile, .data, .output: break
         }
         message = text
@@ -213,8 +215,8 @@ extension Portfolio {
 
     /// Throws for `--strict` when any row was rejected.
     func checkStrict(_ strict: Bool) throws(PipelineError) {
-        if strict && !rejects.isEmpty {
-            throw PipelineError(code: .data, message: "--strict: \(rejects.count) rows rejected, first: \(rejects[0])")
+        if strict, let first = rejects.first {
+            throw PipelineError(code: .strict, message: "\(rejects.count) rows rejected, first: \(first)")
         }
     }
 }

@@ -92,13 +92,12 @@ public struct Rank: ParsableCommand {
         let rules = try loadPolicy(policy)
         var clock = StageClock()
         let artifact = try loadModel(model)
-        console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
-        let data = try cli { () throws(PipelineError) in try Pipeline.read(portfolio.source) }
-        try cli { () throws(PipelineError) in try data.checkStrict(strict) }
-        clock.lap("read")
-        console.progress("features and scores for \(data.accounts.count) accounts")
-        let scored = try cli { () throws(PipelineError) in try Pipeline.score(data, with: artifact, asOf: portfolio.asOf, reasons: false) }
-        clock.lap("scores")
+        let scored = try cli { () throws(PipelineError) in
+            try Pipeline.score(portfolio.source, with: artifact, asOf: portfolio.asOf, strict: strict, reasons: false,
+                               progress: console.progress)
+        }
+        let data = scored.portfolio
+        clock.lap("read, features, scores")
         var ledgerRank = try ledger.map(LedgerRank.init(path:))
         let contacts = try ledgerRank?.facts(for: data, asOf: portfolio.asOf)
         let ranked = try cli { () throws(PipelineError) in

@@ -62,13 +62,11 @@ public struct Score: ParsableCommand {
                           inputs: portfolio.inputs + [(model, "--model")])
         var clock = StageClock()
         let artifact = try loadModel(model)
-        console.progress("reading \(portfolio.accounts) and \(portfolio.payments)")
-        let data = try cli { () throws(PipelineError) in try Pipeline.read(portfolio.source) }
-        try cli { () throws(PipelineError) in try data.checkStrict(strict) }
-        clock.lap("read")
-        console.progress("features and scores for \(data.accounts.count) accounts")
-        let scored = try cli { () throws(PipelineError) in try Pipeline.score(data, with: artifact, asOf: portfolio.asOf) }
-        clock.lap("scores")
+        let scored = try cli { () throws(PipelineError) in
+            try Pipeline.score(portfolio.source, with: artifact, asOf: portfolio.asOf, strict: strict, progress: console.progress)
+        }
+        let data = scored.portfolio
+        clock.lap("read, features, scores")
         var outputs = Outputs()
         outputs.add(scored.table.rendered(format: format), to: out, role: "--out")
         clock.lap("render")

@@ -105,7 +105,7 @@ extension ReportSample {
         guard fraction > 0 else {
             return ReportSample(portfolio: data, asOf: asOf, rows: Array(0..<n), name: "Training",
                                 description: "Data: \(source): all \(ReportText.count(n)) accounts.",
-                                notes: ["The model was trained with --holdout 0, so there is no holdout: ROC, KS, gains, calibration and recovery curves are in-sample and flatter the model. Report on a later labelled portfolio to validate it."])
+                                notes: ["The model was trained without a holdout (a holdout share of 0), so ROC, KS, gains, calibration and recovery curves are in-sample and flatter the model. Report on a later labelled portfolio to validate it."])
         }
         let rows = HoldoutSplit(fraction: fraction, seed: t.options.seed).split(count: n).test
         return ReportSample(portfolio: data, asOf: asOf, rows: rows, name: "Holdout",

@@ -21,6 +21,8 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible {
         case training
         /// An input file could not be hashed, or changed since training.
         case inputFile = "input_file"
+        /// A row was rejected and the caller asked for none to be (`strict`).
+        case strict
         /// A job's own check failed (no valid accounts, say).
         case data
         /// The model's training files cannot be read again unchanged (`Pipeline.report`).

@@ -61,6 +61,23 @@ extension Pipeline {
     }
 }
 
+extension Pipeline {
+    /// What `score`, `rank` and `evaluate` share: reads `source` (`labels` requires the
+    /// training labels), refuses it when `strict` and a row was rejected (`.strict`), then
+    /// scores it as `score(_:with:asOf:reasons:)`. `progress` hears each stage's start.
+    public static func score(_ source: PortfolioSource, with model: ModelArtifact, asOf: CalendarDay, labels: Bool = false,
+                             strict: Bool = false, reasons: Bool = true,
+                             progress: (String) -> Void = { _ in }) throws(PipelineError) -> ScoredPortfolio {
+        progress("reading \(source.accountsName) and \(source.paymentsName)")
+        let portfolio = try read(source, labels: labels)
+        if strict, let first = portfolio.rejects.first {
+            throw PipelineError(code: .strict, message: "\(portfolio.rejects.count) rows rejected, first: \(first)")
+        }
+        progress("features and scores for \(portfolio.accounts.count) accounts")
+        return try score(portfolio, with: model, asOf: asOf, reasons: reasons)
+    }
+}
+
 extension ScoredPortfolio {
     /// The same scored portfolio with the top-three reasons computed for `rows` (indices
     /// into the accounts), the others left as they were: the rows a worklist prints.
