@@ -82,7 +82,7 @@ let package = Package(
         // `arrears serve`: the scoring API and the collectors' web page (Hummingbird, DESIGN §13).
         .target(
             name: "Service",
-            dependencies: ["PortfolioIO", "Prioritizer", "Scoring", "Pipeline", "Ledger",
+            dependencies: ["PortfolioIO", "Features", "Prioritizer", "Scoring", "Pipeline", "Ledger",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Mustache", package: "swift-mustache"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),

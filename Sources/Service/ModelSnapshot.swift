@@ -1,3 +1,4 @@
+import Features
 import Foundation
 import Pipeline
 import PortfolioIO
@@ -18,6 +19,9 @@ public struct ModelSnapshot: Sendable {
     /// The extra (non-schema) account columns the model's features read: a request must
     /// carry each (null when unknown), as the accounts file must have the column.
     let modelColumns: [String]
+    /// The model's scoring kernel, built once per snapshot (its median table is most of
+    /// the cost of scoring one account when built per request).
+    let kernel: ScoringKernel
 
     /// Loads both files.
     /// - Throws: `ServiceError` naming `--model` or `--policy`.
@@ -37,19 +41,23 @@ public struct ModelSnapshot: Sendable {
         self.model = model
         self.policy = policy
         self.version = version
+        kernel = ScoringKernel(model)
         let schema: Set<String> = ["account_id", "balance", "days_past_due", "credit_limit", "product", "state",
                                     "last_payment_date", "bankruptcy", "cease_and_desist", "dispute", "deceased",
                                     "calls_last_7d", "last_conversation_date"]
-        var columns = schema
-        let spec = model.features
-        for c in spec.categoricals { columns.insert(c.column) }
-        for name in spec.names + spec.droppedConstant + spec.ignored where !name.contains("=") {
-            columns.insert(name.hasSuffix("_missing") ? String(name.dropLast("_missing".count)) : name)
+        // The extra account columns the features read: numeric pass-throughs, their
+        // missing indicators and one-hot text columns other than the schema's.
+        var extras: Set<String> = []
+        for c in model.features.columns {
+            switch c.kind {
+            case .builtin: break
+            case .numeric(let column, _), .missingIndicator(let column), .oneHot(let column, _): extras.insert(column)
+            }
         }
-        allowedColumns = columns
-        modelColumns = columns.subtracting(schema).filter { c in
-            spec.names.contains { $0 == c || $0 == c + "_missing" || $0.hasPrefix(c + "=") } || spec.categoricals.contains { $0.column == c }
-        }.sorted()
+        for c in model.features.categoricals { extras.insert(c.column) }
+        extras.subtract(schema)
+        allowedColumns = schema.union(extras)
+        modelColumns = extras.sorted()
     }
 
     /// Scores parsed requests as one portfolio with the same reader, features and
@@ -79,13 +87,20 @@ public struct ModelSnapshot: Sendable {
         var payments = Array("account_id,date,amount_due,amount_paid\n".utf8)
         // Payments line → (request, statement index).
         var statementOf: [(request: Int, index: Int)] = []
+        // A second line with an account id already sent: refused, and its statements kept
+        // out, so they cannot join the first account's history.
+        var firstLine: [String: Int] = [:]
+        var duplicate = [Bool](repeating: false, count: requests.count)
+        for (k, r) in requests.enumerated() {
+            if firstLine[r.accountID] != nil { duplicate[k] = true } else { firstLine[r.accountID] = k }
+        }
         for (k, r) in requests.enumerated() {
             var cells = [String](repeating: "", count: header.count)
             for c in r.account { cells[position[c.column]!] = c.cell }
             accounts += Array(cells.joined(separator: ",").utf8)
             accounts.append(0x0A)
             let id = r.accountID
-            for (j, s) in r.statements.enumerated() {
+            for (j, s) in r.statements.enumerated() where !duplicate[k] {
                 payments += Array("\(id),\(s.date),\(s.amountDue),\(s.amountPaid)\n".utf8)
                 statementOf.append((k, j))
             }
@@ -99,6 +114,12 @@ public struct ModelSnapshot: Sendable {
         }
         var failure = [APIError?](repeating: nil, count: requests.count)
         for (k, r) in requests.enumerated() {
+            if duplicate[k], let first = firstLine[r.accountID] {
+                failure[k] = APIError(.unprocessableContent, code: "duplicate_id",
+                                      message: "account.account_id '\(r.accountID)' was already sent on line \(first + 1) of this batch; send each account once",
+                                      field: "account.account_id")
+                continue
+            }
             let given = Set(r.account.map(\.column))
             if let absent = modelColumns.first(where: { !given.contains($0) }) {
                 failure[k] = APIError(.unprocessableContent, code: "missing_field",
@@ -125,10 +146,14 @@ public struct ModelSnapshot: Sendable {
         }
         var rows: [ArraySlice<UInt8>] = []
         if portfolio.accounts.count > 0 {
-            let scored: ScoredPortfolio
-            do { scored = try Pipeline.score(portfolio, with: model, asOf: asOf) } catch {
+            // `Pipeline.score` with the kernel kept: the same features, kernel and table.
+            let matrix: FeatureMatrix
+            do { matrix = try model.features.apply(to: portfolio, asOf: asOf) } catch {
                 throw APIError(.unprocessableContent, code: "features", message: error.message)
             }
+            let scores = kernel.score(matrix, horizonDays: model.horizonDays, horizons: model.predictionHorizons,
+                                      parallel: false, reasons: true)
+            let scored = ScoredPortfolio(portfolio: portfolio, matrix: matrix, scores: scores, model: model)
             let bytes = scored.table.rendered(format: .jsonl)
             rows = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
         }

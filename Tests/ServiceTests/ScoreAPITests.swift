@@ -80,17 +80,21 @@ final class ScoreAPITests: XCTestCase {
         let expected = try Self.scoreLines(root: f.root, model: f.service.snapshot)
         let bad = requests[1].json.replacingOccurrences(of: "\"balance\":938.67", with: "\"balance\":-5")
         XCTAssertNotEqual(bad, requests[1].json)
-        let body = [requests[0].json, bad, "{not json", requests[2].json].joined(separator: "\n")
+        // Line 5 sends account 1 again with other statements: refused, and account 1's
+        // score (line 1) is unchanged by them.
+        let again = requests[0].json.replacingOccurrences(of: "\"statements\":[", with: "\"statements\":[{\"date\":\"2025-12-01\",\"amount_due\":9,\"amount_paid\":9},")
+        let body = [requests[0].json, bad, "{not json", requests[2].json, again].joined(separator: "\n")
         try await f.application.test(.router) { client in
             try await client.execute(uri: "/v1/score/batch", method: .post, headers: ServiceFixture.bearer(f.apiClient),
                                      body: ByteBuffer(string: body)) { response in
                 let lines = String(buffer: response.body).split(separator: "\n")
-                XCTAssertEqual(lines.count, 4)
+                XCTAssertEqual(lines.count, 5)
                 XCTAssertEqual(lines[0], expected[0])
                 XCTAssertTrue(lines[1].hasPrefix("{\"line\":2,\"error\":{\"code\":\"negative_value\""), String(lines[1]))
                 XCTAssertTrue(lines[1].contains("\"field\":\"account.balance\""), String(lines[1]))
                 XCTAssertTrue(lines[2].hasPrefix("{\"line\":3,\"error\":{\"code\":\"malformed_json\""), String(lines[2]))
                 XCTAssertEqual(lines[3], expected[2])
+                XCTAssertTrue(lines[4].hasPrefix("{\"line\":5,\"error\":{\"code\":\"duplicate_id\""), String(lines[4]))
             }
         }
     }
