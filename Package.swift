@@ -111,6 +111,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PrioritizerTests", dependencies: ["Prioritizer", "PortfolioIO", "_TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Prioritizer", "PortfolioIO", "PortfolioGenerator", "_TestSupport",
+                                                   .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Training", "PortfolioIO", "PortfolioGenerator", "Features", "Models", "_TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Pipeline", "Ledger", "PortfolioIO", "_TestSupport",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),

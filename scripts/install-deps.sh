@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system packages Arrears builds against (CBLAS/LAPACKE from OpenBLAS)
+# Installs the system packages Arrears builds against (CBLAS/LAPACKE from OpenBLAS; SQLite
+# for the contact ledger, which GRDB links from the system rather than building it in)
 # when they are missing. Safe to run again: it does nothing when all are present.
 set -euo pipefail
-packages=(libopenblas-dev liblapacke-dev pkg-config)
+packages=(libopenblas-dev liblapacke-dev pkg-config libsqlite3-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

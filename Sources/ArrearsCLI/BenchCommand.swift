@@ -74,7 +74,7 @@ public struct Bench: ParsableCommand {
     public func run() throws {
         let report = try measure()
         let console = Console(quiet: quiet)
-        console.print(format == .json ? report.json : report.text)
+        try console.print(format == .json ? report.json : report.text)
     }
 
     /// Runs every stage (`BenchHarness.measure`) and returns the report.

@@ -73,21 +73,17 @@ struct Console {
     /// A line on standard error (counts, where files went).
     func note(_ line: String) { Self.write(2, line + "\n") }
 
-    /// Text on standard output.
-    func print(_ text: String) { Self.write(1, text) }
+    /// Text on standard output (a command's result); a closed or full stream fails the
+    /// command (exit 1) with a message on standard error.
+    func print(_ text: String) throws {
+        do throws(OutputError) { try StandardStream.output.write(text) } catch {
+            throw CommandFailure(message: "standard output: \(error.message)")
+        }
+    }
 
     /// write(2) until done or an error; errors (EPIPE, ENOSPC, EBADF) are ignored.
     static func write(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        (fd == 1 ? StandardStream.output : StandardStream.error).writeIgnoringErrors(text)
     }
 }
 

@@ -123,6 +123,6 @@ public struct Inspect: ParsableCommand {
                 text += "  \(c.name) [\(c.unit)]: \(c.definition)\n"
             }
         }
-        Console(quiet: quiet).print(text)
+        try Console(quiet: quiet).print(text)
     }
 }

@@ -77,7 +77,8 @@ struct LedgerImport: ParsableCommand {
             is one transaction: a killed import leaves the ledger as it was.
 
             Example:
-              arrears ledger import contacts data/contacts.csv --ledger arrears.db --rejects /tmp/contacts-rejects.csv
+              arrears ledger import contacts data/contacts.csv --ledger arrears.db \\
+                --rejects /tmp/contacts-rejects.csv
             """)
 
     @Argument(help: "What the file holds: accounts, contacts or promises.")
@@ -89,7 +90,7 @@ struct LedgerImport: ParsableCommand {
     var rejects: String?
 
     func run() throws {
-        if let rejects { try Outputs.check([(rejects, "--rejects")], inputs: [(file, "the CSV file")]) }
+        if let rejects { try Outputs.check([(rejects, "--rejects")], inputs: [(file, "FILE"), (options.ledger, "--ledger")]) }
         let ledger = try options.open()
         let summary = try ledgerCall(file) { () throws(LedgerError) in
             switch kind {
@@ -127,7 +128,8 @@ struct LedgerLog: ParsableCommand {
         abstract: "Log one contact attempt.",
         discussion: """
             Example:
-              arrears ledger log --account A0000042 --at 2026-03-04T14:05:00-05:00 --channel call --outcome right_party --collector C07
+              arrears ledger log --account A0000042 --at 2026-03-04T14:05:00-05:00 \\
+                --channel call --outcome right_party --collector C07
             """)
     @Option(help: "The account id (already in the ledger).") var account: String
     @Option(help: ArgumentHelp("When: ISO 8601 with Z or an offset.", valueName: "timestamp")) var at: String
@@ -168,7 +170,8 @@ struct LedgerShow: ParsableCommand {
             called on that day?".
 
             Example:
-              arrears ledger show A0000042 --ledger arrears.db --payments data/payments.csv
+              arrears ledger show A0000042 --ledger arrears.db \\
+                --payments data/payments.csv
             """)
     @Argument(help: "The account id.") var account: String
     @Option(help: ArgumentHelp("Payments CSV, to list the account's statements too.", valueName: "file")) var payments: String?
@@ -220,7 +223,7 @@ struct LedgerBackup: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: "Copy the ledger with SQLite's online backup (safe while others use it).",
-        discussion: "Example:\n  arrears ledger backup --ledger arrears.db --to /backups/arrears-2026-03-04.db")
+        discussion: "Example:\n  arrears ledger backup --ledger arrears.db --to /backups/arrears.db")
     @OptionGroup var options: LedgerOption
     @Option(help: ArgumentHelp("The backup file (replaced atomically).", valueName: "file")) var to: String
 

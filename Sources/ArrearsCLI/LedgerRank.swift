@@ -13,13 +13,12 @@ struct LedgerRank {
         do { ledger = try Ledger(path: path) } catch { throw CommandFailure(message: "--ledger: \(error.description)") }
     }
 
-    /// The ledger's contact facts for the portfolio's accounts as of `asOf` (kept for the
-    /// audit trail); the rank computes its contact rules from them.
-    mutating func facts(for data: Portfolio, asOf: CalendarDay) throws -> ContactFacts {
-        do throws(LedgerError) {
-            let read = try ledger.facts(for: data.accounts, asOf: asOf.dayNumber)
-            facts = read
-            return read.contacts
+    /// Reads the ledger's facts for the portfolio's accounts as of `asOf`.
+    mutating func facts(for accounts: AccountTable, asOf: Int32) throws -> ContactFacts {
+        do {
+            let facts = try ledger.facts(for: accounts, asOf: asOf)
+            self.facts = facts
+            return facts.contacts
         } catch {
             throw CommandFailure(message: "--ledger: \(error.description)")
         }
@@ -27,7 +26,7 @@ struct LedgerRank {
 
     /// Writes the run to the audit trail; returns the note for standard error.
     func record(_ result: WorklistResult, asOf: Int32, model: String, policy: String?) throws -> String {
-        guard let facts else { return "" }
+        guard let facts else { preconditionFailure("LedgerRank.record before facts(for:asOf:)") }
         let identity: RunIdentity
         do {
             identity = RunIdentity(asOf: asOf, modelSHA256: try sha256Hex(ofFileAt: model),

@@ -30,6 +30,16 @@ public struct Rank: ParsableCommand {
             of the accounts file. Thresholds come from --policy (TOML; see \
             policies/example-policy.toml); without it the documented defaults apply.
 
+            With --ledger FILE (arrears ledger init) the contact rules come from the \
+            ledger's events as of the as-of day instead of the calls_last_7d and \
+            last_conversation_date columns: calls in the 7 days ending on as-of against \
+            max_calls_7d and [state_rules.XX], the 7 days from a conversation, cease \
+            requests, disputes and call opt-outs; promises due today or recently broken \
+            lead the worklist as a follow-up queue; the worklist gains queue, \
+            call_window_utc, call_window_local, calls_left_today and binding_limit, the \
+            holds file next_contact_date; and the run with every decision is recorded \
+            in the ledger (arrears ledger show ACCOUNT).
+
             Example:
               arrears rank --model models/arrears-model.json \\
                 --accounts data/accounts.csv --payments data/payments.csv \\
@@ -63,12 +73,12 @@ public struct Rank: ParsableCommand {
     @Option(help: "Output format: csv or jsonl.")
     var format: OutputFormat = .csv
 
-    @Flag(help: "Stop with an error when any input row is rejected.")
-    var strict = false
-
     @Option(help: ArgumentHelp("Contact ledger (arrears ledger init): contact rules from its events, follow-ups first, call windows and calls left per row; the run is recorded in it.",
                                valueName: "file"))
     var ledger: String?
+
+    @Flag(help: "Stop with an error when any input row is rejected.")
+    var strict = false
 
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
@@ -99,7 +109,7 @@ public struct Rank: ParsableCommand {
         let data = scored.portfolio
         clock.lap("read, features, scores")
         var ledgerRank = try ledger.map(LedgerRank.init(path:))
-        let contacts = try ledgerRank?.facts(for: data, asOf: portfolio.asOf)
+        let contacts = try ledgerRank?.facts(for: data.accounts, asOf: portfolio.asOf.dayNumber)
         let ranked = try cli { () throws(PipelineError) in
             try Pipeline.rank(scored, policy: rules, capacity: capacity, contacts: contacts)
         }
@@ -119,9 +129,9 @@ public struct Rank: ParsableCommand {
         }
         try outputs.commit()
         clock.lap("write")
-        if let note = try ledgerRank?.record(ranked.result, asOf: portfolio.asOf.dayNumber, model: model, policy: policy) {
+        if let ledgerRank {
+            console.note(try ledgerRank.record(ranked.result, asOf: portfolio.asOf.dayNumber, model: model, policy: policy))
             clock.lap("ledger audit")
-            console.note(note)
         }
         console.note(ranked.counts.description)
         console.note("payments: \(data.paymentRows) rows read = \(data.payments.count) used + \(data.rejectedPaymentRows) rejected")

@@ -23,7 +23,8 @@ public struct Serve: ParsableCommand {
 
             Example:
               arrears serve --init-admin --model models/arrears-model.json \\
-                --ledger arrears.db --accounts data/accounts.csv --payments data/payments.csv
+                --ledger arrears.db --accounts data/accounts.csv \\
+                --payments data/payments.csv
               arrears serve --model models/arrears-model.json \\
                 --policy policies/example-policy.toml --ledger arrears.db \\
                 --accounts data/accounts.csv --payments data/payments.csv \\

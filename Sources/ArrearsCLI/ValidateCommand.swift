@@ -3,6 +3,7 @@ import Features
 import Foundation
 import Pipeline
 import PortfolioIO
+import Prioritizer
 
 /// `arrears validate`: read a portfolio, account for every row, and summarise it.
 public struct Validate: ParsableCommand {
@@ -74,6 +75,7 @@ public struct Validate: ParsableCommand {
             let holds = (0..<a.count).filter { a.bankruptcy[$0] || a.ceaseAndDesist[$0] || a.dispute[$0] || a.deceased[$0] }.count
             out += "holds:    \(holds) accounts with a hold flag\n"
         }
+        out += Policy.defaults.ruleSupportLines(presentColumns: a.presentColumns).map { "rule:     \($0)\n" }.joined()
         var byCode: [String: Int] = [:]
         for r in portfolio.rejects { byCode["\(r.source.rawValue) \(r.code.rawValue)", default: 0] += 1 }
         for key in byCode.keys.sorted() { out += "rejected: \(key): \(byCode[key]!)\n" }

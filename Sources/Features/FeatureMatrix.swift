@@ -21,6 +21,9 @@ public struct FeatureMatrix: Sendable, Equatable {
     public var statementsAfterAsOf: Int
     /// Accounts with no statement dated on or before as-of.
     public var accountsWithoutStatements: Int
+    /// Per categorical column, the accounts whose level is not a training level (scored
+    /// as `other`), in column order; empty when every level was seen.
+    public var unseenLevels: [UnseenLevels] = []
 
     public init(rows: Int, cols: Int, names: [String], values: [Double], asOf: CalendarDay,
                 statementsUsed: Int, statementsAfterAsOf: Int, accountsWithoutStatements: Int) {
@@ -79,5 +82,63 @@ extension FeatureSpec {
                 for j in 0..<cols { v[i * cols + j] = (v[i * cols + j] - mean[j]) * inv[j] }
             }
         }
+    }
+}
+
+/// The accounts of one categorical column whose text is not among the model's named
+/// levels: unseen in training, or rarer there than the minimum level count. They are
+/// scored as `other` (all zeros when the training data had no `other`), counted, and
+/// their reason text names the level (DESIGN §6).
+public struct UnseenLevels: Sendable, Equatable {
+    /// The column (`product` or an extra text column).
+    public var column: String
+    /// Ascending row indices of those accounts.
+    public var rows: [Int32]
+    /// Each account's text ("" for an empty cell), parallel to `rows`.
+    public var texts: [String]
+    /// Whether the training accounts had any `other` (rare levels): if not, no level
+    /// outside the named ones was in the training data at all.
+    public var otherHadTrainingRows: Bool
+
+    public init(column: String, rows: [Int32], texts: [String], otherHadTrainingRows: Bool) {
+        self.column = column
+        self.rows = rows
+        self.texts = texts
+        self.otherHadTrainingRows = otherHadTrainingRows
+    }
+
+    /// The text of row `row` when its level is unseen, else nil (binary search).
+    public func text(ofRow row: Int) -> String? {
+        var lo = 0, hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(rows[mid]) < row { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < rows.count && Int(rows[lo]) == row ? texts[lo] : nil
+    }
+
+    /// Distinct texts with their account counts, most accounts first (ties by text).
+    public var counts: [(text: String, accounts: Int)] {
+        var byText: [String: Int] = [:]
+        for t in texts { byText[t, default: 0] += 1 }
+        return byText.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            .map { (text: $0.key, accounts: $0.value) }
+    }
+
+    /// The reason text of an account with level `text` (DESIGN §6).
+    public func reason(for text: String) -> String {
+        let level = text.isEmpty ? "(empty)" : "'\(text)'"
+        return otherHadTrainingRows
+            ? "\(column) \(level) was rare or absent in the training data (scored as other)"
+            : "\(column) \(level) was not in the training data"
+    }
+
+    /// One line for standard error and reports: "product: 12 accounts with a level not
+    /// in the training data, scored as other: mortgage 10, boat 2".
+    public var summary: String {
+        let shown = counts.prefix(5).map { "\($0.text.isEmpty ? "(empty)" : $0.text) \($0.accounts)" }
+        let more = counts.count > 5 ? ", … (\(counts.count) levels)" : ""
+        return "\(column): \(rows.count) account\(rows.count == 1 ? "" : "s") with a level not among the training levels, scored as other: "
+            + shown.joined(separator: ", ") + more
     }
 }

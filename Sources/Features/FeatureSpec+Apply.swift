@@ -18,8 +18,15 @@ extension FeatureSpec {
     /// `product` are optional: an empty array means absent for every account (no
     /// limit → utilization 0; no product → the empty level, usually `other`).
     ///
+    /// A level outside the spec's named levels (unseen in training, or rarer than the
+    /// minimum count then) goes to `other` — a column when the training accounts had
+    /// some `other`, else all zeros — and is listed in `FeatureMatrix.unseenLevels`, so it
+    /// is counted and its reason says so; it is never explained as the reference level.
+    ///
     /// - Throws: `FeatureError.Code.missingColumn` naming an extra account column the
-    ///   spec uses that the portfolio lacks (a model/feature mismatch, DESIGN §7);
+    ///   spec uses that the portfolio lacks, or the schema column `credit_limit` or
+    ///   `product` when the spec uses it (`utilization`, `product=…`) and the accounts file
+    ///   does not have it (a model/feature mismatch, DESIGN §7);
     ///   `.inconsistentTable` when the tables disagree with themselves.
     /// - Complexity: O(statements + accounts × columns) time, with a stable counting
     ///   sort of the payments by account (one `Int32` per payment plus one offset per
@@ -28,7 +35,16 @@ extension FeatureSpec {
     ///   account's rows in a per-chunk scratch buffer; accounts are processed in chunks
     ///   on all cores.
     public func apply(to portfolio: Portfolio, asOf: CalendarDay) throws(FeatureError) -> FeatureMatrix {
+        try applyCandidates(to: portfolio, asOf: asOf, checkingSchemaColumns: true)
+    }
+
+    /// `apply`, optionally without the schema-column check: fitting computes every
+    /// candidate column, the constant ones (utilization 0 without credit_limit) included,
+    /// then drops them.
+    func applyCandidates(to portfolio: Portfolio, asOf: CalendarDay,
+                         checkingSchemaColumns: Bool = false) throws(FeatureError) -> FeatureMatrix {
         try Self.validate(portfolio)
+        if checkingSchemaColumns { try checkSchemaColumns(portfolio.accounts) }
         let accounts = portfolio.accounts
         let plan = try ApplyPlan(spec: self, accounts: accounts)
         let groups = try StatementGroups(accountIndex: portfolio.payments.accountIndex, accounts: accounts.count)
@@ -37,9 +53,38 @@ extension FeatureSpec {
         var values = [Double](unsafeUninitializedCapacity: rows * cols) { _, initialized in initialized = rows * cols }
         let totals = computeRows(plan: plan, groups: groups, payments: portfolio.payments,
                                  accounts: accounts, asOf: asOf.dayNumber, cols: cols, into: &values)
-        return FeatureMatrix(rows: rows, cols: cols, names: names, values: values, asOf: asOf,
-                             statementsUsed: totals.used, statementsAfterAsOf: totals.after,
-                             accountsWithoutStatements: totals.empty)
+        var matrix = FeatureMatrix(rows: rows, cols: cols, names: names, values: values, asOf: asOf,
+                                   statementsUsed: totals.used, statementsAfterAsOf: totals.after,
+                                   accountsWithoutStatements: totals.empty)
+        matrix.unseenLevels = plan.categoricals.compactMap { $0.unseenLevels(rows: rows) }
+        return matrix
+    }
+}
+
+extension FeatureSpec {
+    /// Stops when the spec uses an optional schema column the accounts file lacks: an
+    /// absent `credit_limit` would read as utilization 0 and an absent `product` as one
+    /// level for everybody. A column counts as absent when it is not in
+    /// `AccountTable.presentColumns` and holds no value (a hand-built table may fill the
+    /// array without listing the column).
+    func checkSchemaColumns(_ accounts: AccountTable) throws(FeatureError) {
+        func absent(_ name: String, hasValue: Bool) -> Bool {
+            accounts.count > 0 && !accounts.presentColumns.contains(name) && !hasValue
+        }
+        if columns.contains(where: { $0.kind == .builtin(.utilization) }),
+           absent("credit_limit", hasValue: accounts.creditLimit.contains { !$0.isNaN }) {
+            throw FeatureError(
+                code: .missingColumn,
+                message: "the accounts file has no column 'credit_limit', which the model's feature 'utilization' uses; add the column, or retrain with --ignore utilization.",
+                featureName: "credit_limit")
+        }
+        if columns.contains(where: { if case .oneHot("product", _) = $0.kind { true } else { false } }),
+           absent("product", hasValue: accounts.product.contains { !$0.isEmpty }) {
+            throw FeatureError(
+                code: .missingColumn,
+                message: "the accounts file has no column 'product', which the model's product=… features use; add the column, or retrain with --ignore product.",
+                featureName: "product")
+        }
     }
 }
 
@@ -112,8 +157,12 @@ struct ApplyPlan: Sendable {
     }
     var numerics: [Numeric] = []
     struct Categorical: Sendable {
+        /// The column's name as in the spec.
+        var column: String
         /// Text per account, or empty for "every account has the empty text".
         var values: [String]
+        /// Training accounts in the `other` bucket (0: it has no column).
+        var otherTrainingCount: Int
         /// Named level → code; `other` has code `levels.count`.
         var lookup: [String: Int]
         /// Output column per code (−1: the reference level or a dropped column).
@@ -155,7 +204,8 @@ struct ApplyPlan: Sendable {
                     let values = name == "product" ? accounts.product : try extra(name).text
                     var lookup: [String: Int] = [:]
                     for (code, l) in encoding.levels.enumerated() { lookup[l] = code }
-                    categoricals.append(Categorical(values: values, lookup: lookup,
+                    categoricals.append(Categorical(column: name, values: values,
+                                                    otherTrainingCount: encoding.trainingCounts.last ?? 0, lookup: lookup,
                                                     colForCode: Array(repeating: -1, count: encoding.levels.count + 1)))
                     k = categoricals.count - 1
                     categoricalIndex[name] = k
@@ -178,6 +228,24 @@ struct ApplyPlan: Sendable {
             numericIndex[name] = numerics.count - 1
             return numerics.count - 1
         }
+    }
+}
+
+extension ApplyPlan.Categorical {
+    /// The accounts whose text is not a named level, or nil when there are none.
+    func unseenLevels(rows: Int) -> UnseenLevels? {
+        var found: [Int32] = [], texts: [String] = []
+        if values.isEmpty {
+            guard lookup[""] == nil, rows > 0 else { return nil }
+            found = (0..<Int32(rows)).map { $0 }
+            texts = Array(repeating: "", count: rows)
+        } else {
+            for (i, v) in values.enumerated() where lookup[v] == nil {
+                found.append(Int32(i)); texts.append(v)
+            }
+        }
+        guard !found.isEmpty else { return nil }
+        return UnseenLevels(column: column, rows: found, texts: texts, otherHadTrainingRows: otherTrainingCount > 0)
     }
 }
 

@@ -1,6 +1,8 @@
 /// Readable JSON for the model artifact (DESIGN §5):
-/// a level is a plain string — named levels never equal `other`, which is reserved for
-/// the bucket — and a kind is an object with a `type` key:
+/// a level is a plain string — `other` is the catch-all bucket; a named level whose text
+/// is `other` or starts with `=` is written with one more `=` in front (`=other`), so a
+/// real level named `other` stays apart from the bucket — and a kind is an object with a
+/// `type` key:
 /// `{"type": "builtin", "feature": "missed_3m"}`,
 /// `{"type": "numeric", "column": "income", "median": 36.5}`,
 /// `{"type": "missing_indicator", "column": "income"}`,
@@ -8,13 +10,15 @@
 extension CategoryLevel {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        self = text == "other" ? .other : .named(text)
+        if text == "other" { self = .other } else if text.hasPrefix("=") { self = .named(String(text.dropFirst())) } else {
+            self = .named(text)
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
-        case .named(let s): try container.encode(s)
+        case .named(let s): try container.encode(s == "other" || s.hasPrefix("=") ? "=" + s : s)
         case .other: try container.encode("other")
         }
     }

@@ -1,3 +1,4 @@
+import PortfolioIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -12,7 +13,8 @@ extension FeatureSpec {
     /// - `{value}`: the value with up to 2 decimals (absolute value for `{trend}` templates);
     /// - `{count}`: the value rounded to an integer;
     /// - `{percent}`: 100 × value rounded, with `%`;
-    /// - `{amount}`: e^value − 1 with 2 decimals (the balance behind `log_balance`);
+    /// - `{amount}`: e^value − 1 with exactly 2 decimals, as the balance column prints it
+    ///   (the balance behind `log_balance`);
     /// - `{level}`: `high`, `low` or `typical`: z = (value − mean) / SD beyond ±0.5;
     /// - `{trend}`: `rising` or `falling` by the sign of the value.
     ///
@@ -77,7 +79,11 @@ extension FeatureSpec {
         case "value": return Self.decimal(hasTrend ? Swift.abs(value) : value)
         case "count": return Self.decimal(value.rounded())
         case "percent": return Self.decimal((100 * value).rounded()) + "%"
-        case "amount": return Self.decimal(expm1(value))
+        case "amount":
+            // Exactly 2 decimals, as the balance column of every output prints amounts.
+            var bytes: [UInt8] = []
+            appendDecimal(expm1(value), 2, to: &bytes)
+            return String(decoding: bytes, as: UTF8.self)
         case "level":
             let z = column.standardDeviation > 0 ? (value - column.mean) / column.standardDeviation : 0
             return z > 0.5 ? "high" : z < -0.5 ? "low" : "typical"

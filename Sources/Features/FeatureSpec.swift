@@ -1,8 +1,9 @@
 import PortfolioIO
 
 /// A level of a categorical column: a named training level, or the `other` bucket
-/// (levels rarer than `FeatureOptions.minLevelCount` in training, levels unseen in
-/// training, and a cell whose text is literally `other`).
+/// (levels rarer than `FeatureOptions.minLevelCount` in training and levels unseen in
+/// training). A cell whose text is literally `other` is a named level like any other
+/// when it is common enough (its label is quoted, `'other'`, to keep it apart).
 public enum CategoryLevel: Codable, Sendable, Hashable {
     case named(String)
     case other
@@ -10,7 +11,7 @@ public enum CategoryLevel: Codable, Sendable, Hashable {
     /// The text after `=` in the column name; an empty cell is shown as `(empty)`.
     public var label: String {
         switch self {
-        case .named(let s): return s.isEmpty ? "(empty)" : s
+        case .named(let s): return s.isEmpty ? "(empty)" : s == "other" ? "'other'" : s
         case .other: return "other"
         }
     }
@@ -51,8 +52,8 @@ public struct FeatureColumn: Codable, Sendable, Equatable {
 
 /// How a categorical column is encoded.
 ///
-/// `levels` are the training levels with at least `minLevelCount` accounts (never the
-/// text `other`), sorted by name in UTF-8 byte order (= Unicode code point order, as
+/// `levels` are the training levels with at least `minLevelCount` accounts (the text
+/// `other` included: a real level, apart from the bucket), sorted by name in UTF-8 byte order (= Unicode code point order, as
 /// Python's `sorted`); the `other` bucket always sorts after them. The first level of
 /// that list (`reference`) gets no column: it is the first named level, or `other`
 /// when no level qualified. An `other` column is therefore present whenever a named
@@ -118,7 +119,8 @@ extension FeatureSpec {
     /// Steps: validate the tables; resolve `ignore`; count categorical levels; take
     /// medians of the extra numeric columns; build every candidate column; compute
     /// the candidate matrix with the same kernel `apply` uses; drop constant columns
-    /// (all training values equal); record means and population SDs.
+    /// (all training values equal, or a standard deviation that is 0 or subnormal:
+    /// constant to machine precision); record means and population SDs.
     /// - Complexity: O(statements + accounts × columns) plus O(n log n) per extra
     ///   numeric column for its median.
     public static func fitTransform(_ portfolio: Portfolio, asOf: CalendarDay,
@@ -232,7 +234,7 @@ extension FeatureSpec {
         var spec = FeatureSpec(version: currentVersion, fittedAsOf: asOf.dayNumber, trainingAccounts: accounts.count,
                                options: options, columns: candidates, categoricals: categoricals,
                                droppedConstant: [], ignored: ignored)
-        var matrix = try spec.apply(to: portfolio, asOf: asOf)
+        var matrix = try spec.applyCandidates(to: portfolio, asOf: asOf)
 
         // Column statistics, walking the row-major matrix in order.
         let stats = columnStatistics(matrix)
@@ -289,7 +291,7 @@ extension FeatureSpec {
         var levels: [String] = []
         var otherCount = 0
         for (level, count) in counts {
-            if count >= minCount && level != "other" { levels.append(level) } else { otherCount += count }
+            if count >= minCount { levels.append(level) } else { otherCount += count }
         }
         levels.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         return CategoricalEncoding(column: column, levels: levels,
@@ -333,6 +335,10 @@ extension FeatureSpec {
             }
         }
         let sd = sq.map { rows > 0 ? ($0 / Double(rows)).squareRoot() : 0 }
+        // A column whose values differ but whose SD underflows (values near 1e-300: the
+        // squared deviations are below the smallest double) cannot be standardized: it
+        // is constant to machine precision and dropped like a constant one.
+        for j in 0..<cols where !sd[j].isNormal { constant[j] = true }
         return (mean, sd, constant)
     }
 }

@@ -13,8 +13,23 @@ public enum ContactChannel: UInt8, Sendable, CaseIterable {
     }
 
     public init?(code: some Collection<UInt8>) {
-        guard let c = Self.allCases.first(where: { $0.code.utf8.elementsEqual(code) }) else { return nil }
-        self = c
+        guard let c = codeTable.match(code) else { return nil }
+        self = Self(rawValue: c)!
+    }
+}
+
+private let codeTable = CodeTable(ContactChannel.allCases.map { ($0.code, $0.rawValue) })
+private let outcomeTable = CodeTable(ContactOutcome.allCases.map { ($0.code, $0.rawValue) })
+
+/// Names → raw values, matched on bytes without making a `String` (the import's hot loop).
+struct CodeTable: Sendable {
+    let entries: [([UInt8], UInt8)]
+    init(_ names: [(String, UInt8)]) { entries = names.map { (Array($0.0.utf8), $0.1) } }
+
+    func match(_ bytes: some Collection<UInt8>) -> UInt8? {
+        let n = bytes.count
+        for (name, value) in entries where name.count == n && name.elementsEqual(bytes) { return value }
+        return nil
     }
 }
 
@@ -45,7 +60,7 @@ public enum ContactOutcome: UInt8, Sendable, CaseIterable {
     }
 
     public init?(code: some Collection<UInt8>) {
-        guard let c = Self.allCases.first(where: { $0.code.utf8.elementsEqual(code) }) else { return nil }
-        self = c
+        guard let c = outcomeTable.match(code) else { return nil }
+        self = Self(rawValue: c)!
     }
 }

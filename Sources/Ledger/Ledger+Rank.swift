@@ -10,13 +10,12 @@ public struct LedgerRankResult: Sendable {
 
 extension Ledger {
     /// Ranks with the contact rules computed from the ledger's events as of `asOf`
-    /// (`Prioritizer.rank(…, contacts:, payments:)`); write the run to the audit trail
-    /// afterwards with `recordRun`.
-    public func rank(_ prioritizer: Prioritizer, accounts: AccountTable, payments: PaymentTable, rejects: [Reject],
-                     accountRows: Int, asOf: Int32, scores: ModelOutputs, capacity: Int?) throws -> LedgerRankResult {
-        let facts = try facts(for: accounts, asOf: asOf)
-        let result = try prioritizer.rank(accounts: accounts, rejects: rejects, accountRows: accountRows, asOf: asOf,
-                                          scores: scores, capacity: capacity, contacts: facts.contacts, payments: payments)
+    /// (`Prioritizer.rank(…, contacts:)`); write the run to the audit trail afterwards
+    /// with `recordRun`.
+    public func rank(_ prioritizer: Prioritizer, portfolio: Portfolio, asOf: CalendarDay, scores: ModelOutputs,
+                     capacity: Int?) throws -> LedgerRankResult {
+        let facts = try facts(for: portfolio.accounts, asOf: asOf.dayNumber)
+        let result = try prioritizer.rank(portfolio, asOf: asOf, scores: scores, capacity: capacity, contacts: facts.contacts)
         return LedgerRankResult(result: result, facts: facts)
     }
 }

@@ -21,7 +21,8 @@ extension Ledger {
     /// Writes one rank run to the audit trail, in one transaction: the run (as-of, model
     /// and policy SHA-256, class counts) and every input row of the accounts file with
     /// its class, rule, rank, p, net value, calls in the 7 days, calls left, next contact
-    /// date and reason; and stores each promise's status as of the run (a run with an
+    /// date and reason ("" for cold calls and over-capacity rows, whose rank against the
+    /// run's capacity says why); and stores each promise's status as of the run (a run with an
     /// earlier as-of than the last resolution does not overwrite it).
     /// - Returns: the run id.
     @discardableResult
@@ -37,24 +38,26 @@ extension Ledger {
                                  identity.modelSHA256, identity.policySHA256, result.policy.capacity,
                                  c.worklist, c.deferred, c.notWorthPursuing, c.doNotContact, c.rejected, c.total])
             let run = db.lastInsertedRowID
-            let insert = try db.makeStatement(sql: """
+            let insert = try BulkInsert(db, """
                 INSERT INTO run_accounts (run_id, account_id, line, class, rule, rank, p_recover, net_value,
                                           calls_7d, calls_left, next_contact_date, reason)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let a = result.accounts
+            let figures = result.auditFigures()
             for i in 0..<a.count {
                 let rank = result.pursuableRank[i]
-                try insert.execute(arguments: [
-                    run, a.accountID[i], a.sourceLine.isEmpty ? 0 : a.sourceLine[i], result.accountClass[i].code,
-                    result.rule[i].code, rank > 0 ? Int(rank) : nil, result.scores.pRecover[i], result.netValue[i],
-                    result.schedule.map { $0.facts.calls(i) }, result.callsLeftToday(account: i),
-                    result.nextContactDay(account: i).map(CalendarDay.format), reasons[i],
+                try insert.run(values: [
+                    .int(run), .text(a.accountID[i]), .int(a.sourceLine.isEmpty ? 0 : Int64(a.sourceLine[i])),
+                    .text(result.accountClass[i].code), .text(result.rule[i].code), .int(rank > 0 ? Int64(rank) : nil),
+                    .real(result.scores.pRecover[i]), .real(result.netValue[i]),
+                    .int(result.schedule.map { Int64($0.facts.calls(i)) }), .int(figures.callsLeft[i].map(Int64.init)),
+                    .text(figures.nextContact[i].map(CalendarDay.format)), .text(reasons[i]),
                 ])
             }
             for r in result.rejected {
-                try insert.execute(arguments: [run, r.accountID, r.line, AccountClass.rejected.code, r.codes,
-                                               nil, nil, nil, nil, nil, nil, r.reason])
+                try insert.run(values: [.int(run), .text(r.accountID), .int(Int64(r.line)), .text(AccountClass.rejected.code),
+                                        .text(r.codes), .int(nil), .real(nil), .real(nil), .int(nil), .int(nil), .text(nil), .text(r.reason)])
             }
             if let schedule = result.schedule {
                 let update = try db.makeStatement(sql: """
@@ -70,18 +73,6 @@ extension Ledger {
                 }
             }
             return run
-        }
-    }
-}
-
-extension WorklistResult {
-    /// Per account row: the reason text of its class (the holds file's `reason`; for
-    /// worklist rows the follow-up's promise, or "worklist rank N").
-    func auditReasons() -> [String] {
-        (0..<accounts.count).map { i in
-            let text = explanation(account: i)
-            if !text.isEmpty { return text }
-            return accountClass[i] == .worklist ? "worklist rank \(pursuableRank[i])" : ""
         }
     }
 }

@@ -27,7 +27,8 @@ extension Ledger {
     /// rules nor the features can see the future.
     ///
     /// - Complexity: one pass over the contacts in key order, O(E + n) for E events and
-    ///   n accounts.
+    ///   n accounts, split into two ranges of account keys read at once (WAL readers run
+    ///   concurrently).
     public func facts(for accounts: AccountTable, asOf: Int32) throws(LedgerError) -> LedgerFacts {
         let n = accounts.count
         var row: [String: Int32] = [:]
@@ -35,62 +36,22 @@ extension Ledger {
         for (i, id) in accounts.accountID.enumerated() { row[id] = Int32(i) }
         var facts = ContactFacts(count: n)
         var keys = [Int64](repeating: 0, count: n)
-        var contacts30 = [Int32](repeating: 0, count: n)
-        var reached30 = [Int32](repeating: 0, count: n)
-        var known = 0, events = 0
-        let endOfDay = (Int64(asOf) + 1) * 86_400
-        let windowStart = asOf - Int32(ContactFacts.windowDays - 1), start30 = asOf - 29
+        var rowOfKey: [Int32] = []
+        var known = 0
         try read { db in
-            var rowOfKey: [Int32] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT account_key, account_id, state, time_zone, call_opt_out FROM accounts")
-            while let r = try cursor.next() {
-                let key: Int64 = r[0]
-                guard let i = row[r[1]] else { continue }
+            func text(_ s: OpaquePointer, _ k: Int32) -> String {
+                String(decoding: UnsafeBufferPointer(start: sqlite3_column_text(s, k), count: Int(sqlite3_column_bytes(s, k))), as: UTF8.self)
+            }
+            try Self.forEachRow(db, "SELECT account_key, account_id, state, time_zone, call_opt_out FROM accounts") { s in
+                let key = sqlite3_column_int64(s, 0)
+                guard let i = row[text(s, 1)] else { return }
                 if Int(key) >= rowOfKey.count { rowOfKey += Array(repeating: -1, count: Int(key) + 1 - rowOfKey.count) }
                 rowOfKey[Int(key)] = i
                 keys[Int(i)] = key
-                facts.state[Int(i)] = r[2]
-                facts.timeZone[Int(i)] = r[3]
-                facts.callOptOut[Int(i)] = (r[4] as Int64) != 0
+                facts.state[Int(i)] = text(s, 2)
+                facts.timeZone[Int(i)] = text(s, 3)
+                facts.callOptOut[Int(i)] = sqlite3_column_int64(s, 4) != 0
                 known += 1
-            }
-            let statement = try db.makeStatement(sql: "SELECT account_key, at, channel, outcome FROM contacts WHERE at < ?")
-            let s = statement.sqliteStatement
-            sqlite3_bind_int64(s, 1, endOfDay)
-            let call = Int64(ContactChannel.call.rawValue)
-            let cease = Int64(ContactOutcome.ceaseRequest.rawValue), dispute = Int64(ContactOutcome.dispute.rawValue)
-            var reached = [Bool](repeating: false, count: 256)
-            for o in ContactOutcome.allCases where o.reachedPerson { reached[Int(o.rawValue)] = true }
-            defer { sqlite3_reset(s) }
-            while true {
-                let code = sqlite3_step(s)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
-                let key = Int(sqlite3_column_int64(s, 0))
-                guard key < rowOfKey.count, rowOfKey[key] >= 0 else { continue }
-                let i = Int(rowOfKey[key])
-                events += 1
-                let day = Timestamp.day(sqlite3_column_int64(s, 1))
-                let channel = sqlite3_column_int64(s, 2), outcome = sqlite3_column_int64(s, 3)
-                let person = outcome >= 0 && outcome < 256 && reached[Int(outcome)]
-                if day >= start30 {
-                    contacts30[i] += 1
-                    if person { reached30[i] += 1 }
-                }
-                if channel == call {
-                    if day >= windowStart { facts.callsByDay[i * ContactFacts.windowDays + Int(day - windowStart)] &+= 1 }
-                    if person && (facts.lastConversationDay[i] == CalendarDay.missing || day > facts.lastConversationDay[i]) {
-                        facts.lastConversationDay[i] = day
-                    }
-                }
-                if outcome == cease && (facts.ceaseRequestDay[i] == CalendarDay.missing || day < facts.ceaseRequestDay[i]) {
-                    facts.ceaseRequestDay[i] = day
-                }
-                if outcome == dispute && (facts.disputeDay[i] == CalendarDay.missing || day < facts.disputeDay[i]) {
-                    facts.disputeDay[i] = day
-                }
             }
             let promises = try Row.fetchCursor(db, sql: "SELECT account_key, promised_on, due, amount_cents FROM promises WHERE promised_on <= ?",
                                                arguments: [Int64(asOf)])
@@ -101,7 +62,111 @@ extension Ledger {
                                                     due: Int32(p[2] as Int64), amount: Double(p[3] as Int64) / 100))
             }
         }
-        return LedgerFacts(contacts: facts, accountKeys: keys, contacts30d: contacts30, rightParty30d: reached30,
-                           accountsInLedger: known, eventsRead: events)
+        // Two halves of the key range, each read by its own connection into its own tally.
+        let split = Int64(rowOfKey.count / 2)
+        let ranges: [(Int64, Int64)] = [(0, split), (split, Int64.max)]
+        let lookup = rowOfKey
+        let buffer = UnsafeMutableBufferPointer<Result<EventTally, LedgerError>?>.allocate(capacity: ranges.count)
+        buffer.initialize(repeating: nil)
+        defer { buffer.deinitialize().deallocate() }
+        // Each iteration writes only its own slot, and the slots are read after all end.
+        let slots = SlotsBox(buffer: buffer)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { k in
+            do throws(LedgerError) {
+                slots.buffer[k] = .success(try tally(keys: ranges[k], rowOfKey: lookup, count: n, asOf: asOf))
+            } catch {
+                slots.buffer[k] = .failure(error)
+            }
+        }
+        let results = buffer
+        var total = try results[0]!.get()
+        for k in 1..<ranges.count { total.merge(try results[k]!.get()) }
+        facts.callsByDay = total.callsByDay
+        facts.lastConversationDay = total.lastConversation
+        facts.ceaseRequestDay = total.ceaseRequest
+        facts.disputeDay = total.dispute
+        return LedgerFacts(contacts: facts, accountKeys: keys, contacts30d: total.contacts30, rightParty30d: total.reached30,
+                           accountsInLedger: known, eventsRead: total.events)
+    }
+
+    /// The events of the account keys in [keys.0, keys.1) dated on or before as-of.
+    func tally(keys: (Int64, Int64), rowOfKey: [Int32], count n: Int, asOf: Int32) throws(LedgerError) -> EventTally {
+        var t = EventTally(count: n, asOf: asOf)
+        let endOfDay = (Int64(asOf) + 1) * 86_400
+        try read { db in
+            try Self.forEachRow(db, "SELECT account_key, at, channel, outcome FROM contacts WHERE account_key >= ? AND account_key < ? AND at < ?",
+                                bind: { sqlite3_bind_int64($0, 1, keys.0); sqlite3_bind_int64($0, 2, keys.1); sqlite3_bind_int64($0, 3, endOfDay) }) { s in
+                let key = Int(sqlite3_column_int64(s, 0))
+                guard key < rowOfKey.count, rowOfKey[key] >= 0 else { return }
+                t.add(Int(rowOfKey[key]), day: Timestamp.day(sqlite3_column_int64(s, 1)),
+                      channel: sqlite3_column_int64(s, 2), outcome: sqlite3_column_int64(s, 3))
+            }
+        }
+        return t
+    }
+}
+
+/// The result slots of the parallel tally, one per iteration (see `facts`).
+struct SlotsBox: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Result<EventTally, LedgerError>?>
+}
+
+/// Per-account sums of contact events (see `ContactFacts` for the definitions).
+struct EventTally {
+    let asOf: Int32, windowStart: Int32, start30: Int32
+    var callsByDay: [UInt16]
+    var lastConversation: [Int32], ceaseRequest: [Int32], dispute: [Int32]
+    var contacts30: [Int32], reached30: [Int32]
+    var events = 0
+    /// outcome raw value → reached the person.
+    let reached: [Bool]
+
+    init(count n: Int, asOf: Int32) {
+        self.asOf = asOf
+        windowStart = asOf - Int32(ContactFacts.windowDays - 1)
+        start30 = asOf - 29
+        callsByDay = Array(repeating: 0, count: n * ContactFacts.windowDays)
+        lastConversation = Array(repeating: CalendarDay.missing, count: n)
+        ceaseRequest = lastConversation
+        dispute = lastConversation
+        contacts30 = Array(repeating: 0, count: n)
+        reached30 = contacts30
+        var r = [Bool](repeating: false, count: 256)
+        for o in ContactOutcome.allCases where o.reachedPerson { r[Int(o.rawValue)] = true }
+        reached = r
+    }
+
+    static let call = Int64(ContactChannel.call.rawValue)
+    static let cease = Int64(ContactOutcome.ceaseRequest.rawValue), disputed = Int64(ContactOutcome.dispute.rawValue)
+
+    /// Earlier of two days, `CalendarDay.missing` meaning none.
+    static func earlier(_ a: Int32, _ b: Int32) -> Int32 { a == CalendarDay.missing ? b : b == CalendarDay.missing ? a : min(a, b) }
+
+    mutating func add(_ i: Int, day: Int32, channel: Int64, outcome: Int64) {
+        events += 1
+        let person = outcome >= 0 && outcome < 256 && reached[Int(outcome)]
+        if day >= start30 {
+            contacts30[i] += 1
+            if person { reached30[i] += 1 }
+        }
+        if channel == Self.call {
+            if day >= windowStart { callsByDay[i * ContactFacts.windowDays + Int(day - windowStart)] &+= 1 }
+            if person { lastConversation[i] = max(lastConversation[i], day) }
+        }
+        if outcome == Self.cease { ceaseRequest[i] = Self.earlier(ceaseRequest[i], day) }
+        if outcome == Self.disputed { dispute[i] = Self.earlier(dispute[i], day) }
+    }
+
+    /// Adds another tally of the same accounts (of other events).
+    mutating func merge(_ o: EventTally) {
+        events += o.events
+        for k in 0..<callsByDay.count { callsByDay[k] &+= o.callsByDay[k] }
+        for i in 0..<contacts30.count {
+            contacts30[i] += o.contacts30[i]
+            reached30[i] += o.reached30[i]
+            lastConversation[i] = max(lastConversation[i], o.lastConversation[i])
+            ceaseRequest[i] = Self.earlier(ceaseRequest[i], o.ceaseRequest[i])
+            dispute[i] = Self.earlier(dispute[i], o.dispute[i])
+        }
     }
 }

@@ -23,7 +23,15 @@ extension Ledger {
             let importID = try Self.beginImport("accounts", path, db)
             var summary = ImportSummary(kind: "accounts", file: path)
             var seen: [String: Int] = [:]
-            let insert = try db.makeStatement(sql: "INSERT INTO accounts (account_id) VALUES (?) ON CONFLICT (account_id) DO NOTHING")
+            // One upsert for the columns the file has; an empty cell keeps the stored value.
+            let columns = (hasState ? ["state"] : []) + (hasZone ? ["time_zone"] : []) + flags
+            let updates = columns.map { c in
+                flags.contains(c) ? "\(c) = excluded.\(c)"
+                    : "\(c) = CASE WHEN excluded.\(c) <> '' THEN excluded.\(c) ELSE accounts.\(c) END"
+            }
+            let upsert = try db.makeStatement(sql: "INSERT INTO accounts (account_id\(columns.map { ", " + $0 }.joined())) VALUES (?"
+                + String(repeating: ", ?", count: columns.count) + ") ON CONFLICT (account_id) DO "
+                + (updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates.joined(separator: ", ")))
             row: while try file.next() {
                 summary.rowsRead += 1
                 let id = file.string("account_id")
@@ -57,16 +65,12 @@ extension Ledger {
                     values.append((flag, v))
                 }
                 seen[id] = file.line
-                try insert.execute(arguments: [id])
+                var args: [any DatabaseValueConvertible] = [id]
+                if hasState { args.append(state) }
+                if hasZone { args.append(zone) }
+                for (_, v) in values { args.append(v) }
+                try upsert.execute(arguments: StatementArguments(args))
                 if existing[id] == nil { summary.added += 1 } else { summary.alreadyPresent += 1 }
-                var sets: [String] = [], args: [any DatabaseValueConvertible] = []
-                if !state.isEmpty { sets.append("state = ?"); args.append(state) }
-                if !zone.isEmpty { sets.append("time_zone = ?"); args.append(zone) }
-                for (flag, v) in values { sets.append("\(flag) = ?"); args.append(v) }
-                if !sets.isEmpty {
-                    try db.execute(sql: "UPDATE accounts SET \(sets.joined(separator: ", ")) WHERE account_id = ?",
-                                   arguments: StatementArguments(args + [id]))
-                }
             }
             try Self.finishImport(importID, summary, db)
             return summary

@@ -65,7 +65,7 @@ extension Ledger {
                     text: "promised \(String(format: "%.2f", Double(r[2] as Int64) / 100)) due \(CalendarDay.format(Int32(r[1] as Int64))): \(status)"))
             }
             for r in try Row.fetchAll(db, sql: """
-                SELECT runs.as_of, run_accounts.run_id, class, rule, rank, calls_left, next_contact_date, reason
+                SELECT runs.as_of, run_accounts.run_id, class, rule, rank, calls_left, next_contact_date, reason, runs.capacity
                 FROM run_accounts JOIN runs USING (run_id) WHERE account_id = ? ORDER BY run_id
                 """, arguments: [account]) {
                 let day = CalendarDay.parse(r[0] as String) ?? 0
@@ -75,7 +75,10 @@ extension Ledger {
                 if let rank: Int64 = r[4] { text += ", rank \(rank)" }
                 if let left: Int64 = r[5] { text += ", \(left) calls left" }
                 if let next: String = r[6] { text += ", next contact \(next)" }
-                let reason: String = r[7]
+                var reason: String = r[7]
+                if reason.isEmpty, let rank: Int64 = r[4], let capacity: Int64 = r[8] {
+                    reason = rank > capacity ? "over capacity: rank \(rank) > capacity \(capacity)" : "worklist rank \(rank) of \(capacity)"
+                }
                 if !reason.isEmpty { text += ": \(reason)" }
                 entries.append(TimelineEntry(at: Int64(day) * 86_400 + 86_399, kind: .decision, text: text))
             }

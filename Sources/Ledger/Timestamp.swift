@@ -40,7 +40,7 @@ public enum Timestamp {
         case 43, 45: // + -
             let sign = bytes[i] == 45 ? -1 : 1
             let rest = n - i - 1
-            guard let oh = digits(i + 1, 2), oh <= 23 else { return nil }
+            guard rest == 4 || rest == 5, let oh = digits(i + 1, 2), oh <= 23 else { return nil }
             let om: Int?
             if rest == 5 && bytes[i + 3] == 58 { om = digits(i + 4, 2) } else if rest == 4 { om = digits(i + 3, 2) } else { return nil }
             guard let om, om <= 59 else { return nil }

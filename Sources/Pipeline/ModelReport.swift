@@ -1,3 +1,4 @@
+import Features
 import Foundation
 import Models
 import PortfolioIO
@@ -53,7 +54,8 @@ extension Pipeline {
         }
         progress("charts")
         let input = ReportBuilder(artifact: model, modelPath: model.source ?? "(in memory)", sample: sample,
-                                  scores: scored.scores, worklist: summary).input()
+                                  scores: scored.scores, worklist: summary,
+                                  unseenLevels: scored.matrix.unseenLevels).input()
         return ReportDocument(input)
     }
 }
@@ -195,6 +197,9 @@ struct ReportBuilder {
     var sample: ReportSample
     var scores: Scores
     var worklist: WorklistSummary?
+    /// Levels the model never saw, scored as `other`: the PSI of the score cannot show
+    /// them, so the report says them in its notes.
+    var unseenLevels: [UnseenLevels] = []
 
     /// Score bands of the recovery section: quintiles of p_recover.
     static let recoveryBands = 5
@@ -221,7 +226,8 @@ struct ReportBuilder {
             recovery: recovery,
             scoreDistribution: distribution,
             worklist: worklist.map(classCounts),
-            notes: sample.notes + missingSectionNotes(labelled: labels != nil, validation: validation, recovery: recovery))
+            notes: sample.notes + unseenLevels.map { "Not in the training data — \($0.summary)." }
+                + missingSectionNotes(labelled: labels != nil, validation: validation, recovery: recovery))
     }
 
     // MARK: - Chart inputs

@@ -32,6 +32,21 @@ public enum PortfolioSource: Sendable {
     }
 }
 
+extension PortfolioSource {
+    /// The accounts input as a model records it: the path as given (`-` for standard
+    /// input), or the document's name.
+    var recordedAccountsPath: String {
+        if case .files(let a, _) = self { return a }
+        return accountsName
+    }
+
+    /// The payments input as a model records it (see `recordedAccountsPath`).
+    var recordedPaymentsPath: String {
+        if case .files(_, let p) = self { return p }
+        return paymentsName
+    }
+}
+
 extension Pipeline {
     /// Reads a portfolio: both files parsed on all cores, every row either kept or
     /// rejected with file, line, column and reason (DESIGN §7). `labels` requires the

@@ -26,15 +26,15 @@ extension Pipeline {
     /// worklist rows alone (the other outputs print none).
     /// - Parameters:
     ///   - capacity: overrides `policy.capacity` when given; must be ≥ 1.
-    ///   - contacts: a contact ledger's facts (`Prioritizer.rank(_:asOf:scores:capacity:contacts:)`).
+    ///   - contacts: the contact ledger's facts for these accounts (`Ledger.facts`): the
+    ///     contact rules then come from its events (see `Prioritizer.rank`).
     /// - Throws: `PipelineError.rank` with the `PrioritizerError`.
     public static func rank(_ scored: ScoredPortfolio, policy: Policy, capacity: Int? = nil,
                             contacts: ContactFacts? = nil) throws(PipelineError) -> RankedPortfolio {
         var result: WorklistResult
         do throws(PrioritizerError) {
             result = try Prioritizer(policy: policy).rank(scored.portfolio, asOf: scored.asOf,
-                                                          scores: scored.modelOutputs, capacity: capacity,
-                                                          contacts: contacts)
+                                                          scores: scored.modelOutputs, capacity: capacity, contacts: contacts)
         } catch {
             throw PipelineError(.rank, error)
         }

@@ -22,6 +22,9 @@ public struct AsOfCheck: Sendable {
         if m.statementsUsed == 0 && m.statementsAfterAsOf > 0 {
             warnings.append("every one of the \(m.statementsAfterAsOf) statements is dated after the as-of day \(scored.asOf), so every account is scored as if it had no payment history; check the as-of date")
         }
+        // Levels the model never saw are scored as `other`: said here so that the
+        // standard error, the run's metadata and the evaluation report count them.
+        for unseen in m.unseenLevels { warnings.append(unseen.summary) }
         if let trained = CalendarDay(scored.model.training.asOf) {
             let days = scored.asOf - trained
             if days > maxDaysAfterTraining {

@@ -24,7 +24,7 @@ public struct ScoredPortfolio: Sendable {
 
     /// The `arrears score` table (CSV or JSON Lines rows with reasons).
     public var table: ScoreTable {
-        ScoreTable(accountIDs: portfolio.accounts.accountID, scores: scores, matrix: matrix, spec: model.features)
+        ScoreTable(accountIDs: portfolio.accounts.accountID, scores: scores, matrix: matrix, artifact: model)
     }
 
     /// What the prioritizer needs of the scores (no reasons: `rank` fills them for the

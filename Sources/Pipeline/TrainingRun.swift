@@ -4,8 +4,8 @@ import Scoring
 import Training
 
 /// A finished training run: the portfolio read, the trainer's result (artifact, split,
-/// scores) with the inputs' sizes and SHA-256 recorded in the artifact, and the stage
-/// timings (reading, fitting, waiting for the hashes).
+/// scores) with the inputs' sizes and SHA-256 (of the bytes parsed) recorded in the
+/// artifact, and the stage timings (reading, fitting).
 public struct TrainingRun: Sendable {
     public var portfolio: Portfolio
     public var result: TrainingResult
@@ -24,8 +24,8 @@ public struct TrainingRun: Sendable {
 
 extension Pipeline {
     /// Reads a labelled portfolio, fits the feature specification and both models
-    /// (`Trainer.train`) and records each input file's size and SHA-256 in the artifact.
-    /// The hashes of files are computed on another core while reading and fitting.
+    /// (`Trainer.train`) and records each input's size and SHA-256 in the artifact, as
+    /// hashed while parsing (`ReadOptions.fingerprint`): a pipe is read once.
     /// `check` runs on the portfolio right after reading (a caller's `--strict`, or keeping
     /// the rejects of a portfolio without a valid account).
     /// - Throws: `PipelineError` `.input`, `.data` (no valid accounts), `.training` (with
@@ -35,13 +35,9 @@ extension Pipeline {
         throws(PipelineError) -> TrainingRun {
         do throws(TrainingError) { try options.validate() } catch { throw PipelineError(.training, error) }
         var clock = StageClock()
-        let hashes: PendingInputHashes?
-        if case .files(let accounts, let payments) = source {
-            hashes = PendingInputHashes([("accounts", accounts), ("payments", payments)])
-        } else {
-            hashes = nil
-        }
-        let portfolio = try read(source, labels: true)
+        // The inputs are hashed as they are parsed: the recorded sizes and SHA-256 are
+        // those of the bytes trained on, even for a pipe or a file appended to meanwhile.
+        let portfolio = try read(source, labels: true, options: ReadOptions(fingerprint: true))
         clock.lap("read")
         try check(portfolio)
         guard portfolio.accounts.count > 0 else {
@@ -53,13 +49,8 @@ extension Pipeline {
         } catch {
             throw PipelineError(.training, error)
         }
-        var waiting = StageClock()
-        if let hashes {
-            do throws(InputFileError) { result.artifact.training.inputs = try hashes.wait() } catch {
-                throw PipelineError(.inputFile, error)
-            }
-        }
-        waiting.lap("waiting for input hashes")
-        return TrainingRun(portfolio: portfolio, result: result, timings: clock.laps + result.timings + waiting.laps)
+        result.artifact.training.inputs = InputFile.fingerprints(of: portfolio, accounts: source.recordedAccountsPath,
+                                                                payments: source.recordedPaymentsPath)
+        return TrainingRun(portfolio: portfolio, result: result, timings: clock.laps + result.timings)
     }
 }

@@ -101,6 +101,11 @@ final class AccountIDTable {
         return nil
     }
 
+    /// Replaces every value v with `transform(v)` (the rows renumbered after a removal).
+    func remapValues(_ transform: (Int32) -> Int32) {
+        for e in values.indices { values[e] = transform(values[e]) }
+    }
+
     private func grow() {
         let size = slots.count * 2
         slots = Array(repeating: -1, count: size)

@@ -11,7 +11,14 @@
 /// Fields are byte ranges into the reader's buffer, valid until the next call of
 /// `next()`; no `String` is made unless asked for. The input is read in chunks
 /// (default 4 MiB), so memory stays flat however large the file; the buffer grows only
-/// when a single record is longer than it.
+/// when a single record is longer than it, up to `maximumRecordBytes` (32 MiB); a
+/// longer record, or a field longer than `maximumFieldBytes` (16 MiB), stops the read
+/// with `InputError.Code.recordTooLong` naming its line, so an endless line (a
+/// `/dev/zero`, a file without line breaks) cannot grow memory without bound.
+///
+/// With `fingerprintInput()` the reader hashes (SHA-256) exactly the bytes it takes from
+/// its source, as it reads them: the fingerprint of a file read once, even when it is a
+/// pipe or is appended to while being read.
 ///
 /// - Complexity: O(n) in the input bytes; one pass, plus one in-place pass over quoted
 ///   fields that contain `""`.
@@ -50,6 +57,14 @@ public final class CSVReader {
     public let knownSize: Int?
 
     private var source: Source
+    /// SHA-256 of every byte taken from the source so far, when fingerprinting.
+    private var hasher: SHA256?
+    private var bytesFromSource = 0
+
+    /// The longest record (line, with any quoted line breaks) the reader accepts: 32 MiB.
+    public static let maximumRecordBytes = 32 << 20
+    /// The longest field the reader accepts: 16 MiB.
+    public static let maximumFieldBytes = 16 << 20
 
     /// The per-record state. It lives behind a pointer the class never reassigns, so the
     /// hot loops reach it without the dynamic exclusivity checks that every access to a
@@ -145,6 +160,11 @@ public final class CSVReader {
             Sys.close(fd)
             throw InputError(code: .unreadableFile, file: path, message: "is a directory, not a CSV file")
         }
+        if Sys.isCharacterDevice(fd) {
+            Sys.close(fd)
+            throw InputError(code: .unreadableFile, file: path,
+                             message: "is a device, not a CSV file; give a regular file, a pipe, or '-' for standard input")
+        }
         self.init(source: .descriptor(fd, closeWhenDone: true), displayName: path,
                   knownSize: Sys.regularFileSize(fd), chunkSize: chunkSize)
     }
@@ -178,6 +198,27 @@ public final class CSVReader {
         state.pointee.startedInput = true
         state.pointee.nextLine = firstLine
         state.pointee.stopOffset = stopOffset
+    }
+
+    /// Starts hashing the input: call before the first `next()`. The hash covers every
+    /// byte taken from the source, so once `next()` has returned `.end` it is the
+    /// fingerprint of exactly the bytes parsed.
+    public func fingerprintInput() {
+        precondition(!startedInput, "fingerprintInput() after reading started")
+        hasher = SHA256()
+    }
+
+    /// Size and SHA-256 of the bytes read from the source, when `fingerprintInput()` was
+    /// called; complete once `next()` has returned `.end`.
+    public var fingerprint: InputFingerprint? {
+        guard var h = hasher else { return nil }
+        return InputFingerprint(bytes: bytesFromSource, sha256: h.finalizeHex())
+    }
+
+    /// Feeds `count` bytes just taken from the source at `start` to the hash.
+    private func took(_ start: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        bytesFromSource += count
+        if hasher != nil, count > 0 { hasher!.update(UnsafeRawBufferPointer(start: start, count: count)) }
     }
 
     /// Line where the next record starts (1-based; relative for view readers).
@@ -225,6 +266,7 @@ public final class CSVReader {
             source = .view(bytes, offset: offset + n, final: final)
         }
         if n == 0 { atEOF = true }
+        took(destination, n)
         bytesConsumed += n
         return n
     }
@@ -295,7 +337,13 @@ public final class CSVReader {
                     if end == recordStart { fieldCount = 0; return .end }
                     continue
                 }
-                for k in 0..<fieldCount where fields[k].escaped { unescape(k) }
+                for k in 0..<fieldCount {
+                    if fields[k].end - fields[k].start > Self.maximumFieldBytes {
+                        throw InputError(code: .recordTooLong, file: displayName, line: line,
+                                         message: "field \(k + 1) of this record is longer than \(Self.maximumFieldBytes >> 20) MiB; fields are capped at \(Self.maximumFieldBytes >> 20) MiB")
+                    }
+                    if fields[k].escaped { unescape(k) }
+                }
                 return status
             }
         }
@@ -435,11 +483,16 @@ public final class CSVReader {
             position = 0
         }
         if filled == capacity {
-            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+            if capacity >= Self.maximumRecordBytes {
+                throw InputError(code: .recordTooLong, file: displayName, line: nextLine,
+                                 message: "the record starting here is longer than \(Self.maximumRecordBytes >> 20) MiB (no line break, or an unclosed quote); records are capped at \(Self.maximumRecordBytes >> 20) MiB and fields at \(Self.maximumFieldBytes >> 20) MiB")
+            }
+            let grown = min(capacity * 2, Self.maximumRecordBytes)
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
             bigger.update(from: buffer, count: filled)
             buffer.deallocate()
             buffer = bigger
-            capacity *= 2
+            capacity = grown
         }
         let room = capacity - filled
         let n: Int
@@ -468,6 +521,7 @@ public final class CSVReader {
             }
         }
         if n == 0 { atEOF = true }
+        took(buffer + filled, n)
         filled += n
     }
 }

@@ -106,6 +106,19 @@ enum Cell {
     /// finite.
     static let maximumAmount = 1e15
 
+    /// Why a cell of an extra numeric column is not a number in range: not a number
+    /// (`bad_number`, with a hint), NaN or infinite (`non_finite`), or beyond ±10^15 like
+    /// the money columns (`out_of_range`).
+    static func extraNumberProblem(_ b: UnsafeBufferPointer<UInt8>, column: String) -> CellProblem {
+        do throws(CellProblem) {
+            _ = try number(b, column: column)
+        } catch {
+            return error
+        }
+        return CellProblem(column: column, code: .outOfRange,
+                           reason: "\(column) is \(quoted(trimmed(b))); numbers in an extra column must be between -10^15 and 10^15")
+    }
+
     /// A required amount of money in [0, 10¹⁵].
     @inline(__always)
     static func amount(_ b: UnsafeBufferPointer<UInt8>, column: String, what: String) throws(CellProblem) -> Double {

@@ -17,6 +17,7 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
             case badHeader = "bad_header"
             case ignoredRequiredColumn = "ignored_required_column"
             case bothFromStandardInput = "both_from_stdin"
+            case recordTooLong = "record_too_long"
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -37,6 +38,10 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let ignoredRequiredColumn = Code(.ignoredRequiredColumn)
         /// Both files were given as `-` (standard input can be read only once).
         public static let bothFromStandardInput = Code(.bothFromStandardInput)
+
+        /// A record longer than `CSVReader.maximumRecordBytes` or a field longer than
+        /// `CSVReader.maximumFieldBytes`.
+        public static let recordTooLong = Code(.recordTooLong)
 
         /// The stable text of the code, e.g. `missing_column`.
         public var description: String { kind.rawValue }

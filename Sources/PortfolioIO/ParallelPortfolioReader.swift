@@ -26,18 +26,33 @@ public func readPortfolio(accounts: CSVReader, payments: CSVReader, options: Rea
 /// The readers behind both: `layout` nil is the sequential pass.
 func readPortfolio(accounts: CSVReader, payments: CSVReader, options: ReadOptions,
                    layout: ParallelReadLayout?) throws(InputError) -> Portfolio {
+    if options.fingerprint {
+        accounts.fingerprintInput()
+        payments.fingerprintInput()
+    }
     var rejects: [Reject] = []
     let ids = AccountIDTable()
     var accountReader = try AccountsReader(reader: accounts, options: options)
     let (table, accountRows) = try accountReader.read(ids: ids, rejects: &rejects)
     var paymentReader = try PaymentsReader(reader: payments)
-    let (paymentTable, paymentRows) = if let layout {
+    var (paymentTable, paymentRows) = if let layout {
         try paymentReader.readInPieces(ids: ids, rejects: &rejects, layout: layout)
     } else {
         try paymentReader.read(ids: ids, rejects: &rejects)
     }
-    return Portfolio(accounts: table, payments: paymentTable, rejects: rejects,
-                     accountRows: accountRows, paymentRows: paymentRows)
+    let duplicates = paymentTable.removeDuplicateStatements(file: payments.displayName, accountIDs: table.accountID)
+    if !duplicates.isEmpty {
+        // Keep the payments' rejects in line order (they follow the accounts' rejects).
+        let firstPayment = rejects.firstIndex { $0.source == .payments } ?? rejects.count
+        var merged = Array(rejects[firstPayment...]) + duplicates
+        merged.sort { $0.line < $1.line }
+        rejects.replaceSubrange(firstPayment..., with: merged)
+    }
+    var portfolio = Portfolio(accounts: table, payments: paymentTable, rejects: rejects,
+                              accountRows: accountRows, paymentRows: paymentRows)
+    portfolio.accountsFingerprint = accounts.fingerprint
+    portfolio.paymentsFingerprint = payments.fingerprint
+    return portfolio
 }
 
 extension PaymentsReader {
@@ -81,6 +96,7 @@ extension PaymentsReader {
             t.date.append(contentsOf: pieceTable.date)
             t.amountDue.append(contentsOf: pieceTable.amountDue)
             t.amountPaid.append(contentsOf: pieceTable.amountPaid)
+            t.sourceLine.append(contentsOf: pieceTable.sourceLine.lazy.map { Int32(clamping: Int($0) + firstLine) })
             rows += pieceRows
             for var r in pieceRejects {
                 r.line += firstLine

@@ -65,6 +65,10 @@ func readPieces<Result>(of reader: CSVReader, layout: ParallelReadLayout = .stan
 
     while !atEnd || carried > 0 {
         if carried == capacity {
+            if capacity >= CSVReader.maximumRecordBytes {
+                throw InputError(code: .recordTooLong, file: name, line: line,
+                                 message: "the record starting here is longer than \(CSVReader.maximumRecordBytes >> 20) MiB (no line break, or an unclosed quote); records are capped at \(CSVReader.maximumRecordBytes >> 20) MiB")
+            }
             // One record is longer than a block: double it.
             let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
             bigger.update(from: block, count: carried)
@@ -128,9 +132,18 @@ func readPieces<Result>(of reader: CSVReader, layout: ParallelReadLayout = .stan
         var cursor = 0
         var cutOff = false
         for k in 0..<count {
-            var outcome = try outcomes[k]!.get()
-            if outcome.start != cursor {
-                outcome = try runPiece(from: cursor, to: max(cursor, starts[k + 1])).get()
+            var result = outcomes[k]!
+            if case .success(let o) = result, o.start == cursor {} else {
+                // A presumed start that was not a record start, or a failed piece: parse
+                // again from the true start, so an error's line counts from `line`.
+                result = runPiece(from: cursor, to: max(cursor, starts[k + 1]))
+            }
+            let outcome: PieceOutcome<Result>
+            switch result {
+            case .success(let o): outcome = o
+            case .failure(var error):
+                if let relative = error.line { error.line = line + relative }
+                throw error
             }
             try merge(outcome.result, line)
             line += outcome.lines

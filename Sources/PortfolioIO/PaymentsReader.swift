@@ -67,6 +67,7 @@ struct PaymentsReader {
                     t.date.append(date)
                     t.amountDue.append(due + 0)   // "-0" is zero: +0
                     t.amountPaid.append(paid + 0)
+                    t.sourceLine.append(Int32(clamping: reader.line))
                     continue
                 }
             }
@@ -77,6 +78,7 @@ struct PaymentsReader {
                     t.date.append(row.date)
                     t.amountDue.append(row.due)
                     t.amountPaid.append(row.paid)
+                    t.sourceLine.append(Int32(clamping: reader.line))
                 }
             } catch {
                 rejects.append(Reject(source: .payments, file: file, line: reader.line, column: error.column,
@@ -141,6 +143,74 @@ extension PaymentTable {
     /// Reserves room for `n` statements in every column.
     mutating func reserve(_ n: Int) {
         accountIndex.reserveCapacity(n); date.reserveCapacity(n)
-        amountDue.reserveCapacity(n); amountPaid.reserveCapacity(n)
+        amountDue.reserveCapacity(n); amountPaid.reserveCapacity(n); sourceLine.reserveCapacity(n)
+    }
+
+    /// Removes the exact duplicate statements — same account, date, amount due and
+    /// amount paid (bit for bit) as a statement on an earlier line, as when an export is
+    /// concatenated twice — keeping the first of each, and returns one
+    /// `duplicate_statement` reject per removed row, in line order. Statements of one
+    /// account on one day that differ in an amount are all kept.
+    ///
+    /// - Complexity: O(m) for m statements plus, per account, an insertion sort of its
+    ///   statements by (date, due, paid, line): O(m·k) for k statements per account,
+    ///   O(m) when the file is sorted by account and date.
+    mutating func removeDuplicateStatements(file: String, accountIDs: [String]) -> [Reject] {
+        let m = count, n = accountIDs.count
+        guard m > 1 else { return [] }
+        // Rows grouped by account (stable counting sort).
+        var offsets = [Int](repeating: 0, count: n + 1)
+        for a in accountIndex { offsets[Int(a) + 1] += 1 }
+        for a in 0..<n { offsets[a + 1] += offsets[a] }
+        var cursor = offsets
+        var order = [Int](repeating: 0, count: m)
+        for r in 0..<m { let a = Int(accountIndex[r]); order[cursor[a]] = r; cursor[a] += 1 }
+        func less(_ x: Int, _ y: Int) -> Bool {
+            if date[x] != date[y] { return date[x] < date[y] }
+            if amountDue[x] != amountDue[y] { return amountDue[x] < amountDue[y] }
+            if amountPaid[x] != amountPaid[y] { return amountPaid[x] < amountPaid[y] }
+            return x < y
+        }
+        var duplicateOf: [(row: Int, first: Int)] = []
+        for a in 0..<n where offsets[a + 1] - offsets[a] > 1 {
+            let lo = offsets[a], hi = offsets[a + 1]
+            for k in (lo + 1)..<hi {
+                let r = order[k]
+                var j = k
+                while j > lo && less(r, order[j - 1]) { order[j] = order[j - 1]; j -= 1 }
+                order[j] = r
+            }
+            var first = order[lo]
+            for k in (lo + 1)..<hi {
+                let r = order[k]
+                if date[r] == date[first] && amountDue[r] == amountDue[first] && amountPaid[r] == amountPaid[first] {
+                    duplicateOf.append((r, first))
+                } else {
+                    first = r
+                }
+            }
+        }
+        guard !duplicateOf.isEmpty else { return [] }
+        duplicateOf.sort { $0.row < $1.row }
+        var drop = [Bool](repeating: false, count: m)
+        var rejects: [Reject] = []
+        rejects.reserveCapacity(duplicateOf.count)
+        for (r, first) in duplicateOf {
+            drop[r] = true
+            let id = accountIDs[Int(accountIndex[r])]
+            rejects.append(Reject(
+                source: .payments, file: file, line: Int(sourceLine[r]), column: nil, code: .duplicateStatement,
+                reason: "the same statement (date \(CalendarDay.format(date[r])), amount_due \(amountDue[r]), amount_paid \(amountPaid[r])) already appeared on line \(sourceLine[first]); the first is kept (was the export concatenated twice?)",
+                accountID: id))
+        }
+        var w = 0
+        for r in 0..<m where !drop[r] {
+            accountIndex[w] = accountIndex[r]; date[w] = date[r]
+            amountDue[w] = amountDue[r]; amountPaid[w] = amountPaid[r]; sourceLine[w] = sourceLine[r]
+            w += 1
+        }
+        accountIndex.removeLast(m - w); date.removeLast(m - w)
+        amountDue.removeLast(m - w); amountPaid.removeLast(m - w); sourceLine.removeLast(m - w)
+        return rejects
     }
 }

@@ -58,9 +58,12 @@ public struct ExtraColumn: Sendable, Equatable {
     public var name: String
     /// The raw cell of each valid account ("" when empty).
     public var text: [String]
-    /// The cell parsed as a finite number, NaN when empty or not a number.
+    /// The cell parsed as a number when the column is numeric, NaN when empty; all NaN
+    /// for a text column.
     public var numeric: [Double]
-    /// True when every non-empty cell parsed as a finite number (and at least one did).
+    /// True when the column's number cells (finite or not, in range or not) outnumber its
+    /// text cells. In a numeric column a present cell that is not a finite number within
+    /// ±10^15 (`0x1e`, `1e400`, `twelve`, `1.7e308`) rejects its row (DESIGN §7).
     public var isNumeric: Bool
 
     public init(name: String, text: [String], numeric: [Double], isNumeric: Bool) {
@@ -82,6 +85,9 @@ public struct PaymentTable: Sendable {
     public var amountDue: [Double] = []
     /// Amount paid against it (currency units), ≥ 0.
     public var amountPaid: [Double] = []
+    /// 1-based line in the payments file where each statement's record starts
+    /// (clamped to `Int32.max`).
+    public var sourceLine: [Int32] = []
 
     public init() {}
 }
@@ -111,6 +117,9 @@ public struct Reject: Sendable, Equatable, CustomStringConvertible {
         /// A number outside its allowed range other than a negative one: credit_limit = 0,
         /// a count too large for 32 bits.
         case outOfRange = "out_of_range"
+        /// A statement identical (account, date, amount due, amount paid) to one on an
+        /// earlier line: the file holds an export twice. The first is kept.
+        case duplicateStatement = "duplicate_statement"
     }
 
     /// Which of the two files.
@@ -152,6 +161,10 @@ public struct Portfolio: Sendable {
     /// Data rows (records after the header) read from each file.
     public var accountRows: Int
     public var paymentRows: Int
+    /// Size and SHA-256 of exactly the bytes parsed from each file, when the read was
+    /// asked for them (`ReadOptions.fingerprint`).
+    public var accountsFingerprint: InputFingerprint?
+    public var paymentsFingerprint: InputFingerprint?
 
     public init(accounts: AccountTable, payments: PaymentTable, rejects: [Reject], accountRows: Int, paymentRows: Int) {
         self.accounts = accounts
@@ -165,4 +178,19 @@ public struct Portfolio: Sendable {
     public var rejectedAccountRows: Int { rejects.lazy.filter { $0.source == .accounts }.count }
     /// Rejected rows of the payments file.
     public var rejectedPaymentRows: Int { rejects.lazy.filter { $0.source == .payments }.count }
+}
+
+/// The size and SHA-256 of the bytes a reader took from its input (DESIGN §5: the
+/// model records what it was trained on). Computed while parsing, so it describes the
+/// bytes parsed even for a pipe or a file that grows while it is read.
+public struct InputFingerprint: Sendable, Equatable {
+    /// Bytes read, the byte-order mark included.
+    public var bytes: Int
+    /// Lower-case hex SHA-256 of those bytes.
+    public var sha256: String
+
+    public init(bytes: Int, sha256: String) {
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
 }

@@ -181,8 +181,12 @@ struct AccountsReader {
         var labelsValid = labelsPresent
         var extraText = [[String]](repeating: [], count: extras.count)
         var extraNumber = [[Double]](repeating: [], count: extras.count)
-        var extraNonNumeric = [Bool](repeating: false, count: extras.count)
-        var extraSawNumber = [Bool](repeating: false, count: extras.count)
+        // Per extra column: cells that are numbers (in range or not), cells that are
+        // text, and the valid rows whose cell is present but not a number in range
+        // (each rejects its row if the column turns out numeric).
+        var extraNumbers = [Int](repeating: 0, count: extras.count)
+        var extraTexts = [Int](repeating: 0, count: extras.count)
+        var extraProblemRows = [[Int]](repeating: [], count: extras.count)
         var rows = 0
         var reserved = false
 
@@ -196,13 +200,18 @@ struct AccountsReader {
             }
             do throws(CellProblem) {
                 try parseRow(status: status, into: &t, ids: ids, labelsValid: &labelsValid)
+                let row = t.count - 1
                 for (k, extra) in extras.enumerated() {
                     let b = reader.field(extra.index)
                     extraText[k].append(String(decoding: b, as: UTF8.self))
                     switch NumberParser.parse(b) {
-                    case .value(let v): extraNumber[k].append(v); extraSawNumber[k] = true
+                    case .value(let v) where Swift.abs(v) <= Cell.maximumAmount:
+                        extraNumber[k].append(v + 0); extraNumbers[k] += 1
                     case .empty: extraNumber[k].append(.nan)
-                    case .nonFinite, .invalid: extraNumber[k].append(.nan); extraNonNumeric[k] = true
+                    case .value, .nonFinite:
+                        extraNumber[k].append(.nan); extraNumbers[k] += 1; extraProblemRows[k].append(row)
+                    case .invalid:
+                        extraNumber[k].append(.nan); extraTexts[k] += 1; extraProblemRows[k].append(row)
                     }
                 }
             } catch {
@@ -214,9 +223,33 @@ struct AccountsReader {
                              message: "the accounts file has a header but no data rows")
         }
         t.hasLabels = labelsValid && labelsPresent
+        // A column is numeric when its numbers outnumber its text cells (DESIGN §2, §7);
+        // then a cell that is present but not a number in range rejects its row.
+        var isNumeric = [Bool](repeating: false, count: extras.count)
+        var firstProblem: [Int: CellProblem] = [:]
+        for k in extras.indices where extraNumbers[k] > 0 && extraNumbers[k] > extraTexts[k] {
+            isNumeric[k] = true
+            // The reasons are made only now, for the numeric columns' few bad cells.
+            for row in extraProblemRows[k] where firstProblem[row] == nil {
+                firstProblem[row] = Array(extraText[k][row].utf8).withUnsafeBufferPointer {
+                    Cell.extraNumberProblem($0, column: extras[k].name)
+                }
+            }
+        }
         for (k, extra) in extras.enumerated() {
-            t.extraColumns.append(ExtraColumn(name: extra.name, text: extraText[k], numeric: extraNumber[k],
-                                              isNumeric: extraSawNumber[k] && !extraNonNumeric[k]))
+            t.extraColumns.append(ExtraColumn(name: extra.name, text: extraText[k],
+                                              numeric: isNumeric[k] ? extraNumber[k] : Array(repeating: .nan, count: t.count),
+                                              isNumeric: isNumeric[k]))
+        }
+        if !firstProblem.isEmpty {
+            let dropped = firstProblem.sorted { $0.key < $1.key }
+            var late: [Reject] = []
+            for (row, p) in dropped {
+                late.append(Reject(source: .accounts, file: file, line: t.sourceLine[row], column: p.column,
+                                   code: p.code, reason: p.reason, accountID: t.accountID[row]))
+            }
+            t.removeRows(Set(dropped.map(\.key)), ids: ids)
+            rejects = (rejects + late).sorted { $0.line < $1.line }
         }
         return (t, rows)
     }
@@ -348,6 +381,29 @@ struct AccountsReader {
 }
 
 extension AccountTable {
+    /// Removes the rows `drop` from every column (extra columns included) and marks
+    /// their ids in `ids` as rejected (−line), renumbering the rows kept.
+    mutating func removeRows(_ drop: Set<Int>, ids: AccountIDTable) {
+        let n = count
+        var newIndex = [Int32](repeating: -1, count: n)
+        var keep: [Int] = []
+        keep.reserveCapacity(n - drop.count)
+        for i in 0..<n where !drop.contains(i) { newIndex[i] = Int32(keep.count); keep.append(i) }
+        let lines = sourceLine
+        ids.remapValues { v in v < 0 ? v : newIndex[Int(v)] >= 0 ? newIndex[Int(v)] : -Int32(clamping: lines[Int(v)]) }
+        func pick<T>(_ a: [T]) -> [T] { keep.map { a[$0] } }
+        accountID = pick(accountID); balance = pick(balance); daysPastDue = pick(daysPastDue)
+        creditLimit = pick(creditLimit); product = pick(product); state = pick(state)
+        lastPaymentDate = pick(lastPaymentDate); bankruptcy = pick(bankruptcy)
+        ceaseAndDesist = pick(ceaseAndDesist); dispute = pick(dispute); deceased = pick(deceased)
+        callsLast7d = pick(callsLast7d); lastConversationDate = pick(lastConversationDate)
+        daysToRecovery = pick(daysToRecovery); recovered = pick(recovered); sourceLine = pick(sourceLine)
+        for k in extraColumns.indices {
+            extraColumns[k].text = pick(extraColumns[k].text)
+            extraColumns[k].numeric = pick(extraColumns[k].numeric)
+        }
+    }
+
     /// Reserves room for `n` accounts in every schema column.
     mutating func reserve(_ n: Int) {
         accountID.reserveCapacity(n); balance.reserveCapacity(n); daysPastDue.reserveCapacity(n)

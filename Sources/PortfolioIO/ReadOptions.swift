@@ -17,9 +17,14 @@ public struct ReadOptions: Sendable, Equatable {
     /// Names matching no column are ignored (the feature stage reports unknown names).
     public var ignoreColumns: [String]
 
-    public init(requireLabels: Bool = false, ignoreColumns: [String] = []) {
+    /// Hash (SHA-256) the bytes of both files while parsing them, into
+    /// `Portfolio.accountsFingerprint` and `paymentsFingerprint` (training records them).
+    public var fingerprint: Bool
+
+    public init(requireLabels: Bool = false, ignoreColumns: [String] = [], fingerprint: Bool = false) {
         self.requireLabels = requireLabels
         self.ignoreColumns = ignoreColumns
+        self.fingerprint = fingerprint
     }
 }
 

@@ -73,6 +73,12 @@ enum Sys {
         return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// True when `fd` refers to a character device (`/dev/zero`, a terminal; `fstat`).
+    static func isCharacterDevice(_ fd: Int32) -> Bool {
+        var st = stat()
+        return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR
+    }
+
     static func getpid() -> Int32 { Glibc.getpid() }
 
     /// The current `errno` as text (`strerror`).

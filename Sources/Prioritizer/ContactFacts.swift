@@ -18,6 +18,11 @@ public struct ContactFacts: Sendable {
     /// Days in the call-frequency window: the 7 consecutive days ending on the as-of day.
     public static let windowDays = 7
 
+    /// The accounts-file columns whose rules the ledger's events supply (so `rank` does
+    /// not stop when they are absent): the call count and last conversation, and the
+    /// cease-and-desist and dispute holds (from logged cease requests and disputes).
+    public static let suppliedColumns: Set<String> = ["calls_last_7d", "last_conversation_date", "cease_and_desist", "dispute"]
+
     /// Number of accounts.
     public let count: Int
     /// Calls per day over the window: `callsByDay[i * 7 + j]` = calls to account i on

@@ -14,7 +14,10 @@ import PortfolioIO
 /// as-of on which every contact rule allows a call if nothing more is logged — the day the
 /// 7-day count drops below the binding limit, and the conversation block's end
 /// (conversation day + `conversation_cooldown_days`), whichever is later.
-public struct ContactSchedule: Sendable {
+///
+/// An immutable final class rather than a struct: every rule and output cell reads it
+/// per account, and one reference is cheaper to pass than a dozen array fields.
+public final class ContactSchedule: Sendable {
     public let facts: ContactFacts
     /// Distinct call windows of the run; `windowIndex[i]` points into it.
     public let windows: [CallWindow]
@@ -29,13 +32,14 @@ public struct ContactSchedule: Sendable {
         precondition(facts.count == accounts.count, "ContactSchedule: \(facts.count) facts for \(accounts.count) accounts")
         self.facts = facts
         var windows: [CallWindow] = []
-        var cache: [String: Int32] = [:]
+        // Windows by zone (accounts with a zone) and by state (the others): few keys.
+        var byZone: [String: Int32] = [:], byState: [String: Int32] = [:]
         var index = [Int32](repeating: 0, count: facts.count)
         for i in 0..<facts.count {
             let state = facts.state[i].isEmpty ? (accounts.state.isEmpty ? "" : accounts.state[i]) : facts.state[i]
-            var zones = StateTimeZones.candidates(zone: facts.timeZone[i], state: state)
-            let key = zones.joined(separator: ",")
-            if let known = cache[key] { index[i] = known; continue }
+            let zone = facts.timeZone[i]
+            if let known = zone.isEmpty ? byState[state] : byZone[zone] { index[i] = known; continue }
+            var zones = StateTimeZones.candidates(zone: zone, state: state)
             var window = CallWindow.of(day: asOf, zones: zones, policy: policy.callWindow)
             if window == nil {
                 // A zone the IANA database does not know counts as unknown: the state's zones.
@@ -44,7 +48,7 @@ public struct ContactSchedule: Sendable {
             }
             let k = Int32(windows.count)
             windows.append(window!)
-            cache[key] = k
+            if zone.isEmpty { byState[state] = k } else { byZone[zone] = k }
             index[i] = k
         }
         self.windows = windows
@@ -67,8 +71,9 @@ public struct ContactSchedule: Sendable {
     func callLimit(_ i: Int, policy: Policy, state: String) -> (limit: Int, key: String)? {
         var best: (limit: Int, key: String)? = policy.contactRules.callLimit
             ? (policy.contactRules.maxCalls7d, "contact_rules.max_calls_7d") : nil
+        guard !policy.stateRules.isEmpty else { return best }
         let s = facts.state[i].isEmpty ? state : facts.state[i]
-        if let rule = policy.stateRules[s.uppercased()], rule.maxCalls7d < (best?.limit ?? .max) {
+        if let rule = policy.stateRules[s] ?? policy.stateRules[s.uppercased()], rule.maxCalls7d < (best?.limit ?? .max) {
             best = (rule.maxCalls7d, "state_rules.\(s.uppercased()).max_calls_7d")
         }
         return best

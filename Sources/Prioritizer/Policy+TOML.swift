@@ -22,6 +22,8 @@ extension Policy {
 
     /// Parses a policy from TOML text; `file` names it in errors.
     public init(toml text: String, file: String = "<policy>") throws(PolicyError) {
+        try PolicyReader.checkCharacters(text, file: file)
+        try PolicyReader.checkTableHeaders(text, file: file)
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -75,10 +77,12 @@ struct PolicyReader {
                 policy.limitationPeriod = try limitation(key, value)
             case .contactRules:
                 policy.contactRules = try contactRules(key, value)
-            case .maxDaysAfterTraining:
-                policy.maxDaysAfterTraining = try integer(key, value, range: 0...36_500, rule: "a number of days, 0 to 36500")
             case .stateRules, .promises, .callWindow:
                 try readLedgerTable(known, key, value, into: &policy)
+            case .holdFlags:
+                policy.holdFlags = try holdFlags(key, value)
+            case .maxDaysAfterTraining:
+                policy.maxDaysAfterTraining = try integer(key, value, range: 0...36_500, rule: "a number of days, 0 to 36500")
             }
         }
         return policy
@@ -105,11 +109,7 @@ struct PolicyReader {
     private func chronic(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> ChronicDefaulter {
         let table = try self.table(key, value, shape: "days_past_due, months_without_payment and combine")
         var c = ChronicDefaulter()
-        for (name, v) in table {
-            let path = "\(key).\(name)"
-            guard let known = ChronicDefaulter.CodingKeys(rawValue: name) else {
-                throw unknownKey(path, known: ChronicDefaulter.CodingKeys.allCases.map { "\(key).\($0.rawValue)" })
-            }
+        for (known, path, v) in try knownEntries(key, table, ChronicDefaulter.CodingKeys.self) {
             switch known {
             case .daysPastDue:
                 c.daysPastDue = try integer(path, v, range: 0...100_000, rule: "days ≥ 0 (0 turns the criterion off)")
@@ -150,11 +150,7 @@ struct PolicyReader {
     private func contactRules(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> ContactRules {
         let table = try self.table(key, value, shape: "call_limit, max_calls_7d, conversation_cooldown and conversation_cooldown_days")
         var rules = ContactRules()
-        for (name, v) in table {
-            let path = "\(key).\(name)"
-            guard let known = ContactRules.CodingKeys(rawValue: name) else {
-                throw unknownKey(path, known: ContactRules.CodingKeys.allCases.map { "\(key).\($0.rawValue)" })
-            }
+        for (known, path, v) in try knownEntries(key, table, ContactRules.CodingKeys.self) {
             switch known {
             case .callLimit: rules.callLimit = try bool(path, v)
             case .maxCalls7d: rules.maxCalls7d = try integer(path, v, range: 1...10_000, rule: "at least 1 call")
@@ -164,6 +160,37 @@ struct PolicyReader {
             }
         }
         return rules
+    }
+
+    private func holdFlags(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> HoldFlagRules {
+        let table = try self.table(key, value, shape: "bankruptcy, cease_and_desist, dispute, deceased and time_barred (true or false)")
+        var rules = HoldFlagRules()
+        for (known, path, v) in try knownEntries(key, table, HoldFlagRules.CodingKeys.self) {
+            switch known {
+            case .bankruptcy: rules.bankruptcy = try bool(path, v)
+            case .ceaseAndDesist: rules.ceaseAndDesist = try bool(path, v)
+            case .dispute: rules.dispute = try bool(path, v)
+            case .deceased: rules.deceased = try bool(path, v)
+            case .timeBarred: rules.timeBarred = try bool(path, v)
+            }
+        }
+        return rules
+    }
+
+    /// The entries of a table whose keys are `K`'s cases, as (case, dotted path, value);
+    /// an unknown key throws naming the known ones.
+    private func knownEntries<K: CaseIterable & RawRepresentable>(_ key: String, _ table: TOMLTable,
+                                                                  _ keys: K.Type) throws(PolicyError)
+        -> [(known: K, path: String, value: TOMLValueConvertible)] where K.RawValue == String {
+        var entries: [(known: K, path: String, value: TOMLValueConvertible)] = []
+        for (name, v) in table {
+            let path = "\(key).\(name)"
+            guard let known = K(rawValue: name) else {
+                throw unknownKey(path, known: K.allCases.map { "\(key).\($0.rawValue)" })
+            }
+            entries.append((known, path, v))
+        }
+        return entries
     }
 
     // MARK: Typed values
@@ -217,6 +244,51 @@ struct PolicyReader {
         }
         message += " Known keys here: \(known.sorted().joined(separator: ", "))."
         return error(.unknownKey, key, message)
+    }
+
+    /// Refuses a control character other than tab, LF and CR (TOML allows none, and the
+    /// C++ parser would stop reading at a NUL, silently dropping the rest: `5<NUL>`), and
+    /// U+FFFD (bytes that were not UTF-8). The error names the line, column and the key
+    /// written on that line.
+    static func checkCharacters(_ text: String, file: String) throws(PolicyError) {
+        var line = 1, column = 0
+        for scalar in text.unicodeScalars {
+            column += 1
+            if scalar == "\n" { line += 1; column = 0; continue }
+            let v = scalar.value
+            let control = (v < 0x20 && v != 0x09 && v != 0x0D) || v == 0x7F
+            guard control || v == 0xFFFD else { continue }
+            let key = locateKeys(text).filter { $0.value.line == line }.min { $0.value.column < $1.value.column }?.key
+            let what = v == 0 ? "a NUL byte" : v == 0xFFFD ? "bytes that are not UTF-8" : "control character U+\(String(v, radix: 16, uppercase: true))"
+            throw PolicyError(code: .syntax, file: file, key: key, line: line, column: column,
+                              message: "\(key.map { "\($0): " } ?? "")the policy has \(what) at line \(line), column \(column); save the file as plain UTF-8 text")
+        }
+    }
+
+    /// Refuses a table header whose name starts with a character a key cannot start
+    /// with (`[+x]`, `[[.a]]`, `[é]`): toml++ 3 (inside TOMLKit 0.6.0) aborts the process
+    /// on such a header (an `assert` in `parser::parse_key`, live in release builds;
+    /// found by the fuzz target `policy`; also a `[` that ends its line). A name starts
+    /// with a letter, digit, `_` or `-` (a bare key) or a quote. Policy values are never arrays, so a line starting
+    /// with `[` is always a header here.
+    static func checkTableHeaders(_ text: String, file: String) throws(PolicyError) {
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let bytes = Array(rawLine.utf8)
+            var i = 0
+            while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { continue }
+            i += 1
+            if i < bytes.count && bytes[i] == UInt8(ascii: "[") { i += 1 }
+            while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
+            let c = i < bytes.count ? bytes[i] : 0x0A   // a header cut by the line's end
+            let bare = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
+            if bare || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") || c == UInt8(ascii: "]") { continue }
+            throw PolicyError(code: .syntax, file: file, key: nil, line: lineNumber, column: i + 1,
+                              message: "not valid TOML: the table header on line \(lineNumber) must start with a name (letters, digits, '_' or '-', or a quoted name), e.g. [contact_rules]")
+        }
     }
 
     /// Best-effort positions of keys in the TOML text: tracks `[table]` headers and

@@ -32,9 +32,6 @@ public struct Policy: Codable, Sendable, Equatable {
     public var limitationPeriod: LimitationPeriods
     /// `[contact_rules]` — contact-frequency rules that defer an account.
     public var contactRules: ContactRules
-    /// `max_days_after_training` — an as-of day more than this many days after the
-    /// model's training as-of is warned about (the model may be stale). ≥ 0. Default **365**.
-    public var maxDaysAfterTraining: Int = 365
     /// `[state_rules.XX]` — stricter per-state call limits (with a ledger). Upper-case
     /// state → rule. Default: none.
     public var stateRules: [String: StateRule] = [:]
@@ -42,12 +39,18 @@ public struct Policy: Codable, Sendable, Equatable {
     public var promises = PromisePolicy()
     /// `[call_window]` — local calling hours (with a ledger).
     public var callWindow = CallWindowPolicy()
+    /// `[hold_flags]` — which do-not-contact rules require their input columns.
+    public var holdFlags: HoldFlagRules
+    /// `max_days_after_training` — an as-of day more than this many days after the
+    /// model's training as-of is warned about (the model may be stale). ≥ 0. Default **365**.
+    public var maxDaysAfterTraining: Int = 365
 
     /// The documented defaults.
     public init(costPerAttempt: Double = 5, minNetValue: Double = 0, pFloor: Double = 0.05,
                 capacity: Int = 500, discountAnnualRate: Double = 0,
                 recoveryRate: RecoveryRates = .init(), chronicDefaulter: ChronicDefaulter = .init(),
-                limitationPeriod: LimitationPeriods = .init(), contactRules: ContactRules = .init()) {
+                limitationPeriod: LimitationPeriods = .init(), contactRules: ContactRules = .init(),
+                holdFlags: HoldFlagRules = .init()) {
         self.costPerAttempt = costPerAttempt
         self.minNetValue = minNetValue
         self.pFloor = pFloor
@@ -57,6 +60,7 @@ public struct Policy: Codable, Sendable, Equatable {
         self.chronicDefaulter = chronicDefaulter
         self.limitationPeriod = limitationPeriod
         self.contactRules = contactRules
+        self.holdFlags = holdFlags
     }
 
     /// The documented defaults (same as `Policy()`).
@@ -72,10 +76,11 @@ public struct Policy: Codable, Sendable, Equatable {
         case chronicDefaulter = "chronic_defaulter"
         case limitationPeriod = "limitation_period_years"
         case contactRules = "contact_rules"
-        case maxDaysAfterTraining = "max_days_after_training"
         case stateRules = "state_rules"
         case promises
         case callWindow = "call_window"
+        case holdFlags = "hold_flags"
+        case maxDaysAfterTraining = "max_days_after_training"
     }
 }
 
@@ -186,11 +191,14 @@ public struct LimitationPeriods: Codable, Sendable, Equatable {
 /// `[contact_rules]`: contact-frequency rules (the US Regulation F call-frequency
 /// presumption, 12 CFR 1006.14(b)(2)). An account held by a rule is **deferred**.
 public struct ContactRules: Codable, Sendable, Equatable {
-    /// `call_limit` — switch for the call-count rule. Default **true**.
+    /// `call_limit` — switch for the call-count rule (input: `calls_last_7d`; with the
+    /// rule on and the column absent, `rank` stops). Default **true**.
     public var callLimit: Bool
     /// `max_calls_7d` — deferred when calls_last_7d ≥ this. ≥ 1. Default **7**.
     public var maxCalls7d: Int
-    /// `conversation_cooldown` — switch for the conversation rule. Default **true**.
+    /// `conversation_cooldown` — switch for the conversation rule (input:
+    /// `last_conversation_date`; with the rule on and the column absent, `rank` stops).
+    /// Default **true**.
     public var conversationCooldown: Bool
     /// `conversation_cooldown_days` — deferred when as-of − last_conversation_date <
     /// this many days: with 7, a conversation 6 days before as-of holds the account and

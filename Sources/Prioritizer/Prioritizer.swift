@@ -23,8 +23,11 @@ import PortfolioIO
 /// the Cox model, so EV is continuous as r → 0 and the p shown next to it is the p used.
 ///
 /// **Precedence.** The first matching step decides the class:
+/// 0. **inputs** — a rule that is on but whose input column is absent (and supplied by
+///    no other source) stops the run naming the column and the policy key that switches
+///    the rule off (`Policy.checkRuleInputs`, `HoldFlagRules`).
 /// 1. **do not contact** — a hold flag: `bankruptcy`, `cease_and_desist`, `dispute`,
-///    `deceased` (always applied; policy cannot switch them off); or time-barred:
+///    `deceased` (always applied when the column is present); or time-barred:
 ///    as-of ≥ last_payment_date + the state's limitation period in calendar years
 ///    (`LimitationPeriods`). Rule: the first of these in that order.
 /// 2. **not worth pursuing** — net < `min_net_value` (`below_min_net_value`); else a
@@ -53,43 +56,29 @@ public struct Prioritizer: Sendable {
     ///   - portfolio: the portfolio read: its valid accounts (optional columns may be
     ///     empty arrays, read as absent: flags false, dates missing, calls 0), its rejects
     ///     (only those with `source == .accounts` are used; several on one line count as
-    ///     one row), the data rows of its accounts file (valid + rejected) and the
-    ///     statements promises are resolved against (with `contacts`).
+    ///     one row) and the data rows of its accounts file (valid + rejected).
     ///   - asOf: the as-of day.
     ///   - scores: model outputs per valid account, in the accounts' row order.
     ///   - capacity: overrides `policy.capacity` when given; ≥ 1.
-    ///   - contacts: the contact ledger's facts, as in `rank(accounts:…)`.
-    /// - Throws: `PrioritizerError` for a capacity below 1, a NaN/out-of-range p, a bad
+    ///   - suppliedElsewhere: optional columns another source (a contact ledger) supplies
+    ///     for the rules, so their absence from the accounts file does not stop the run.
+    ///   - contacts: the contact ledger's facts (`rank --ledger`); then the contact rules
+    ///     come from its events, not the `calls_last_7d`/`last_conversation_date` columns
+    ///     (which count as supplied, with `cease_and_desist` and `dispute`), cease
+    ///     requests and disputes logged there are holds, and accounts with a promise
+    ///     due today or recently broken (`PromisePolicy`, resolved against the
+    ///     portfolio's payments) form a follow-up queue at the head of the worklist,
+    ///     within capacity (see `ContactSchedule`).
+    /// - Throws: `.missingRuleInput` when a rule that is on has no input column
+    ///   (`Policy.checkRuleInputs`); `PrioritizerError` for a capacity below 1, a NaN/out-of-range p, a bad
     ///   balance, rows that do not add up, or discounting without a model horizon ≤ H.
     public func rank(_ portfolio: Portfolio, asOf: CalendarDay, scores: ModelOutputs,
-                     capacity: Int? = nil, contacts: ContactFacts? = nil) throws(PrioritizerError) -> WorklistResult {
-        try rank(accounts: portfolio.accounts, rejects: portfolio.rejects, accountRows: portfolio.accountRows,
-                 asOf: asOf.dayNumber, scores: scores, capacity: capacity, contacts: contacts,
-                 payments: portfolio.payments)
-    }
-
-    /// Classifies and ranks a scored portfolio given as its parts.
-    ///
-    /// - Parameters:
-    ///   - accounts: the valid accounts (optional columns may be empty arrays, read as
-    ///     absent: flags false, dates missing, calls 0).
-    ///   - rejects: the rejects of the portfolio; only those with `source == .accounts`
-    ///     are used (several on one line count as one row).
-    ///   - accountRows: data rows read from the accounts file (valid + rejected).
-    ///   - asOf: the as-of day number (`CalendarDay`).
-    ///   - scores: model outputs per valid account, in `accounts` row order.
-    ///   - capacity: overrides `policy.capacity` when given (the CLI's `--capacity`); ≥ 1.
-    ///   - contacts: the contact ledger's facts (`rank --ledger`); then the contact rules
-    ///     come from its events, not the `calls_last_7d`/`last_conversation_date` columns,
-    ///     cease requests and disputes logged there are holds, and accounts with a promise
-    ///     due today or recently broken (`PromisePolicy`) form a follow-up queue at the
-    ///     head of the worklist, within capacity (see `ContactSchedule`).
-    ///   - payments: the statements promises are resolved against (with `contacts`).
-    /// - Throws: `PrioritizerError` for a NaN/out-of-range p, a bad balance, rows that
-    ///   do not add up, or discounting without a model horizon ≤ H.
-    public func rank(accounts: AccountTable, rejects: [Reject], accountRows: Int, asOf: Int32,
-                     scores: ModelOutputs, capacity: Int? = nil, contacts: ContactFacts? = nil,
-                     payments: PaymentTable = PaymentTable()) throws(PrioritizerError) -> WorklistResult {
+                     capacity: Int? = nil, suppliedElsewhere: Set<String> = [],
+                     contacts: ContactFacts? = nil) throws(PrioritizerError) -> WorklistResult {
+        let suppliedElsewhere = contacts == nil ? suppliedElsewhere : suppliedElsewhere.union(ContactFacts.suppliedColumns)
+        let accounts = portfolio.accounts, rejects = portfolio.rejects, accountRows = portfolio.accountRows
+        let payments = portfolio.payments
+        let asOf = asOf.dayNumber
         let n = accounts.count
         precondition(scores.count == n, "rank: \(scores.count) scores for \(n) accounts")
         precondition(scores.medianDays.count == n && scores.scorePoints.count == n, "rank: median/points length ≠ accounts")
@@ -103,6 +92,7 @@ public struct Prioritizer: Sendable {
             policy.capacity = capacity
         }
 
+        try policy.checkRuleInputs(presentColumns: accounts.presentColumns, suppliedElsewhere: suppliedElsewhere)
         let rejected = Self.mergeRejects(rejects)
         guard n + rejected.count == accountRows else {
             throw PrioritizerError(code: .rowCountMismatch, message:

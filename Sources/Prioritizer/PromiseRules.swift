@@ -14,6 +14,13 @@ public struct PromiseOutcome: Sendable, Equatable {
     /// Last day a payment counts: due + grace_days.
     public var deadline: Int32
 
+    public init(record: PromiseRecord, status: PromiseStatus, paid: Double, deadline: Int32) {
+        self.record = record
+        self.status = status
+        self.paid = paid
+        self.deadline = deadline
+    }
+
     /// First broken day (deadline + 1).
     public var brokenFrom: Int32 { deadline + 1 }
 }
@@ -26,18 +33,25 @@ extension PromisePolicy {
     ///   statements of accounts that have a promise).
     public func resolve(_ promises: [PromiseRecord], payments: PaymentTable, asOf: Int32) -> [PromiseOutcome] {
         guard !promises.isEmpty else { return [] }
-        var statements: [Int32: [(day: Int32, paid: Double)]] = [:]
-        for p in promises { statements[p.account] = [] }
+        // Slot of each account that has a promise, so the pass over the statements does
+        // one array read per statement.
+        let accounts = Int(promises.map(\.account).max()!) + 1
+        var slot = [Int32](repeating: -1, count: max(accounts, 1))
+        var lists: [[(day: Int32, paid: Double)]] = []
+        for p in promises where slot[Int(p.account)] < 0 {
+            slot[Int(p.account)] = Int32(lists.count)
+            lists.append([])
+        }
         for s in 0..<payments.count {
-            let a = payments.accountIndex[s]
-            guard payments.date[s] <= asOf, statements[a] != nil else { continue }
-            statements[a]!.append((payments.date[s], payments.amountPaid[s]))
+            let a = Int(payments.accountIndex[s])
+            guard a < accounts, slot[a] >= 0, payments.date[s] <= asOf else { continue }
+            lists[Int(slot[a])].append((payments.date[s], payments.amountPaid[s]))
         }
         return promises.map { p in
             let deadline = p.due + Int32(graceDays)
             let last = min(deadline, asOf)
             var paid = 0.0
-            for s in statements[p.account] ?? [] where s.day >= p.promisedOn && s.day <= last { paid += s.paid }
+            for s in lists[Int(slot[Int(p.account)])] where s.day >= p.promisedOn && s.day <= last { paid += s.paid }
             let status: PromiseStatus = paid >= p.amount * (1 - tolerance) ? .kept : asOf > deadline ? .broken : .open
             return PromiseOutcome(record: p, status: status, paid: paid, deadline: deadline)
         }

@@ -88,3 +88,24 @@ extension WorklistResult {
         }
     }
 }
+
+extension WorklistResult {
+    /// Per account row: calls left today and the next contact day (see
+    /// `callsLeftToday(account:)`, `nextContactDay(account:)`), computed with one set of
+    /// rules for the whole run (the audit trail's columns).
+    public func auditFigures() -> (callsLeft: [Int?], nextContact: [Int32?]) {
+        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
+        let left: [Int?] = (0..<accounts.count).map { i in schedule?.callsLeft(i, policy: policy, state: rules.state(i)) }
+        return (left, (0..<accounts.count).map { nextContactDay($0, rules) })
+    }
+
+    /// Per account row: the holds file's reason, with one set of rules for the whole
+    /// run; "" for cold calls and over-capacity rows, whose reason is their rank against
+    /// the run's capacity (the audit trail stores both, and `ledger show` says it).
+    public func auditReasons() -> [String] {
+        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
+        return (0..<accounts.count).map { i in
+            rule[i] == .none || rule[i] == .overCapacity ? "" : explanation(account: i, rules)
+        }
+    }
+}

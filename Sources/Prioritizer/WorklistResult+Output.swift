@@ -8,7 +8,11 @@ import PortfolioIO
 ///
 /// - **worklist** — today's worklist in rank order, one row per account:
 ///   `rank, account_id, balance, p_recover, expected_value, net_value, median_days,
-///   score_points, reason_1, reason_2, reason_3`.
+///   score_points, reason_1, reason_2, reason_3, value_driver`. The reasons explain
+///   p_recover (each says whether it raises or lowers the recovery odds); `value_driver`
+///   says what drives the expected value EV = balance × recovery rate × p (see
+///   `ValueDrivers`): a large balance can put an account high on the list although its
+///   reasons lower p.
 /// - **holds** — every other input row, with why it is not on the worklist:
 ///   `class, account_id, rule, reason, balance, days_past_due, p_recover,
 ///   expected_value, net_value, median_days, score_points, line`. Classes in the order
@@ -25,7 +29,7 @@ extension WorklistResult {
     /// Header of the worklist file.
     public static let worklistColumns = [
         "rank", "account_id", "balance", "p_recover", "expected_value", "net_value",
-        "median_days", "score_points", "reason_1", "reason_2", "reason_3",
+        "median_days", "score_points", "reason_1", "reason_2", "reason_3", "value_driver",
     ]
     /// Header of the holds file.
     public static let holdsColumns = [
@@ -40,9 +44,10 @@ extension WorklistResult {
 
     func worklistBytes(format: OutputFormat, chunkSize: Int) -> [UInt8] {
         let result = self
+        let drivers = ValueDrivers(balance: accounts.balance, p: scores.pRecover)
         return TextOutput.rendered(format: format,
                                    header: Self.worklistColumns + (schedule == nil ? [] : Self.ledgerWorklistColumns),
-                                   count: worklist.count, bytesPerRow: 160, chunkSize: chunkSize) { range, out in
+                                   count: worklist.count, bytesPerRow: 200, chunkSize: chunkSize) { range, out in
             let rules = result.schedule.map { AccountRules(policy: result.policy, accounts: result.accounts, asOf: result.asOf, schedule: $0) }
             for position in range {
                 let i = Int(result.worklist[position])
@@ -50,6 +55,7 @@ extension WorklistResult {
                 out.text(result.accounts.accountID[i])
                 result.figures(i, into: &out, daysPastDue: false)
                 for k in 0..<ReasonCodes.perAccount { out.text(result.reasons.text(account: i, k)) }
+                out.text(drivers.text(balance: result.accounts.balance[i], p: result.scores.pRecover[i]))
                 if let rules { result.ledgerWorklistCells(i, rules, into: &out) }
                 out.endRow()
             }
@@ -79,6 +85,7 @@ extension WorklistResult {
         return TextOutput.rendered(format: format,
                                    header: Self.holdsColumns + (schedule == nil ? [] : Self.ledgerHoldsColumns),
                                    count: rows.count + rejected.count, bytesPerRow: 200, chunkSize: chunkSize) { range, out in
+            let ledger = result.schedule != nil
             for k in range {
                 if k < rows.count {
                     let i = Int(rows[k])
@@ -88,7 +95,7 @@ extension WorklistResult {
                     out.text(result.explanation(account: i, rules))
                     result.figures(i, into: &out, daysPastDue: true)
                     out.decimal(result.accounts.sourceLine.isEmpty ? .nan : Double(result.accounts.sourceLine[i]), 0)
-                    if result.schedule != nil { out.text(result.nextContactText(i, rules)) }
+                    if ledger { out.text(result.nextContactText(i, rules)) }
                 } else {
                     let r = result.rejected[k - rows.count]
                     out.text(AccountClass.rejected.code)
@@ -97,7 +104,7 @@ extension WorklistResult {
                     out.text(r.reason)
                     for _ in 0..<7 { out.decimal(.nan, 0) }
                     out.decimal(Double(r.line), 0)
-                    if result.schedule != nil { out.text("") }
+                    if ledger { out.text("") }
                 }
                 out.endRow()
             }
@@ -222,5 +229,41 @@ extension WorklistResult {
         }
         return "chronic defaulter (\(why.joined(separator: ", "))) with p \(fixed(scores.pRecover[i], 6))"
             + " < p_floor \(trimmed(policy.pFloor, 6))"
+    }
+}
+
+/// What drives an account's expected value EV = balance × rate × p, compared with the
+/// typical scored account: the ratios of its balance and of its p to their medians over
+/// all scored accounts; the larger ratio (on a log scale) drives it. E.g. "mostly
+/// balance (8.6x the median balance; p 1.4x the median)".
+struct ValueDrivers {
+    let medianBalance: Double
+    let medianP: Double
+
+    init(balance: [Double], p: [Double]) {
+        medianBalance = Self.median(balance)
+        medianP = Self.median(p)
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.filter { $0.isFinite }.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let n = sorted.count
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+
+    func text(balance: Double, p: Double) -> String {
+        guard medianBalance > 0, medianP > 0, balance > 0, p > 0 else { return "" }
+        let rb = balance / medianBalance, rp = p / medianP
+        return log(rb) >= log(rp)
+            ? "mostly balance (\(Self.ratio(rb))x the median balance; p \(Self.ratio(rp))x the median)"
+            : "mostly p_recover (\(Self.ratio(rp))x the median p; balance \(Self.ratio(rb))x the median)"
+    }
+
+    /// A ratio with 1 decimal (2 below 0.1), as "8.6".
+    static func ratio(_ x: Double) -> String {
+        var bytes: [UInt8] = []
+        appendDecimal(x, x < 0.1 ? 2 : 1, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -259,6 +259,8 @@ public struct PrioritizerError: Error, Sendable, Equatable, CustomStringConverti
         case rowCountMismatch = "row_count_mismatch"
         /// Discounting needs a model horizon ≤ H.
         case horizonMismatch = "horizon_mismatch"
+        /// A rule that is on has no input column (and no other source supplies it).
+        case missingRuleInput = "missing_rule_input"
     }
 
     public var code: Code

@@ -1,4 +1,5 @@
 import Foundation
+import PortfolioIO
 
 /// The SHA-256 of a file's bytes as 64 hex digits, read in 1 MiB chunks.
 /// Throws when the file cannot be opened or read.

@@ -113,6 +113,10 @@ extension ModelArtifact {
         guard let top = object as? [String: Any] else {
             throw ArtifactError(code: .malformed, path: path, message: "the model file is JSON but not an object")
         }
+        if let key = duplicateKey(in: data) {
+            throw ArtifactError(code: .malformed, path: path,
+                                message: "the key '\(key)' appears twice in one object; a model file must not say two things (damaged or hand-edited?)")
+        }
         guard let format = top["format"] as? String, format == formatName else {
             let found = top["format"].map { "'\($0)'" } ?? "missing"
             throw ArtifactError(code: .wrongFormat, path: path,
@@ -145,6 +149,7 @@ extension ModelArtifact {
         }
         do {
             try artifact.validate()
+            try artifact.validateMagnitudes()
         } catch {
             throw ArtifactError(code: .inconsistent, path: path, message: error.message)
         }

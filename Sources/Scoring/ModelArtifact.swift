@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import Features
+import PortfolioIO
 import Models
 
 /// The model artifact (DESIGN §5): one versioned JSON document with everything needed to
@@ -164,6 +165,13 @@ public struct InputFile: Codable, Sendable, Equatable {
         self.path = path
         self.bytes = bytes
         self.sha256 = sha256
+    }
+
+    /// The two files of a portfolio read with `ReadOptions.fingerprint`: the size and
+    /// SHA-256 of exactly the bytes parsed (standard input included).
+    public static func fingerprints(of portfolio: Portfolio, accounts: String, payments: String) -> [InputFile] {
+        [("accounts", accounts, portfolio.accountsFingerprint), ("payments", payments, portfolio.paymentsFingerprint)]
+            .map { role, path, f in InputFile(role: role, path: path, bytes: f?.bytes ?? 0, sha256: f?.sha256 ?? "") }
     }
 
     /// Size and SHA-256 of the file at `path`. Standard input (`-`) has been consumed by

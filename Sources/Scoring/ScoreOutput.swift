@@ -8,29 +8,70 @@ import PortfolioIO
 /// empty / JSON null when the survival curve stays above ½ through the training
 /// follow-up); `score_points` (2 decimals); `reason_k` (the reason code: a feature's
 /// name, or a categorical column's name, see `ReasonGroups`) and `reason_k_text` (its
-/// human-readable reason) for k = 1, 2, 3, the reasons pulling the log-odds furthest
-/// from the training average first (empty when fewer pull).
+/// human-readable reason, ending in whether it raises or lowers the recovery odds) for
+/// k = 1, 2, 3, the reasons pulling the log-odds furthest from the training average
+/// first (empty when fewer pull).
 public struct ScoreTable: Sendable {
     public var accountIDs: [String]
     public var scores: Scores
     public var matrix: FeatureMatrix
     public var spec: FeatureSpec
     public var groups: ReasonGroups
+    /// The unseen levels of each categorical reason group (`matrix.unseenLevels`).
+    var unseenByGroup: [Int: UnseenLevels] = [:]
 
-    public init(accountIDs: [String], scores: Scores, matrix: FeatureMatrix, spec: FeatureSpec) {
+    /// The logistic slopes βⱼ and training means x̄ⱼ: a reason's pull Σ_{j∈g} βⱼ·(xᵢⱼ − x̄ⱼ)
+    /// says whether it raises or lowers the odds of recovery.
+    var slopes: [Double]
+    var means: [Double]
+
+    public init(accountIDs: [String], scores: Scores, matrix: FeatureMatrix, artifact: ModelArtifact) {
         precondition(accountIDs.count == scores.count && matrix.rows == scores.count)
         self.accountIDs = accountIDs
         self.scores = scores
         self.matrix = matrix
-        self.spec = spec
-        self.groups = ReasonGroups(spec)
+        self.spec = artifact.features
+        self.groups = ReasonGroups(artifact.features)
+        self.slopes = artifact.logistic.slopes
+        self.means = artifact.logistic.standardization.means
+        precondition(slopes.count == matrix.cols && means.count == matrix.cols, "ScoreTable: model and matrix disagree")
+        for unseen in matrix.unseenLevels {
+            if let g = groups.codes.indices.first(where: { groups.codes[$0] == unseen.column && groups.referenceLevel[$0] != nil }) {
+                unseenByGroup[g] = unseen
+            }
+        }
+    }
+
+    /// The text of reason group `g` for account `i`, with the way it pushes: "balance is
+    /// high (77637.23): lowers the recovery odds". An unseen level names itself
+    /// ("product 'mortgage' was not in the training data: …"), never the reference level.
+    public func reasonText(_ g: Int, account i: Int, value: (Int) -> Double) -> String {
+        let base: String
+        if let unseen = unseenByGroup[g], let text = unseen.text(ofRow: i) {
+            base = unseen.reason(for: text)
+        } else {
+            base = groups.text(g, spec: spec, value: value)
+        }
+        return base + Self.direction(pull(g, value: value))
+    }
+
+    /// Σ_{j∈g} βⱼ·(xⱼ − x̄ⱼ) for the feature row `value`: > 0 raises the log-odds of recovery.
+    func pull(_ g: Int, value: (Int) -> Double) -> Double {
+        var s = 0.0
+        for j in groups.members[g] { s += slopes[j] * (value(j) - means[j]) }
+        return s
+    }
+
+    /// The suffix saying which way a pull pushes p_recover.
+    static func direction(_ pull: Double) -> String {
+        pull > 0 ? ": raises the recovery odds" : pull < 0 ? ": lowers the recovery odds" : ""
     }
 
     /// Reason k (0, 1, 2) of account i: its code and text, nil when there is none.
     public func reason(_ i: Int, _ k: Int) -> (code: String, text: String)? {
         let g = Int(scores.reasons[i * Scores.reasonsPerAccount + k])
         guard g >= 0 else { return nil }
-        return (groups.codes[g], groups.text(g, spec: spec) { matrix[i, $0] })
+        return (groups.codes[g], reasonText(g, account: i) { matrix[i, $0] })
     }
 
     /// The header for these horizons.
@@ -49,7 +90,9 @@ public struct ScoreTable: Sendable {
     public func rendered(format: TextOutput.Format) -> [UInt8] {
         let ids = accountIDs, p = scores.pRecover, byHorizon = scores.recoveredBy
         let medians = scores.medianDays, points = scores.scorePoints, reasons = scores.reasons
-        let groups = self.groups, spec = self.spec, x = matrix.values, cols = matrix.cols
+        let groups = self.groups, x = matrix.values, cols = matrix.cols
+        let unseenByGroup = self.unseenByGroup
+        let table = self
         let h = scores.horizons.count, k = Scores.reasonsPerAccount
         return TextOutput.rendered(format: format, header: Self.columns(horizons: scores.horizons),
                                    count: scores.count, bytesPerRow: 200) { range, out in
@@ -69,10 +112,12 @@ public struct ScoreTable: Sendable {
                     }
                     let key = groups.cacheKey(g, row: x[(i * cols)..<((i + 1) * cols)])
                     let text: String
-                    if let known = cache[key] {
+                    if let unseen = unseenByGroup[g], unseen.text(ofRow: i) != nil {
+                        text = table.reasonText(g, account: i) { x[i * cols + $0] }
+                    } else if let known = cache[key] {
                         text = known
                     } else {
-                        text = groups.text(g, spec: spec) { x[i * cols + $0] }
+                        text = table.reasonText(g, account: i) { x[i * cols + $0] }
                         cache[key] = text
                     }
                     out.text(groups.codes[g])

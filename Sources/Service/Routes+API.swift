@@ -84,7 +84,6 @@ extension ArrearsService {
         router.post("/v1/accounts/:id/contacts") { request, context -> Response in
             let principal = try self.bearer(request)
             let id = try context.parameters.require("id")
-            let ranked = try self.queue.current(self.snapshot)
             try self.checkAccess(principal, account: id)
             let body = try await self.body(request, limit: self.config.maxBody)
             let (channel, outcome) = try Self.parseContact(body)

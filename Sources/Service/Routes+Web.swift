@@ -76,7 +76,6 @@ extension ArrearsService {
             let form = try await self.form(request)
             let (_, session) = try self.formSession(request, form)
             let id = try context.parameters.require("id")
-            let ranked = try self.queue.current(self.snapshot)
             try self.checkAccess(session.principal, account: id)
             let channel = try Self.channel(form["channel"].map(JSONValue.string))
             let outcome = try Self.outcome(form["outcome"].map(JSONValue.string))
@@ -91,7 +90,6 @@ extension ArrearsService {
             let form = try await self.form(request)
             let (_, session) = try self.formSession(request, form)
             let id = try context.parameters.require("id")
-            let ranked = try self.queue.current(self.snapshot)
             try self.checkAccess(session.principal, account: id)
             try self.recordPromise(account: id, amount: form["amount"] ?? "", due: form["due_date"] ?? "", by: session.principal)
             return Self.redirect("/accounts/\(id)?notice=" + Self.percentEncoded("Promise recorded for \(id)."))
@@ -101,7 +99,6 @@ extension ArrearsService {
             let (_, session) = try self.formSession(request, form)
             guard session.principal.role == .supervisor else { throw APIError.forbidden }
             let id = try context.parameters.require("id")
-            let ranked = try self.queue.current(self.snapshot)
             try self.checkAccess(session.principal, account: id)
             guard let collector = form["collector"], try self.store.collectors().contains(collector) else {
                 throw APIError.badRequest("collector must name a collector with a token", field: "collector")

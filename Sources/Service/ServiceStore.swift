@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
-import Scoring
+import PortfolioIO
 
 /// Who a token belongs to and what it may do (DESIGN §13).
 public enum Role: String, Sendable, CaseIterable {

@@ -191,9 +191,13 @@ final class CommandFailureTests: XCTestCase {
         // Two bad account rows (negative balance, duplicate id) and one payment for an unknown account.
         let accounts = write(Self.accountsText + "A13,-5,3,card,4,30,1\nA1,10,1,card,2,30,1\n", "with-bad.csv")
         let payments = write(Self.paymentsText + "ZZ,2025-12-01,5,5\n", "with-bad-p.csv")
+        // These accounts have no rule columns: the rules are switched off (RuleInputTests).
+        let rulesOff = write("[contact_rules]\ncall_limit = false\nconversation_cooldown = false\n[hold_flags]\n"
+                             + "bankruptcy = false\ncease_and_desist = false\ndispute = false\ndeceased = false\ntime_barred = false\n",
+                             "rules-off.toml")
         var rank = try ArrearsCommand.parseAsRoot(
             ["rank", "--model", Self.model, "--accounts", accounts, "--payments", payments, "--as-of", "2026-01-01",
-             "--capacity", "3", "--out", path("rw.csv"), "--quiet"])
+             "--policy", rulesOff, "--capacity", "3", "--out", path("rw.csv"), "--quiet"])
         try rank.run()
         let worklist = try String(contentsOfFile: path("rw.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
         let holds = try String(contentsOfFile: path("rw-holds.csv"), encoding: .utf8).split(separator: "\n").dropFirst()

@@ -71,13 +71,10 @@ final class InvariantTests: XCTestCase {
 
     /// The `arrears` executable beside the test bundle (SwiftPM builds it with the tests).
     func executable() throws -> URL {
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        for _ in 0..<4 {
-            let candidate = url.deletingLastPathComponent().appendingPathComponent("arrears")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            url.deleteLastPathComponent()
+        guard let url = builtExecutable() else {
+            throw XCTSkip("the arrears executable was not built next to the tests (\(CommandLine.arguments[0]))")
         }
-        throw XCTSkip("the arrears executable was not built next to the tests (\(CommandLine.arguments[0]))")
+        return url
     }
 
     func testAKilledScoreLeavesThePreviousOutputWholeAndNoPartialFile() throws {

@@ -5,7 +5,9 @@ import Foundation
 /// A command that reads a portfolio, as the corpus runs it: every case must end the way
 /// the manifest says, through the command as through `readPortfolio`.
 ///
-/// score and rank use a model trained once per run (`TrainedModel`); a new command that
+/// score and rank use a model trained once per run on the required columns only
+/// (`TrainedModel.requiredColumnsPath`), rank with every rule-input switch off
+/// (`RulesOffPolicy`); a new command that
 /// reads a portfolio belongs here too, and the corpus loop picks it up.
 struct CommandProbe: Sendable {
     var name: String
@@ -28,12 +30,12 @@ struct CommandProbe: Sendable {
             ["validate", "--accounts", a, "--payments", p, "--rejects", r, "--strict"]
         }, failsOnRejects: true),
         CommandProbe(name: "score", arguments: { a, p, r, work in
-            ["score", "--model", TrainedModel.path, "--accounts", a, "--payments", p, "--as-of", "2026-01-01",
+            ["score", "--model", TrainedModel.requiredColumnsPath, "--accounts", a, "--payments", p, "--as-of", "2026-01-01",
              "--out", work.appendingPathComponent("scores.csv").path, "--rejects", r, "--quiet"]
         }, failsOnRejects: false, outputPerAccount: "scores.csv"),
         CommandProbe(name: "rank", arguments: { a, p, r, work in
-            ["rank", "--model", TrainedModel.path, "--accounts", a, "--payments", p, "--as-of", "2026-01-01",
-             "--out", work.appendingPathComponent("worklist.csv").path, "--rejects", r, "--quiet"]
+            ["rank", "--model", TrainedModel.requiredColumnsPath, "--accounts", a, "--payments", p, "--as-of", "2026-01-01",
+             "--policy", RulesOffPolicy.path, "--out", work.appendingPathComponent("worklist.csv").path, "--rejects", r, "--quiet"]
         }, failsOnRejects: false),
     ]
 

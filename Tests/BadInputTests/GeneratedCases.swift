@@ -31,6 +31,11 @@ extension Manifest {
             XCTAssertEqual(p.payments.amountPaid, [0, 10])
             for r in p.rejects { XCTAssertLessThan(r.reason.utf8.count, 200) }
         },
+        // An endless line (what `/dev/zero` or a file without line breaks gives): the
+        // read stops at the 32 MiB record cap, naming the line, instead of growing memory.
+        BadInputCase(role: .accounts, name: "accounts/endless_line.csv", input: .generated {
+            Array("account_id,balance,days_past_due\nA1,100,5\nA2,".utf8) + [UInt8](repeating: UInt8(ascii: "9"), count: 33 << 20)
+        }, expected: .stops(.recordTooLong, line: 3, column: nil), heavy: true),
         // A million columns, all named: the data rows have only the required three.
         BadInputCase(role: .accounts, name: "accounts/huge_header_ragged.csv", input: .generated { hugeHeader(rows: "A1,100,5\nA2,250.5,30\n") },
                      expected: .rows(accounts: 0, payments: 0, rejects: [

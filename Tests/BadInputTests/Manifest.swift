@@ -135,6 +135,23 @@ enum Manifest {
         ] + basePayments(rejected: ["A3"])) { p in
             XCTAssertEqual(p.accounts.lastPaymentDate.map(CalendarDay.format), ["0001-01-01", "9999-12-31", "1899-12-31"])
         },
+        // An extra column whose numbers outnumber its text cells is numeric: a cell that
+        // is present but not a finite number within ±10^15 rejects its row (counted),
+        // it is not "missing". The text column beside it stays text.
+        rows("accounts/extra_numeric_cells.csv", accounts: 4, payments: 1, [
+            a(3, "score", .badNumber, "A2", says: "'0x1e', which is not a number (hexadecimal is not accepted)"),
+            a(4, "score", .nonFinite, "A3", says: "numbers must be finite"),
+            a(5, "score", .badNumber, "A4", says: "'twelve', which is not a number"),
+            a(6, "score", .outOfRange, "A5", says: "between -10^15 and 10^15"),
+        ] + basePayments(rejected: ["A2", "A3"])) { p in
+            XCTAssertEqual(p.accounts.accountID, ["A1", "A6", "A7", "A8"])
+            let score = try XCTUnwrap(p.accounts.extraColumns.first { $0.name == "score" })
+            XCTAssertTrue(score.isNumeric)
+            XCTAssertEqual(score.numeric.map { $0.isNaN ? -999 : $0 }, [12, -999, -3.5, 7])
+            XCTAssertEqual(score.text, ["12", "", "-3.5", "7"])
+            XCTAssertFalse(p.accounts.extraColumns[1].isNumeric, "channel is text")
+            XCTAssertEqual(p.payments.accountIndex, [0])
+        },
         // Ids are case- and space-sensitive text; a repeat of a rejected id is a duplicate too.
         rows("accounts/duplicate_ids.csv", accounts: 4, payments: 2, [
             a(3, "balance", .badNumber, "A2"),
@@ -193,6 +210,17 @@ enum Manifest {
             p(4, "date", .badDate, "A3"),
         ]) { p in
             XCTAssertEqual(p.payments.date.map(CalendarDay.format), ["0001-01-01", "9999-12-31"])
+        },
+        // An export concatenated twice: exact repeats are rejected (the first is kept);
+        // A1's second statement of 2025-10-01 (paid 25, not 50) and A2's of the next day
+        // are distinct and kept. "50.0" and a padded date are the same statement.
+        rows("payments/duplicate_statements.csv", accounts: 3, payments: 5, [
+            p(6, nil, .duplicateStatement, "A1", says: "already appeared on line 2; the first is kept"),
+            p(7, nil, .duplicateStatement, "A2", says: "already appeared on line 3"),
+            p(8, nil, .duplicateStatement, "A1", says: "already appeared on line 2"),
+        ]) { p in
+            XCTAssertEqual(p.payments.amountPaid, [50, 0, 25, 10, 0])
+            XCTAssertEqual(p.payments.sourceLine, [2, 3, 4, 5, 9])
         },
         rows("payments/unknown_accounts.csv", accounts: 3, payments: 2, [
             p(3, "account_id", .unknownAccount, "ZZ9", says: "account_id 'ZZ9' is not in the accounts file"),

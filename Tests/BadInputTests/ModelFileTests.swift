@@ -60,6 +60,45 @@ final class ModelFileTests: XCTestCase {
                       cox["covariance"] = (cox["covariance"] as! [Any]).dropLast().map { $0 }
                       m["cox"] = cox
                   }),
+        // Finite nonsense (issue 14 item 12): each loaded on main.
+        ModelCase(name: "duplicate_key.json", code: .malformed, says: "the key 'horizonDays' appears twice") { trained in
+            // A second horizonDays at the top level: JSONSerialization keeps one silently.
+            var b = trained
+            let brace = try XCTUnwrap(b.firstIndex(of: UInt8(ascii: "{")))
+            b.insert(contentsOf: Array("\"horizonDays\":7,".utf8), at: brace + 1)
+            return b
+        },
+        ModelCase(name: "duplicate_nested_key.json", code: .malformed, says: "the key 'cox.l2' appears twice") { trained in
+            let text = String(decoding: trained, as: UTF8.self)
+            let cox = try XCTUnwrap(text.range(of: "\"cox\""))
+            let brace = try XCTUnwrap(text[cox.upperBound...].firstIndex(of: "{"))
+            let after = text.index(after: brace)
+            return Array((text[..<after] + "\"l2\":5," + text[after...]).utf8)
+        },
+        ModelCase(name: "negative_baseline_time.json", code: .inconsistent, says: "cox.baselineTimes starts at -5",
+                  bytes: edited { m in
+                      var cox = m["cox"] as! [String: Any]
+                      var times = cox["baselineTimes"] as! [Double]
+                      times[0] = -5
+                      cox["baselineTimes"] = times
+                      m["cox"] = cox
+                  }),
+        ModelCase(name: "huge_logistic_coefficient.json", code: .inconsistent, says: "overflows the linear predictor",
+                  bytes: edited { m in
+                      var logistic = m["logistic"] as! [String: Any]
+                      var coefficients = logistic["coefficients"] as! [[String: Any]]
+                      coefficients[1]["estimate"] = 1e308
+                      logistic["coefficients"] = coefficients
+                      m["logistic"] = logistic
+                  }),
+        ModelCase(name: "huge_cox_coefficient.json", code: .inconsistent, says: "cox.coefficients",
+                  bytes: edited { m in
+                      var cox = m["cox"] as! [String: Any]
+                      var coefficients = cox["coefficients"] as! [[String: Any]]
+                      coefficients[0]["estimate"] = -1e308
+                      cox["coefficients"] = coefficients
+                      m["cox"] = cox
+                  }),
         ModelCase(name: "decreasing_baseline.json", code: .inconsistent, says: "baseline",
                   bytes: edited { m in
                       var cox = m["cox"] as! [String: Any]

@@ -8,7 +8,15 @@ import _TestSupport
 /// that the model has one-hot columns too.
 enum TrainedModel {
     /// The artifact's path; training failures stop the test run with the command's message.
-    static let path: String = {
+    static let path: String = train(ignoring: [])
+
+    /// A model of the same portfolio without `product` and `utilization`: it reads only
+    /// the required account columns and the payments, so the corpus's accounts files
+    /// (most without product or credit_limit, which a model using them requires) test the
+    /// readers through score and rank.
+    static let requiredColumnsPath: String = train(ignoring: ["product", "utilization"])
+
+    private static func train(ignoring ignored: [String]) -> String {
         let dir = makeTemporaryDirectory("bad-input-model")
         let accounts = dir.appendingPathComponent("accounts.csv")
         let payments = dir.appendingPathComponent("payments.csv")
@@ -20,13 +28,13 @@ enum TrainedModel {
             var train = try ArrearsCommand.parseAsRoot([
                 "train", "--accounts", accounts.path, "--payments", payments.path, "--as-of", "2026-01-01",
                 "--out", model, "--holdout", "0", "--quiet",
-            ])
+            ] + (ignored.isEmpty ? [] : ["--ignore", ignored.joined(separator: ",")]))
             try train.run()
         } catch {
             fatalError("training the probe model failed: \(ArrearsCommand.message(for: error))")
         }
         return model
-    }()
+    }
 
     /// Accounts whose recovery odds fall with days past due and rise with the share paid;
     /// 1 to 15 monthly statements each (so the 3/6/12-month windows differ).

@@ -43,10 +43,11 @@ final class FeatureSpecTests: XCTestCase {
         let spec = try FeatureSpec.fit(trainingBuilder().portfolio, asOf: asOf2026Day,
                                        options: FeatureOptions(minLevelCount: 2))
         let product = try XCTUnwrap(spec.categoricals.first)
-        XCTAssertEqual(product.levels, ["", "auto", "card", "medical"])   // "" sorts first
+        // "" sorts first; the literal text "other" is a real level (issue 14), apart from the bucket.
+        XCTAssertEqual(product.levels, ["", "auto", "card", "medical", "other"])
         XCTAssertEqual(product.reference, .named(""))
         XCTAssertEqual(spec.names.filter { $0.hasPrefix("product=") },
-                       ["product=auto", "product=card", "product=medical", "product=other"])
+                       ["product=auto", "product=card", "product=medical", "product='other'", "product=other"])
         XCTAssertThrowsError(try FeatureSpec.fit(trainingBuilder().portfolio, asOf: asOf2026Day,
                                                  options: FeatureOptions(minLevelCount: 0))) {
             XCTAssertEqual(($0 as? FeatureError)?.code, .invalidOption)

@@ -5,6 +5,12 @@ struct PortfolioBuilder {
     var accounts = AccountTable()
     var payments = PaymentTable()
 
+    /// The built accounts "file" has the credit_limit and product columns (a model
+    /// using them requires them: `FeatureSpec.apply` stops without).
+    init() {
+        accounts.presentColumns = ["credit_limit", "product"]
+    }
+
     /// Adds an account and returns its row.
     @discardableResult
     mutating func account(_ id: String, balance: Double = 1000, dpd: Double = 0,

@@ -145,7 +145,8 @@ final class ClassificationTests: XCTestCase {
         var book = Book()
         book.add("a", p: 0.01, lastPayment: nil)
         book.accounts.presentColumns.remove("last_payment_date")
-        XCTAssertTrue(try book.rank().outcome("a") == (.worklist, .none))
+        let noLimitation = Policy(holdFlags: HoldFlagRules(timeBarred: false))
+        XCTAssertTrue(try book.rank(noLimitation).outcome("a") == (.worklist, .none))
         book.accounts.presentColumns.insert("last_payment_date")
         XCTAssertTrue(try book.rank().outcome("a") == (.notWorthPursuing, .chronicBelowPFloor))
     }
@@ -210,14 +211,19 @@ final class ClassificationTests: XCTestCase {
         accounts.daysPastDue = [0, 0]
         let scores = ModelOutputs(horizonDays: 90, pRecover: [0.5, 0.5], horizons: [90], recoveredBy: [0.4, 0.4],
                                   medianDays: [.nan, .nan], scorePoints: [.nan, .nan])
-        let r = try Prioritizer(policy: Policy()).rank(Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [],
-                                                                 accountRows: 2, paymentRows: 0),
-                                                       asOf: CalendarDay(dayNumber: 20_000), scores: scores)
+        // With every input-dependent rule on (the default), absent inputs stop the run.
+        let portfolio = Portfolio(accounts: accounts, payments: PaymentTable(), rejects: [], accountRows: 2, paymentRows: 0)
+        XCTAssertThrowsError(try Prioritizer(policy: Policy()).rank(portfolio, asOf: CalendarDay(dayNumber: 20_000),
+                                                                    scores: scores)) { error in
+            XCTAssertEqual((error as? PrioritizerError)?.code, .missingRuleInput)
+        }
+        let off = Policy(contactRules: ContactRules(callLimit: false, conversationCooldown: false), holdFlags: .allOff)
+        let r = try Prioritizer(policy: off).rank(portfolio, asOf: CalendarDay(dayNumber: 20_000), scores: scores)
         XCTAssertEqual(r.worklistIDs, ["b", "a"])
         XCTAssertEqual(r.text(), """
-            rank,account_id,balance,p_recover,expected_value,net_value,median_days,score_points,reason_1,reason_2,reason_3
-            1,b,200.00,0.500000,100.00,95.00,,,,,
-            2,a,100.00,0.500000,50.00,45.00,,,,,
+            rank,account_id,balance,p_recover,expected_value,net_value,median_days,score_points,reason_1,reason_2,reason_3,value_driver
+            1,b,200.00,0.500000,100.00,95.00,,,,,,mostly balance (1.3x the median balance; p 1.0x the median)
+            2,a,100.00,0.500000,50.00,45.00,,,,,,mostly p_recover (1.0x the median p; balance 0.7x the median)
 
             """)
     }

@@ -22,9 +22,9 @@ final class OutputTests: XCTestCase {
     func testWorklistFileLayout() throws {
         let r = try mixedBook().rank(capacity: 2)
         XCTAssertEqual(r.text(), """
-            rank,account_id,balance,p_recover,expected_value,net_value,median_days,score_points,reason_1,reason_2,reason_3
-            1,W-1,2000.00,0.500000,1000.00,995.00,,640,'=cmd|' /C calc'!A0,,
-            2,W-2,1000.00,0.500000,500.00,495.00,60,612.5,balance is high,missed the last 3 statements,
+            rank,account_id,balance,p_recover,expected_value,net_value,median_days,score_points,reason_1,reason_2,reason_3,value_driver
+            1,W-1,2000.00,0.500000,1000.00,995.00,,640,'=cmd|' /C calc'!A0,,,mostly balance (2.1x the median balance; p 1.0x the median)
+            2,W-2,1000.00,0.500000,500.00,495.00,60,612.5,balance is high,missed the last 3 statements,,mostly balance (1.1x the median balance; p 1.0x the median)
 
             """)
     }

@@ -22,9 +22,10 @@ final class PolicyTests: XCTestCase {
     func testExamplePolicyLoadsAsDocumented() throws {
         let path = repositoryRoot().appendingPathComponent("policies/example-policy.toml").path
         let p = try Policy.load(path: path)
-        // Every scalar is at its default; the example lists three states.
+        // Every scalar is at its default; the example lists three states and MA's call limit.
         var expected = Policy.defaults
         expected.limitationPeriod.byState = ["CA": 4, "NY": 3, "TX": 4]
+        expected.stateRules = ["MA": StateRule(maxCalls7d: 2)]
         XCTAssertEqual(p, expected)
         // The example sets every key, so the file documents all of them.
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -32,6 +33,7 @@ final class PolicyTests: XCTestCase {
         var expectedKeys = Policy.CodingKeys.allCases.map(\.rawValue)
         expectedKeys += ChronicDefaulter.CodingKeys.allCases.map { "chronic_defaulter.\($0.rawValue)" }
         expectedKeys += ContactRules.CodingKeys.allCases.map { "contact_rules.\($0.rawValue)" }
+        expectedKeys += HoldFlagRules.CodingKeys.allCases.map { "hold_flags.\($0.rawValue)" }
         expectedKeys += ["recovery_rate.default", "limitation_period_years.default"]
         for key in expectedKeys {
             XCTAssertTrue(keys.contains(key), "example policy lacks \(key)")

@@ -77,7 +77,7 @@ final class ArtifactTests: XCTestCase {
         XCTAssertTrue(groups.codes.contains("product"))
         XCTAssertFalse(groups.codes.contains { $0.hasPrefix("product=") })
         let slopes = a.logistic.slopes, means = a.logistic.standardization.means
-        let table = ScoreTable(accountIDs: Self.portfolio.accounts.accountID, scores: s, matrix: matrix, spec: a.features)
+        let table = ScoreTable(accountIDs: Self.portfolio.accounts.accountID, scores: s, matrix: matrix, artifact: a)
         for i in stride(from: 0, to: s.count, by: 53) {
             var pull = [Double](repeating: 0, count: groups.count)
             for j in 0..<matrix.cols { pull[groups.groupOfColumn[j]] += slopes[j] * (matrix[i, j] - means[j]) }
@@ -85,7 +85,9 @@ final class ArtifactTests: XCTestCase {
             XCTAssertEqual(Array(s.reasons[(i * 3)..<(i * 3 + 3)]).map(Int.init), Array(expected), "account \(i)")
             for k in 0..<3 where table.reason(i, k)?.code == "product" {
                 let product = Self.portfolio.accounts.product[i]
-                XCTAssertEqual(table.reason(i, k)?.text, "product is \(product)")
+                let g = Int(s.reasons[i * 3 + k])
+                let way = pull[g] > 0 ? "raises" : "lowers"
+                XCTAssertEqual(table.reason(i, k)?.text, "product is \(product): \(way) the recovery odds")
             }
         }
     }

@@ -1,4 +1,5 @@
 import XCTest
+import PortfolioIO
 import Scoring
 import _TestSupport
 

@@ -55,7 +55,7 @@ final class TrainingEdgeCaseTests: XCTestCase {
         }
         let matrix = try result.artifact.features.apply(to: portfolio, asOf: asOf)
         let csv = String(decoding: ScoreTable(accountIDs: portfolio.accounts.accountID, scores: s, matrix: matrix,
-                                              spec: result.artifact.features).rendered(format: .csv), as: UTF8.self)
+                                              artifact: result.artifact).rendered(format: .csv), as: UTF8.self)
         XCTAssertFalse(csv.lowercased().contains("nan"))
         XCTAssertFalse(csv.lowercased().contains("inf"))
     }

@@ -39,3 +39,15 @@ public func repositoryRoot(file: String = #filePath) -> URL {
     }
     fatalError("Package.swift not found above \(file)")
 }
+
+/// The executable `name` that SwiftPM built beside the running test bundle (looked for in
+/// the bundle's directory and up to three levels above it), or nil.
+public func builtExecutable(named name: String = "arrears") -> URL? {
+    var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    for _ in 0..<4 {
+        let candidate = url.deletingLastPathComponent().appendingPathComponent(name)
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        url.deleteLastPathComponent()
+    }
+    return nil
+}

@@ -26,7 +26,7 @@ let samplePortfolio: Portfolio? = {
     return try? readPortfolio(accounts: a, payments: p)
 }()
 
-let asOf = CalendarDay.parse("2026-01-01")!
+let asOf = CalendarDay("2026-01-01")!
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzModel(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
