@@ -37,14 +37,17 @@ public struct ModelSnapshot: Sendable {
         return ModelSnapshot(model: model, policy: policy, version: String(digest.prefix(12)))
     }
 
+    /// The accounts file's schema columns without the labels (docs/schema.md).
+    static let schemaColumns = ["account_id", "balance", "days_past_due", "credit_limit", "product", "state",
+                                "last_payment_date", "bankruptcy", "cease_and_desist", "dispute", "deceased",
+                                "calls_last_7d", "last_conversation_date"]
+
     public init(model: ModelArtifact, policy: Policy, version: String) {
         self.model = model
         self.policy = policy
         self.version = version
         kernel = ScoringKernel(model)
-        let schema: Set<String> = ["account_id", "balance", "days_past_due", "credit_limit", "product", "state",
-                                    "last_payment_date", "bankruptcy", "cease_and_desist", "dispute", "deceased",
-                                    "calls_last_7d", "last_conversation_date"]
+        let schema = Set(Self.schemaColumns)
         // The extra account columns the features read: numeric pass-throughs, their
         // missing indicators and one-hot text columns other than the schema's.
         var extras: Set<String> = []
@@ -79,7 +82,10 @@ public struct ModelSnapshot: Sendable {
         let asOf = asOfs.first ?? defaultAsOf
         guard !requests.isEmpty else { return [] }
         // The accounts header: the required columns, then the others in first-seen order.
-        var header = ["account_id", "balance", "days_past_due"] + modelColumns
+        // The accounts header: every schema column (a cell the request leaves out is empty,
+        // "not known", as in a file with the column) and the model's columns, then the
+        // others in first-seen order.
+        var header = Self.schemaColumns + modelColumns
         var seen = Set(header)
         for r in requests { for c in r.account where seen.insert(c.column).inserted { header.append(c.column) } }
         let position = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
