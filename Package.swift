@@ -70,7 +70,7 @@ let package = Package(
         // One entry per job — read, score, rank, train, evaluate, report — for the CLI,
         // the benchmarks and the service (DESIGN §14).
         .target(name: "Pipeline",
-                dependencies: ["PortfolioIO", "Features", "Models", "Scoring", "Training", "Prioritizer", "Report"]),
+                dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra", "Scoring", "Training", "Prioritizer", "Report"]),
         // The `arrears bench` harness: stage timings and the memory-bandwidth bound.
         .target(name: "Benchmarking", dependencies: ["Pipeline", "PortfolioGenerator"]),
         // The contact ledger: one SQLite file (GRDB, WAL) of contacts, promises and rank runs (DESIGN §12).
@@ -113,10 +113,12 @@ let package = Package(
         .testTarget(name: "PrioritizerTests", dependencies: ["Prioritizer", "PortfolioIO", "_TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Prioritizer", "PortfolioIO", "PortfolioGenerator", "_TestSupport",
                                                    .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Training", "PortfolioIO", "PortfolioGenerator", "Features", "Models", "_TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Training", "PortfolioIO", "PortfolioGenerator", "Features", "Models",
+                                                         "LinearAlgebra", "_TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Pipeline", "Ledger", "PortfolioIO", "_TestSupport",
                                                          .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "_TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "LinearAlgebra", "_TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PortfolioIO", "Scoring", "Training", "Prioritizer",
                                                           "LinearAlgebra", "PortfolioGenerator", "_TestSupport"]),
         .testTarget(name: "ArrearsCLITests", dependencies: ["ArrearsCLI", "Scoring", "Training", "Benchmarking", "PortfolioIO", "_TestSupport"]),

@@ -39,8 +39,9 @@ timed "ledger import contacts (again)" "$bin" ledger import contacts "$dir/conta
 tail -1 "$dir/err.txt" | tee -a "$result"
 timed "ledger import promises" "$bin" ledger import promises "$dir/promises.csv" --ledger "$db"
 log "ledger file: $(du -m "$db" | cut -f1) MB"
-common=(--model models/arrears-model.json --accounts "$dir/accounts.csv" --payments "$dir/payments.csv"
-        --as-of 2026-01-01 --policy policies/example-policy.toml --capacity 500 --quiet)
+verbose=(--model models/arrears-model.json --accounts "$dir/accounts.csv" --payments "$dir/payments.csv"
+         --as-of 2026-01-01 --policy policies/example-policy.toml --capacity 500)
+common=("${verbose[@]}" --quiet)
 for round in 1 2; do
   timed "rank (round $round)" "$bin" rank "${common[@]}" --out "$dir/w-plain.csv"
   plain=$(cat "$dir/last-wall.txt")
@@ -49,5 +50,5 @@ for round in 1 2; do
   log "$(awk -v a="$with" -v b="$plain" 'BEGIN { printf "  ratio rank --ledger / rank: %.2f", a / b }')"
 done
 log "stage timings of one more run of each (standard error):"
-"$bin" rank "${common[@]/--quiet/}" --out "$dir/w-plain.csv" 2>&1 >/dev/null | grep -E '^timings' | tee -a "$result" || true
-"$bin" rank "${common[@]/--quiet/}" --out "$dir/w-ledger.csv" --ledger "$db" 2>&1 >/dev/null | grep -E '^timings|^ledger' | tee -a "$result" || true
+"$bin" rank "${verbose[@]}" --out "$dir/w-plain.csv" 2>&1 >/dev/null | grep -E '^timings' | tee -a "$result" || true
+"$bin" rank "${verbose[@]}" --out "$dir/w-ledger.csv" --ledger "$db" 2>&1 >/dev/null | grep -E '^timings|^ledger' | tee -a "$result" || true

@@ -18,7 +18,7 @@ portfolio=(--accounts data/accounts.csv --payments data/payments.csv --as-of 202
 
 "$bin" train "${portfolio[@]}" --out "$out/model.json" > "$out/train-summary.txt"
 sed -n '1,8p' "$out/train-summary.txt"
-grep -E '^Holdout|AUC|Harrell' "$out/train-summary.txt"
+grep -E '^Holdout|^    AUC |Harrell' "$out/train-summary.txt"
 echo "(full summary: $out/train-summary.txt; arrears inspect --model $out/model.json)"
 echo
 "$bin" score --model "$out/model.json" "${portfolio[@]}" --out "$out/scores.csv"

@@ -16,28 +16,7 @@ out <- "Tests/ModelsTests/Fixtures/cox"
 dir.create(out, recursive = TRUE, showWarnings = FALSE)
 ctrl <- coxph.control(eps = 1e-12, iter.max = 100, toler.chol = 1e-14)
 
-# ---- minimal JSON writer (no jsonlite dependency) ---------------------------------
-num <- function(v) {
-  s <- ifelse(is.na(v), "null", sprintf("%.17g", v))
-  s[is.infinite(v) & v > 0] <- "1e999"
-  s
-}
-json <- function(x, indent = "") {
-  inner <- paste0(indent, "  ")
-  if (is.list(x)) {
-    keys <- names(x)
-    body <- vapply(seq_along(x), function(i)
-      paste0(inner, '"', keys[i], '": ', json(x[[i]], inner)), "")
-    return(paste0("{\n", paste(body, collapse = ",\n"), "\n", indent, "}"))
-  }
-  if (is.character(x)) return(paste0("[", paste0('"', x, '"', collapse = ", "), "]"))
-  if (is.logical(x)) return(paste0("[", paste(ifelse(x, "true", "false"), collapse = ", "), "]"))
-  paste0("[", paste(num(x), collapse = ", "), "]")
-}
-write_json <- function(x, file) writeLines(json(x), file.path(out, file))
-write_data <- function(df, file) {
-  write.csv(df, file.path(out, file), row.names = FALSE, quote = FALSE)
-}
+source("scripts/fixtures_json.R")   # num(), json(), write_json(), write_data() into `out`
 
 # ---- data sets ----------------------------------------------------------------------
 # lung: NCCTG advanced lung cancer; complete cases of the covariates used.

@@ -121,15 +121,33 @@ struct CommandFailure: Error, CustomStringConvertible {
         "horizonDays": "--horizon", "predictionHorizons": "--horizons", "logisticL2": "--l2", "coxL2": "--cox-l2",
         "holdoutFraction": "--holdout", "features.minLevelCount": "--min-level-count",
         "scoreScaling": "--base-score/--base-odds", "scoreScaling.pointsToDoubleOdds": "--pdo",
+        "firth": "--firth", "features.capQuantile": "--cap", "weightsColumn": "--weights",
     ]
 
     /// The models' advice in library terms → the same advice in flags.
     static func cliTerms(_ message: String) -> String {
-        message
+        var message = message
+        // "retrain with 'x' ignored" → "retrain with --ignore x".
+        while let r = message.range(of: #"with '([A-Za-z0-9_]+)' ignored"#, options: .regularExpression) {
+            let name = message[r].dropFirst("with '".count).prefix { $0 != "'" }
+            message.replaceSubrange(r, with: "with --ignore \(name)")
+        }
+        return message
             .replacingOccurrences(of: "LogisticRegression(l2: 1)", with: "--l2 1")
             .replacingOccurrences(of: "CoxRegression(l2: 1)", with: "--cox-l2 1")
             .replacingOccurrences(of: "(e.g. l2: 1)", with: "(e.g. --l2 1)")
             .replacingOccurrences(of: "Raise maxIterations, or add", with: "Add")
+            .replacingOccurrences(of: "set firth = true without logisticL2", with: "use --firth without --l2")
+            .replacingOccurrences(of: "raise logisticL2 (now", with: "raise --l2 (now")
+            .replacingOccurrences(of: "set firth = true (", with: "train with --firth (")
+            .replacingOccurrences(of: "logisticL2 = λ (a ridge, e.g. logisticL2 = 1)", with: "--l2 λ (a ridge, e.g. --l2 1)")
+            .replacingOccurrences(of: #"leave the feature out \(FeatureOptions.ignore: ([^)]*)\)"#, with: "leave the feature out with --ignore $1",
+                                  options: .regularExpression)
+            .replacingOccurrences(of: "(models = .cox)", with: "with --models cox")
+            .replacingOccurrences(of: "(models = .logistic)", with: "with --models logistic")
+            .replacingOccurrences(of: "Firth's penalty and the logistic L2 penalty are", with: "--firth and --l2 are")
+            .replacingOccurrences(of: "and models = .cox fits none", with: "and --models cox fits none")
+            .replacingOccurrences(of: "fitted without case weights; drop weightsColumn or firth", with: "fitted without case weights; drop --weights or --firth")
     }
 }
 

@@ -80,7 +80,7 @@ public struct Evaluate: ParsableCommand {
         var outputs = Outputs()
         switch format {
         case .json: outputs.add(report.jsonBytes(), to: out, role: "--out")
-        case .text: outputs.add(report.text(portfolioName: portfolio.accounts, horizonDays: artifact.horizonDays), to: out, role: "--out")
+        case .text: outputs.add(report.text(portfolioName: portfolio.accounts, horizonDays: artifact.horizonDays, cox: artifact.cox != nil), to: out, role: "--out")
         }
         addRejects(data.rejects, path: rejects, explicit: true, to: &outputs, console: console)
         try outputs.commit()

@@ -13,13 +13,19 @@ public struct Train: ParsableCommand {
         commandName: "train",
         abstract: "Train the recovery models on a labelled portfolio and write the model artifact.",
         discussion: """
-            Reads a labelled portfolio (accounts.csv with days_to_recovery and recovered), \
+            Reads a labelled portfolio (accounts.csv with days_to_recovery and recovered, \
+            or an outcome column naming the kind of recovery, empty when censored), \
             builds the features as of --as-of, holds out a seeded share of the accounts, \
             fits the logistic model (recovered within --horizon days; accounts censored \
             before the horizon are left out and counted) and the Cox model (time to \
-            recovery) on the rest, and prints a summary: coefficient tables with standard \
-            errors, z and p; AUC, Gini, KS, Brier, log-loss and calibration deciles on \
-            the holdout; Harrell's C and observed vs predicted recovery at each horizon. \
+            recovery) on the rest (--models picks one), with an outcome column also one \
+            cause-specific Cox model per outcome, and prints a summary: coefficient \
+            tables with standard errors, z and p; the proportional-hazards check (R \
+            cox.zph) with a warning for features whose effect drifts over time; AUC, \
+            Gini, KS, Brier, log-loss and calibration deciles on the holdout; Harrell's C, \
+            Uno's C, AUC(t) and Brier(t) at each horizon and the integrated Brier score; \
+            observed vs predicted recovery at each horizon; the gap between the logistic \
+            p and the Cox 1 − S(H | x), with the accounts where the models disagree most. \
             The artifact (JSON, DESIGN §5) is written atomically; the same inputs and \
             options give the same bytes (trainedAt is the day, or SOURCE_DATE_EPOCH).
 
@@ -48,6 +54,25 @@ public struct Train: ParsableCommand {
                                valueName: "λ"))
     var l2: Double = 0
 
+    @Option(help: ArgumentHelp("""
+        Which models to fit: logistic (recovery within --horizon days), cox (time to recovery; \
+        p_recover is then 1 − S(H | x)) or both. A portfolio that supports only one still gets a model.
+        """, valueName: "logistic|cox|both"))
+    var models: ModelSelection = .both
+
+    @Flag(help: ArgumentHelp("""
+        Fit the logistic model by Firth's penalized likelihood (bias-reduced; finite estimates even \
+        when a feature separates the recovered from the unrecovered accounts). Excludes --l2.
+        """))
+    var firth = false
+
+    @Option(help: ArgumentHelp("""
+        An accounts column of case weights (> 0): each account counts that many times in both fits \
+        (R glm/coxph weights=; standard errors are the model-based ones). A row whose weight is \
+        empty, 0 or negative is rejected with its line. Not with --firth.
+        """, valueName: "column"))
+    var weights: String?
+
     @Option(name: .customLong("cox-l2"), help: ArgumentHelp("Ridge penalty λ of the Cox model (0 = none).", valueName: "λ"))
     var coxL2: Double = 0
 
@@ -64,6 +89,14 @@ public struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Columns or features to leave out, comma-separated (e.g. channel,utilization).",
                                valueName: "names"))
     var ignore: String = ""
+
+    @Option(help: ArgumentHelp("""
+        Cap every numeric feature at its training q and 1 − q quantiles (e.g. 0.01), so extreme \
+        accounts are scored as the most extreme training accounts rather than extrapolated. \
+        Without it the DESIGN §3 features and extra columns keep their exact definitions; \
+        paid_trend_6 (currency per statement) is always capped at its 5% and 95% quantiles.
+        """, valueName: "q"))
+    var cap: Double?
 
     @Option(name: .customLong("min-level-count"),
             help: ArgumentHelp("Training accounts a categorical level needs to get its own column.", valueName: "n"))
@@ -96,13 +129,18 @@ public struct Train: ParsableCommand {
 
     /// The options as the library takes them.
     var options: TrainingOptions {
-        TrainingOptions(
+        var options = TrainingOptions(
             horizonDays: horizon, predictionHorizons: horizons.days, logisticL2: l2, coxL2: coxL2,
             ties: ties, holdoutFraction: holdout, seed: seed,
             features: FeatureOptions(minLevelCount: minLevelCount,
-                                     ignore: ignore.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }),
+                                     ignore: ignore.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                                     capQuantile: cap),
             scoreScaling: ScoreScaling(baseScore: baseScore, baseOdds: baseOdds, pointsToDoubleOdds: pdo),
             producer: "arrears \(ArrearsCommand.configuration.version)")
+        options.models = models
+        options.firth = firth
+        options.weightsColumn = weights
+        return options
     }
 
     public func validate() throws {
@@ -149,3 +187,5 @@ public struct Train: ParsableCommand {
         console.note("model → \(out == "-" ? "standard output" : out)")
     }
 }
+
+extension ModelSelection: ExpressibleByArgument {}

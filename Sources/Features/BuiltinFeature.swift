@@ -62,6 +62,10 @@ public enum BuiltinFeature: String, Codable, Sendable, CaseIterable {
     /// True for the DESIGN §3 core set, false for the extended set.
     public var isCore: Bool { Self.core.contains(self) }
 
+    /// An extended feature measured in currency units (unbounded, so extreme accounts
+    /// would be extrapolated): always capped at training quantiles (`FeatureCap`).
+    public var isCurrencyScaled: Bool { self == .paidTrend6 }
+
     /// The core set in output order.
     public static let core: [BuiltinFeature] = [
         .logBalance, .dpdMonths, .utilization, .monthsSincePayment,

@@ -11,10 +11,19 @@ public struct FeatureOptions: Codable, Sendable, Equatable {
     /// Include the extended history features (`BuiltinFeature.extended`) after the
     /// core set. Default true.
     public var includeExtendedHistory: Bool
+    /// q in (0, 0.5): cap EVERY numeric feature (core, extended and the users' extra
+    /// columns; not one-hot or missing-indicator columns) at its training q and 1 − q
+    /// quantiles (`train --cap q`). nil (the default) keeps the core features and extra
+    /// columns exactly as defined, so fits on them equal R's; the extended features in
+    /// currency units (`BuiltinFeature.isCurrencyScaled`) are always capped at
+    /// `FeatureSpec.extendedCapQuantile`.
+    public var capQuantile: Double?
 
-    public init(minLevelCount: Int = 20, ignore: [String] = [], includeExtendedHistory: Bool = true) {
+    public init(minLevelCount: Int = 20, ignore: [String] = [], includeExtendedHistory: Bool = true,
+                capQuantile: Double? = nil) {
         self.minLevelCount = minLevelCount
         self.ignore = ignore
         self.includeExtendedHistory = includeExtendedHistory
+        self.capQuantile = capQuantile
     }
 }

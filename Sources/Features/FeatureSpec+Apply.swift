@@ -56,6 +56,7 @@ extension FeatureSpec {
         var matrix = FeatureMatrix(rows: rows, cols: cols, names: names, values: values, asOf: asOf,
                                    statementsUsed: totals.used, statementsAfterAsOf: totals.after,
                                    accountsWithoutStatements: totals.empty)
+        matrix.applyCaps(columns.map(\.cap))
         matrix.unseenLevels = plan.categoricals.compactMap { $0.unseenLevels(rows: rows) }
         return matrix
     }
@@ -75,14 +76,14 @@ extension FeatureSpec {
            absent("credit_limit", hasValue: accounts.creditLimit.contains { !$0.isNaN }) {
             throw FeatureError(
                 code: .missingColumn,
-                message: "the accounts file has no column 'credit_limit', which the model's feature 'utilization' uses; add the column, or retrain with --ignore utilization.",
+                message: "the accounts file has no column 'credit_limit', which the model's feature 'utilization' uses; add the column, or retrain with 'utilization' ignored.",
                 featureName: "credit_limit")
         }
         if columns.contains(where: { if case .oneHot("product", _) = $0.kind { true } else { false } }),
            absent("product", hasValue: accounts.product.contains { !$0.isEmpty }) {
             throw FeatureError(
                 code: .missingColumn,
-                message: "the accounts file has no column 'product', which the model's product=… features use; add the column, or retrain with --ignore product.",
+                message: "the accounts file has no column 'product', which the model's product=… features use; add the column, or retrain with 'product' ignored.",
                 featureName: "product")
         }
     }
@@ -461,5 +462,21 @@ enum ProcessInfoShim {
         #else
         return 1
         #endif
+    }
+}
+
+extension FeatureMatrix {
+    /// Clamps column j to `caps[j]` where it has one (one pass over the capped columns).
+    mutating func applyCaps(_ caps: [FeatureCap?]) {
+        precondition(caps.count == cols, "applyCaps: \(caps.count) caps for \(cols) columns")
+        let capped = caps.indices.filter { caps[$0] != nil }
+        guard !capped.isEmpty else { return }
+        let (n, p) = (rows, cols)
+        values.withUnsafeMutableBufferPointer { v in
+            for j in capped {
+                let cap = caps[j]!
+                for i in 0..<n { v[i * p + j] = cap.apply(v[i * p + j]) }
+            }
+        }
     }
 }

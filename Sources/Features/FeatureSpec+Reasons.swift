@@ -46,7 +46,10 @@ extension FeatureSpec {
             return "\(name) is present"
         default: break
         }
-        return render(column.reasonTemplate, column: column, value: value)
+        let text = render(column.reasonTemplate, column: column, value: value)
+        // A value on a training-quantile cap reads as what it is: at least this extreme.
+        if let cap = column.cap, cap.isCapped(value) { return text + " (capped)" }
+        return text
     }
 
     /// Fills the template's placeholders in one pass over its UTF-8 bytes (a `{…}` that is

@@ -48,6 +48,32 @@ public struct FeatureColumn: Codable, Sendable, Equatable {
     /// Population standard deviation (÷ n) over the training accounts; > 0, since
     /// constant columns are dropped.
     public var standardDeviation: Double
+    /// Bounds the raw value is clamped to, from the training distribution; nil when the
+    /// feature keeps its exact definition (and in specs written before caps existed).
+    public var cap: FeatureCap? = nil
+}
+
+/// A feature capped at training quantiles: value ↦ min(max(value, low), high), with low
+/// and high the q and 1 − q quantiles (R type 7) of the training accounts' values. The
+/// mean and SD of the column are those of the capped values; reason texts say "capped".
+public struct FeatureCap: Codable, Sendable, Equatable {
+    /// q, the lower tail share cut (the upper is 1 − q).
+    public var quantile: Double
+    public var low: Double
+    public var high: Double
+
+    public init(quantile: Double, low: Double, high: Double) {
+        self.quantile = quantile
+        self.low = low
+        self.high = high
+    }
+
+    /// The capped value.
+    @inline(__always)
+    public func apply(_ value: Double) -> Double { Swift.min(Swift.max(value, low), high) }
+
+    /// Whether `value` (already capped) sits on a bound.
+    public func isCapped(_ value: Double) -> Bool { value <= low || value >= high }
 }
 
 /// How a categorical column is encoded.
@@ -236,6 +262,23 @@ extension FeatureSpec {
                                droppedConstant: [], ignored: ignored)
         var matrix = try spec.applyCandidates(to: portfolio, asOf: asOf)
 
+        // Caps at training quantiles: the currency-scaled extended features always, every
+        // numeric feature with `capQuantile`; then the matrix is clamped like `apply` does.
+        for j in spec.columns.indices {
+            let q: Double?
+            switch spec.columns[j].kind {
+            case .builtin(let b): q = options.capQuantile ?? (b.isCurrencyScaled ? extendedCapQuantile : nil)
+            case .numeric: q = options.capQuantile
+            case .missingIndicator, .oneHot: q = nil
+            }
+            guard let q else { continue }
+            var column = (0..<matrix.rows).map { matrix.values[$0 * matrix.cols + j] }
+            column.sort()
+            let cap = FeatureCap(quantile: q, low: quantile(sorted: column, q), high: quantile(sorted: column, 1 - q))
+            spec.columns[j].cap = cap
+        }
+        matrix.applyCaps(spec.columns.map(\.cap))
+
         // Column statistics, walking the row-major matrix in order.
         let stats = columnStatistics(matrix)
         var keep: [Int] = []
@@ -301,6 +344,9 @@ extension FeatureSpec {
 
     /// Median of the values (mean of the two middle ones for an even count); reorders
     /// `values`. NaN for an empty array (not reachable: a numeric column has a value).
+    /// The share cut from each tail of a currency-scaled extended feature (`FeatureCap`).
+    public static let extendedCapQuantile = 0.05
+
     static func medianInPlace(_ values: inout [Double]) -> Double {
         guard !values.isEmpty else { return .nan }
         values.sort()
@@ -358,4 +404,13 @@ extension FeatureSpec {
             },
             categoricals: [], droppedConstant: [], ignored: [])
     }
+}
+
+/// The q-quantile (0 ≤ q ≤ 1) of ascending, non-empty `sorted` by linear interpolation
+/// between order statistics (R's default, type 7): position q·(n − 1).
+public func quantile(sorted: [Double], _ q: Double) -> Double {
+    precondition(!sorted.isEmpty, "quantile: no values")
+    let position = q * Double(sorted.count - 1)
+    let lo = Int(position.rounded(.down)), hi = Swift.min(lo + 1, sorted.count - 1)
+    return sorted[lo] + (position - Double(lo)) * (sorted[hi] - sorted[lo])
 }

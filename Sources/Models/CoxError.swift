@@ -16,9 +16,8 @@ public struct CoxError: Error, Sendable, Equatable, CustomStringConvertible {
         case negativeTime
         /// No row has an event (including the empty data set).
         case noEvents
-        /// Every event happens on the same day (or every row has the same duration), so
-        /// the data say nothing about *when* recoveries happen.
-        case singleEventTime
+        /// A case weight is not a finite number > 0.
+        case invalidWeight
         /// A feature takes a single value in the data.
         case constantFeature
         /// A feature is (nearly) a linear combination of other features: 1 − R² of its

@@ -50,10 +50,14 @@ public struct CoxModel: Sendable, Codable, Equatable {
     public var nObs: Int
     /// Rows with an event.
     public var nEvents: Int
-    /// Distinct event times in days, ascending: where the baseline hazard jumps.
+    /// Distinct event times in days, ascending: where the baseline hazard jumps. Empty
+    /// for a stratified fit (see `stratumBaselines`).
     public var baselineTimes: [Double]
     /// H(t | x = m) at each of `baselineTimes` (non-decreasing).
     public var baselineHazardAtMeans: [Double]
+    /// A stratified fit's baselines (R `strata()`): one per stratum, ascending by stratum
+    /// number, each H(t | x = m) at that stratum's own event times; nil without strata.
+    public var stratumBaselines: [CoxStratumBaseline]?
 
     public init(coefficients: [Coefficient], covariance: [[Double]], means: [Double],
                 standardDeviations: [Double], logLikelihood: Double, nullLogLikelihood: Double,
@@ -236,5 +240,37 @@ public struct CoxModel: Sendable, Codable, Equatable {
             }
         }
         return Concordance(riskScore: score, time: time, event: event)
+    }
+}
+
+/// The baseline of one stratum of a stratified Cox fit.
+public struct CoxStratumBaseline: Sendable, Codable, Equatable {
+    /// The stratum number given to the fit.
+    public var stratum: Int
+    /// The stratum's distinct event times in days, ascending (empty: no event).
+    public var times: [Double]
+    /// H(t | x = m) at each of `times`.
+    public var hazardAtMeans: [Double]
+
+    public init(stratum: Int, times: [Double], hazardAtMeans: [Double]) {
+        self.stratum = stratum
+        self.times = times
+        self.hazardAtMeans = hazardAtMeans
+    }
+}
+
+extension CoxModel {
+    /// H₀(t) = H(t | x = 0) of stratum `stratum` (R `basehaz(fit, centered = FALSE)` per
+    /// stratum); 0 before its first event, and for a stratum without events.
+    public func baselineCumulativeHazard(at t: Double, stratum: Int) -> Double {
+        guard let b = stratumBaselines?.first(where: { $0.stratum == stratum }) else { return 0 }
+        var value = 0.0
+        for (time, h) in zip(b.times, b.hazardAtMeans) where time <= t { value = h }
+        return value * exp(-centreLinearPredictor)
+    }
+
+    /// S(t | x) = exp(−H(t | m, stratum)·e^{(x−m)ᵀβ}) for an account of stratum `stratum`.
+    public func survival(at t: Double, x row: [Double], stratum: Int) -> Double {
+        exp(-baselineCumulativeHazard(at: t, stratum: stratum) * exp(centreLinearPredictor + relativeLinearPredictor(row)))
     }
 }

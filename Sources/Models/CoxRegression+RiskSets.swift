@@ -24,8 +24,17 @@ struct CoxRiskSets: Sendable {
     let groupEvents: [Int]
     /// Distinct event times t_g, ascending, in days.
     let eventTimes: [Double]
-    /// Σ over events of zᵢ (a constant of the score).
+    /// Σ over events of wᵢ·zᵢ (a constant of the score).
     let eventSum: [Double]
+    /// Case weight of each sorted row (all 1 without weights).
+    let weights: [Double]
+    /// Σ of the case weights of each group's events.
+    let groupEventWeight: [Double]
+    /// The stratum of each group (0 without strata); groups are contiguous per stratum.
+    let groupStratum: [Int]
+    /// Whether group g is the last (latest) group of its stratum: the backward pass
+    /// starts its risk-set sums afresh there.
+    let groupEndsStratum: [Bool]
     /// Column means mⱼ and population SDs sⱼ of the input features (over all rows).
     let means: [Double]
     let scales: [Double]
@@ -37,60 +46,60 @@ struct CoxRiskSets: Sendable {
     /// at least one event, no constant feature).
     /// - Complexity: O(n·p) plus the sort: a counting sort O(n + range) when every time is
     ///   a whole number of days within a range of at most max(4n, 2²⁰), else O(n log n).
-    init(x: Matrix, time: [Double], event: [Bool]) {
+    init(x: Matrix, time: [Double], event: [Bool], weights: [Double]? = nil, strata: [Int]? = nil) {
         let (n, p) = (x.rows, x.cols)
-        let order = Self.sortOrder(time: time, event: event)
-        // Column means and population SDs, two sequential passes (no cancellation).
-        var mean = [Double](repeating: 0, count: p)
-        var ss = [Double](repeating: 0, count: p)
-        let count = Double(max(n, 1))
-        x.storage.withUnsafeBufferPointer { xp in
-            mean.withUnsafeMutableBufferPointer { m in
-                for i in 0..<n { for j in 0..<p { m[j] += xp[i * p + j] } }
-                for j in 0..<p { m[j] /= count }
-                ss.withUnsafeMutableBufferPointer { s in
-                    for i in 0..<n { for j in 0..<p { let d = xp[i * p + j] - m[j]; s[j] += d * d } }
-                }
-            }
-        }
-        let scale = ss.map { ($0 / count).squareRoot() }
-        means = mean
-        scales = scale
+        let order = Self.sortOrder(time: time, event: event, strata: strata)
+        // Column means and population SDs: the one standardization both fits use.
+        let standardization = Standardization(fitting: x)
+        means = standardization.means
+        scales = standardization.standardDeviations
 
         // Sorted times and flags, the groups, and each row's destination. Rows before the
-        // first event time are in no risk set (destination −1).
-        var first = n
+        // first event time of their stratum are in no risk set (destination −1).
         var position = [Int](repeating: -1, count: n)
-        var starts: [Int] = [], events: [Int] = [], times: [Double] = []
+        var starts: [Int] = [], events: [Int] = [], times: [Double] = [], eventWeight: [Double] = []
+        var stratumOfGroup: [Int] = []
+        var m = 0
+        var currentStratum = Int.min, started = false
         for k in 0..<n {
             let i = order[k]
-            if first == n {
+            let s = strata?[i] ?? 0
+            if s != currentStratum { currentStratum = s; started = false }
+            if !started {
                 if !event[i] { continue }
-                first = k
+                started = true
             }
-            position[i] = k - first
+            position[i] = m
             if event[i] {
-                if let last = times.last, last == time[i] {
+                // Events at one time in one stratum are adjacent (events sort first).
+                if let last = times.last, last == time[i], stratumOfGroup.last == s {
                     events[events.count - 1] += 1
+                    eventWeight[eventWeight.count - 1] += weights?[i] ?? 1
                 } else {
-                    starts.append(k - first)
+                    starts.append(m)
                     events.append(1)
                     times.append(time[i])
+                    eventWeight.append(weights?[i] ?? 1)
+                    stratumOfGroup.append(s)
                 }
             }
+            m += 1
         }
-        let m = n - first
         starts.append(m)
+        var ends = [Bool](repeating: false, count: stratumOfGroup.count)
+        for g in stratumOfGroup.indices { ends[g] = g == stratumOfGroup.count - 1 || stratumOfGroup[g + 1] != stratumOfGroup[g] }
+        var sortedWeights = [Double](repeating: 1, count: m)
+        if let weights { for i in 0..<n where position[i] >= 0 { sortedWeights[position[i]] = weights[i] } }
 
         // Standardize in one sequential pass over X, scattering rows to their sorted place
         // (sequential reads and scattered writes: a gather by `order` would stall on
         // every row's cache miss).
         var zs = [Double](repeating: 0, count: m * p)
         var esum = [Double](repeating: 0, count: p)
-        let inverse = scale.map { $0 > 0 ? 1 / $0 : 0 }
+        let inverse = standardization.standardDeviations.map { $0 > 0 ? 1 / $0 : 0 }
         x.storage.withUnsafeBufferPointer { xp in
             zs.withUnsafeMutableBufferPointer { zp in
-                mean.withUnsafeBufferPointer { mp in
+                standardization.means.withUnsafeBufferPointer { mp in
                     inverse.withUnsafeBufferPointer { ip in
                         esum.withUnsafeMutableBufferPointer { ep in
                             for i in 0..<n {
@@ -98,10 +107,11 @@ struct CoxRiskSets: Sendable {
                                 if k < 0 { continue }
                                 let src = i * p, dst = k * p
                                 if event[i] {
+                                    let w = weights?[i] ?? 1
                                     for j in 0..<p {
                                         let v = (xp[src + j] - mp[j]) * ip[j]
                                         zp[dst + j] = v
-                                        ep[j] += v
+                                        ep[j] += w * v
                                     }
                                 } else {
                                     for j in 0..<p { zp[dst + j] = (xp[src + j] - mp[j]) * ip[j] }
@@ -117,12 +127,25 @@ struct CoxRiskSets: Sendable {
         groupEvents = events
         eventTimes = times
         eventSum = esum
+        self.weights = sortedWeights
+        groupEventWeight = eventWeight
+        groupStratum = stratumOfGroup
+        groupEndsStratum = ends
     }
 
-    /// Row order by ascending time, events before censored rows at the same time, stable.
-    static func sortOrder(time: [Double], event: [Bool]) -> [Int] {
+    /// Row order by stratum, then ascending time, events before censored rows at the same
+    /// time, stable.
+    static func sortOrder(time: [Double], event: [Bool], strata: [Int]? = nil) -> [Int] {
         let n = time.count
         guard let lo = time.min(), let hi = time.max() else { return [] }
+        if let strata {
+            return (0..<n).sorted { a, b in
+                if strata[a] != strata[b] { return strata[a] < strata[b] }
+                if time[a] != time[b] { return time[a] < time[b] }
+                if event[a] != event[b] { return event[a] }
+                return a < b
+            }
+        }
         let range = hi - lo
         if range <= Double(max(4 * n, 1 << 20)), time.allSatisfy({ $0 == $0.rounded() }) {
             // Counting sort on the key 2·(t − min) + (censored ? 1 : 0).
@@ -223,7 +246,9 @@ struct CoxEvaluator {
                                  gradient: grad, information: info)
         }
         eta.withUnsafeMutableBufferPointer { e in
-            for i in e.indices { e[i] = exp(e[i] - c) }    // η now holds rᵢ
+            sets.weights.withUnsafeBufferPointer { w in
+                for i in e.indices { e[i] = w[i] * exp(e[i] - c) }    // η now holds rᵢ = wᵢ·e^{ηᵢ − c}
+            }
         }
         var h = [Double](repeating: 0, count: groups)          // h_g
         var hEvent = [Double](repeating: 0, count: groups)     // (h − h_f)_g
@@ -237,6 +262,10 @@ struct CoxEvaluator {
         grad.withUnsafeMutableBufferPointer { gp in
             for g in stride(from: groups - 1, through: 0, by: -1) {
                 let a = sets.groupStart[g], d = sets.groupEvents[g], b = sets.groupStart[g + 1]
+                if sets.groupEndsStratum[g] {              // a stratum's risk sets start afresh
+                    s0 = 0
+                    for j in 0..<p { s1p[j] = 0 }
+                }
                 // Rows censored in [t_g, t_{g+1}) join the running sums directly; the events
                 // are summed apart (D·) because Efron's correction needs them.
                 for i in (a + d)..<b {
@@ -253,14 +282,17 @@ struct CoxEvaluator {
                 }
                 s0 += d0
                 for j in 0..<p { s1p[j] += d1p[j] }
-                let dd = Double(d)
+                // With case weights the d tied events enter with their total weight W
+                // (Breslow) or their mean weight W/d per Efron term (R coxfit6's meanwt).
+                let dd = Double(d), deadWeight = sets.groupEventWeight[g]
                 var h1 = 0.0, hf = 0.0, q1 = 0.0, qf = 0.0, qff = 0.0, he = 0.0
                 if !efron || d == 1 {
-                    h1 = dd / s0
+                    h1 = deadWeight / s0
                     he = h1
-                    q1 = dd / (s0 * s0)
-                    loglik -= dd * (log(s0) + c)
+                    q1 = deadWeight / (s0 * s0)
+                    loglik -= deadWeight * (log(s0) + c)
                 } else {
+                    let meanWeight = deadWeight / dd
                     var logs = 0.0
                     for k in 0..<d {
                         let f = Double(k) / dd
@@ -270,7 +302,9 @@ struct CoxEvaluator {
                         q1 += inv * inv; qf += f * inv * inv; qff += f * f * inv * inv
                         logs += log(den)
                     }
-                    loglik -= logs + dd * c
+                    h1 *= meanWeight; hf *= meanWeight; he *= meanWeight
+                    q1 *= meanWeight; qf *= meanWeight; qff *= meanWeight
+                    loglik -= meanWeight * logs + deadWeight * c
                 }
                 h[g] = h1
                 hEvent[g] = he
@@ -289,6 +323,7 @@ struct CoxEvaluator {
             weight.withUnsafeMutableBufferPointer { wp in
                 for g in 0..<groups {
                     let a = sets.groupStart[g], d = sets.groupEvents[g], b = sets.groupStart[g + 1]
+                    if g == 0 || sets.groupEndsStratum[g - 1] { cumulative = 0 }   // a new stratum
                     let eventWeight = cumulative + hEvent[g]
                     cumulative += h[g]
                     for i in a..<(a + d) { wp[i] = rp[i] * eventWeight }

@@ -40,8 +40,10 @@ public enum CoxTies: String, Sendable, Codable, Equatable {
 /// method is invariant to the scaling): from β̃ = 0, solve I·δ = U by Cholesky
 /// (LAPACK `dpotrf`/`dpotrs` via `Cholesky`) and try β̃ + δ; if the penalized ℓ falls,
 /// halve toward the last good β̃ (β_try ← (β_try + β_good)/2) and retry; stop when
-/// |1 − ℓ_old/ℓ_new| ≤ `tolerance` after a step that was not halved. `iterations`
-/// counts evaluations after the one at β̃ = 0, as R's `fit$iter`. The covariance is I⁻¹
+/// |1 − ℓ_old/ℓ_new| ≤ `tolerance` after a step that was not halved, then take one more
+/// Newton step (so β̂ is the optimum to rounding, not just R's stopping point).
+/// `iterations` counts evaluations after the one at β̃ = 0, as R's `fit$iter`, without
+/// that last step. The covariance is I⁻¹
 /// at the estimate (`dpotri`).
 ///
 /// **Ties and grouping.** One sort by time (a counting sort for whole days) groups the
@@ -54,7 +56,7 @@ public enum CoxTies: String, Sendable, Codable, Equatable {
 ///   sorted standardized copy of X and one scratch buffer of the same size (2·n·p doubles).
 ///
 /// **Diagnostics** (each a `CoxError` naming features): non-finite input, negative
-/// durations, no events, a single event time, constant features, collinear features
+/// durations, no events, constant features, collinear features
 /// (Cholesky of the correlation matrix of the rows in risk sets: Lⱼⱼ² = 1 − R²ⱼ below
 /// 1e-10), a singular information matrix at β = 0, monotone likelihood (after the
 /// log-likelihood has settled, the next Newton step still moves a standardized
@@ -89,8 +91,24 @@ public struct CoxRegression: Sendable, Codable, Equatable {
     /// Fits the model to a row-major `n × p` matrix `x` (one account per row, one feature
     /// per column), durations `time` in days (≥ 0: to the event, or to the end of
     /// observation when censored) and `event` (true = recovery observed at `time`).
-    public func fit(_ x: Matrix, time: [Double], event: [Bool], featureNames: [String]) throws(CoxError) -> CoxModel {
+    ///
+    /// `weights` (optional, one per row, finite and > 0) are case weights: R
+    /// `coxph(weights =)` with the weighted Efron likelihood (the d tied events enter each
+    /// Efron term with their mean weight), which is not the same as repeating rows; the
+    /// covariance is the model-based inverse information (R reports robust standard
+    /// errors for non-integer weights; these are the model-based ones). `strata`
+    /// (optional, one integer per row) gives each stratum its own baseline hazard and
+    /// risk sets (R `strata()`); a stratum without events adds nothing to the fit and its
+    /// baseline stays 0.
+    public func fit(_ x: Matrix, time: [Double], event: [Bool], featureNames: [String],
+                    weights: [Double]? = nil, strata: [Int]? = nil) throws(CoxError) -> CoxModel {
         precondition(time.count == x.rows, "CoxRegression.fit: \(time.count) times for \(x.rows) rows")
+        precondition(weights.map { $0.count == x.rows } ?? true, "CoxRegression.fit: one weight per row")
+        precondition(strata.map { $0.count == x.rows } ?? true, "CoxRegression.fit: one stratum per row")
+        if let weights, let i = weights.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+            throw CoxError(code: .invalidWeight,
+                           message: "the case weight at row \(i) is \(weights[i]); weights must be finite numbers > 0", row: i)
+        }
         precondition(event.count == x.rows, "CoxRegression.fit: \(event.count) event flags for \(x.rows) rows")
         precondition(featureNames.count == x.cols,
                      "CoxRegression.fit: \(featureNames.count) names for \(x.cols) columns")
@@ -99,7 +117,7 @@ public struct CoxRegression: Sendable, Codable, Equatable {
         }
         let p = x.cols
         let nEvents = try validate(x, time: time, event: event, featureNames: featureNames)
-        let sets = CoxRiskSets(x: x, time: time, event: event)
+        let sets = CoxRiskSets(x: x, time: time, event: event, weights: weights, strata: strata)
         if let j = sets.scales.firstIndex(of: 0) {
             throw CoxError(code: .constantFeature, features: [featureNames[j]],
                            message: "feature '\(featureNames[j])' has the same value in every row, so it cannot explain when recoveries happen; drop it from the fit")
@@ -151,6 +169,20 @@ public struct CoxRegression: Sendable, Codable, Equatable {
             trialBeta = zip(trial.beta, step).map { $0 + $1 }
         }
 
+        // One Newton step past the stopping rule (not counted in `iterations`, which stay
+        // R's): the relative change of ℓ can fall below the tolerance while β is still
+        // ~√tolerance from the optimum; a converged Newton step is quadratically small, so
+        // after it β agrees with the optimum to rounding (≈1e-10), not only with R's
+        // default stopping point.
+        if converged, let f = try? Cholesky(good.information) {
+            let polished = evaluator.evaluate(zip(good.beta, f.solve(good.gradient)).map { $0 + $1 })
+            let old = good.penalizedLogLikelihood
+            if polished.penalizedLogLikelihood.isFinite
+                && polished.penalizedLogLikelihood >= old - 1e-12 * Swift.abs(old) {
+                good = polished
+            }
+        }
+
         // Covariance and the next Newton step at the estimate.
         let factor: Cholesky
         let covStd: SymmetricMatrix
@@ -173,7 +205,7 @@ public struct CoxRegression: Sendable, Codable, Equatable {
         let model = makeModel(good, covStd: covStd, sets: sets, evaluator: &evaluator,
                               nullLogLikelihood: nullLogLikelihood, iterations: iterations,
                               converged: converged, nObs: x.rows, nEvents: nEvents,
-                              featureNames: featureNames)
+                              featureNames: featureNames, strata: strata)
         if !converged {
             throw CoxError(code: .notConverged, features: [],
                            message: "the fit did not converge in \(maxIterations) iterations (last relative change of the log partial likelihood above \(tolerance)); raise maxIterations, or check for extreme feature values",
@@ -186,7 +218,10 @@ public struct CoxRegression: Sendable, Codable, Equatable {
 
     private func makeModel(_ e: CoxEvaluation, covStd: SymmetricMatrix, sets: CoxRiskSets,
                            evaluator: inout CoxEvaluator, nullLogLikelihood: Double, iterations: Int,
-                           converged: Bool, nObs: Int, nEvents: Int, featureNames: [String]) -> CoxModel {
+                           converged: Bool, nObs: Int, nEvents: Int, featureNames: [String],
+                           strata: [Int]?) -> CoxModel {
+        let stratified = strata != nil
+        let strataLabels = strata.map { Array(Set($0)).sorted() } ?? []
         let p = sets.p
         let s = sets.scales
         let beta = (0..<p).map { e.beta[$0] / s[$0] }
@@ -196,47 +231,64 @@ public struct CoxRegression: Sendable, Codable, Equatable {
             Coefficient(name: featureNames[$0], estimate: beta[$0], standardError: cov[$0][$0].squareRoot())
         }
         let hazard = baselineHazardAtMeans(e.beta, sets: sets, evaluator: &evaluator)
-        return CoxModel(coefficients: coefficients, covariance: cov, means: sets.means,
-                        standardDeviations: sets.scales,
-                        logLikelihood: e.logLikelihood, nullLogLikelihood: nullLogLikelihood,
-                        penalizedLogLikelihood: e.penalizedLogLikelihood,
-                        iterations: iterations, converged: converged, ties: ties, l2: l2,
-                        nObs: nObs, nEvents: nEvents,
-                        baselineTimes: sets.eventTimes, baselineHazardAtMeans: hazard)
+        var model = CoxModel(coefficients: coefficients, covariance: cov, means: sets.means,
+                             standardDeviations: sets.scales,
+                             logLikelihood: e.logLikelihood, nullLogLikelihood: nullLogLikelihood,
+                             penalizedLogLikelihood: e.penalizedLogLikelihood,
+                             iterations: iterations, converged: converged, ties: ties, l2: l2,
+                             nObs: nObs, nEvents: nEvents,
+                             baselineTimes: stratified ? [] : sets.eventTimes,
+                             baselineHazardAtMeans: stratified ? [] : hazard)
+        if stratified {
+            model.stratumBaselines = strataLabels.map { label in
+                let groups = sets.groupStratum.indices.filter { sets.groupStratum[$0] == label }
+                return CoxStratumBaseline(stratum: label, times: groups.map { sets.eventTimes[$0] },
+                                          hazardAtMeans: groups.map { hazard[$0] })
+            }
+        }
+        return model
     }
 
-    /// H(t_g | x = m) = Σ_{g' ≤ g} ΔH_{g'}, the cumulative hazard of an account at the
-    /// feature means, as `survfit.coxph` computes it: Breslow ΔH = d/S0, Efron
-    /// ΔH = Σ_{k<d} 1/(S0 − (k/d)·D0) (survfit's ctype 2), with S0 = Σ_{R(t)} e^{(x−m)ᵀβ} and
-    /// D0 the same over the d events. Risks are shifted by c = max η̃ and the increments
+    /// H(t_g | x = m) per group, cumulated within each stratum, as `survfit.coxph`
+    /// computes it: Breslow ΔH = W/S0, Efron ΔH = Σ_{k<d} (W/d)/(S0 − (k/d)·D0) (survfit's
+    /// ctype 2), with W the events' total case weight, S0 = Σ_{R(t)} wᵢe^{(xᵢ−m)ᵀβ} and D0
+    /// the same over the d events. Risks are shifted by c = max η̃ and the increments
     /// scaled back by e^{−c}.
     private func baselineHazardAtMeans(_ beta: [Double], sets: CoxRiskSets,
                                        evaluator: inout CoxEvaluator) -> [Double] {
-        let (r, c) = evaluator.riskWeights(beta)
+        let (risk, c) = evaluator.riskWeights(beta)
+        let r = zip(risk, sets.weights).map { $0 * $1 }
         let scale = exp(-c)
         var increments = [Double](repeating: 0, count: sets.groupCount)
         var s0 = 0.0
         for g in stride(from: sets.groupCount - 1, through: 0, by: -1) {
+            if sets.groupEndsStratum[g] { s0 = 0 }
             let a = sets.groupStart[g], d = sets.groupEvents[g], b = sets.groupStart[g + 1]
             var d0 = 0.0
             for i in a..<(a + d) { d0 += r[i] }
             for i in (a + d)..<b { s0 += r[i] }
             s0 += d0
+            let deadWeight = sets.groupEventWeight[g]
             if ties == .breslow || d == 1 {
-                increments[g] = Double(d) / s0 * scale
+                increments[g] = deadWeight / s0 * scale
             } else {
                 var h = 0.0
                 for k in 0..<d { h += 1 / (s0 - Double(k) / Double(d) * d0) }
-                increments[g] = h * scale
+                increments[g] = h * deadWeight / Double(d) * scale
             }
         }
         var total = 0.0
-        return increments.map { total += $0; return total }
+        return increments.indices.map { g in
+            if g == 0 || sets.groupEndsStratum[g - 1] { total = 0 }
+            total += increments[g]
+            return total
+        }
     }
 
     // MARK: - Diagnostics
 
-    /// Non-finite values, negative times, no events, a single event time.
+    /// Non-finite values, negative times, no events. (Every event on one day is fitted, as
+    /// R does: the partial likelihood then has one risk set, and the baseline one step.)
     /// Returns the number of events.
     private func validate(_ x: Matrix, time: [Double], event: [Bool], featureNames: [String]) throws(CoxError) -> Int {
         let (n, p) = (x.rows, x.cols)
@@ -255,18 +307,6 @@ public struct CoxRegression: Sendable, Codable, Equatable {
         let nEvents = event.reduce(0) { $0 + ($1 ? 1 : 0) }
         if nEvents == 0 {
             throw CoxError(code: .noEvents, message: n == 0 ? "the data set is empty" : "none of the \(n) accounts has a recovery (every row is censored), so there is nothing to learn about time to recovery")
-        }
-        var first: Double?
-        var several = false
-        for i in 0..<n where event[i] {
-            if let f = first { if time[i] != f { several = true; break } } else { first = time[i] }
-        }
-        if !several, let t = first {
-            let allSame = time.allSatisfy { $0 == t }
-            throw CoxError(code: .singleEventTime,
-                           message: allSame
-                               ? "every one of the \(n) accounts has the same duration (\(t) days), so the data say nothing about when recoveries happen; check days_to_recovery"
-                               : "all \(nEvents) recoveries happen on the same day (\(t) days); the Cox model needs recoveries at two or more different times (check days_to_recovery, or use the logistic model)")
         }
         return nEvents
     }

@@ -14,6 +14,8 @@ public struct LogisticError: Error, Sendable, Equatable, CustomStringConvertible
         case nonFiniteInput
         /// A label is not exactly 0 or 1.
         case invalidLabel
+        /// A case weight is not a finite number > 0.
+        case invalidWeight
         /// Every label is 0 (no events), including the empty data set.
         case noEvents
         /// Every label is 1 (no non-events).
@@ -42,14 +44,18 @@ public struct LogisticError: Error, Sendable, Equatable, CustomStringConvertible
     public var row: Int?
     /// For `.notConverged`: the last iterate, with `converged == false`, for inspection.
     public var lastIterate: LogisticModel?
+    /// What is wrong without the remedy (which `message` adds in this API's terms), so a
+    /// caller can name its own remedies (the CLI's flags); nil when not separate.
+    public var diagnosis: String?
 
     public init(code: Code, features: [String] = [], message: String, row: Int? = nil,
-                lastIterate: LogisticModel? = nil) {
+                lastIterate: LogisticModel? = nil, diagnosis: String? = nil) {
         self.code = code
         self.features = features
         self.message = message
         self.row = row
         self.lastIterate = lastIterate
+        self.diagnosis = diagnosis
     }
 
     public var description: String { "logistic regression: \(message)" }

@@ -43,6 +43,12 @@ public struct LogisticModel: Sendable, Codable, Equatable {
     public var nEvents: Int
     /// The L2 penalty λ used (on the standardized scale; 0 = maximum likelihood).
     public var l2: Double
+    /// Fitted by Firth's penalized likelihood (`LogisticRegression(firth: true)`);
+    /// false in version-1 artifacts, which predate it.
+    public var firth: Bool = false
+    /// ℓ* = ℓ + ½ log det(XᵀWX) at the estimate (original scale, as `logistf` reports it)
+    /// for a Firth fit; nil otherwise.
+    public var penalizedLogLikelihood: Double?
 
     public init(coefficients: [Coefficient], covariance: [[Double]], standardization: Standardization,
                 logLikelihood: Double, nullLogLikelihood: Double, iterations: Int, converged: Bool,
@@ -136,6 +142,8 @@ extension LogisticModel {
         nObs = try c.decode(Int.self, forKey: .nObs)
         nEvents = try c.decode(Int.self, forKey: .nEvents)
         l2 = try c.decode(Double.self, forKey: .l2)
+        firth = try c.decodeIfPresent(Bool.self, forKey: .firth) ?? false
+        penalizedLogLikelihood = try c.decodeIfPresent(Double.self, forKey: .penalizedLogLikelihood)
 
         let q = coefficients.count
         guard q >= 1, coefficients[0].name == Self.interceptName else {

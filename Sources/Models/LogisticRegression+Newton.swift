@@ -56,6 +56,9 @@ private final class Stripe: @unchecked Sendable {
 struct NewtonEngine {
     let x: Matrix
     let y: [Double]
+    /// Case weights cᵢ > 0 (R `glm(weights =)`): row i enters D, g and ZᵀWZ cᵢ times;
+    /// nil = every weight 1.
+    let caseWeights: [Double]?
     let scaling: Standardization
     let inverseSD: [Double]
     let l2: Double
@@ -70,9 +73,11 @@ struct NewtonEngine {
     /// max |zᵢⱼ| per standardized column, for a cheap bound on |Z·δ|.
     let columnBound: [Double]
 
-    init(x: Matrix, y: [Double], scaling: Standardization, l2: Double, columnRange: [(min: Double, max: Double)]) {
+    init(x: Matrix, y: [Double], scaling: Standardization, l2: Double, columnRange: [(min: Double, max: Double)],
+         caseWeights: [Double]? = nil) {
         self.x = x
         self.y = y
+        self.caseWeights = caseWeights
         self.scaling = scaling
         self.inverseSD = scaling.standardDeviations.map { 1 / $0 }
         self.l2 = l2
@@ -141,18 +146,20 @@ struct NewtonEngine {
                 }
             }
             multiply(ws.z, beta, into: &ws.eta)
+            let cases = caseWeights
             ws.eta.withUnsafeBufferPointer { eta in
                 y.withUnsafeBufferPointer { yp in
                     ws.weight.withUnsafeMutableBufferPointer { w in
                         ws.residual.withUnsafeMutableBufferPointer { res in
                             for i in 0..<m {
                                 let e = eta[i], yi = yp[start + i]
+                                let c = cases?[start + i] ?? 1
                                 let t = exp(-Swift.abs(e))           // e^(−|η|) ∈ (0, 1]
                                 let u = 1 / (1 + t)
                                 let prob = e >= 0 ? u : t * u        // sign-split logistic
-                                w[i] = t * u * u                      // p(1 − p), no 1 − p cancellation
-                                res[i] = yi - prob
-                                deviance += Swift.max(e, 0) + log1p(t) - yi * e   // softplus(η) − yη
+                                w[i] = c * t * u * u                  // c·p(1 − p), no 1 − p cancellation
+                                res[i] = c * (yi - prob)
+                                deviance += c * (Swift.max(e, 0) + log1p(t) - yi * e)   // c·(softplus(η) − yη)
                             }
                             for i in m..<b {
                                 w[i] = 0

@@ -28,7 +28,8 @@ import LinearAlgebra
 ///      reused scratch buffer), I′ = identity without the (0,0) entry;
 ///   3. Newton step δ = H⁻¹g by Cholesky (LAPACK `dpotrf`, `dpotrs`);
 ///   4. β̃ + t·δ with t = 1, ½, ¼, … (at most 30 halvings) until D_λ does not rise;
-///   5. stop when |ΔD_λ| / (|D_λ| + 0.1) < `tolerance` (R `glm.fit`'s rule).
+///   5. stop when |ΔD_λ| / (|D_λ| + 0.1) < `tolerance` (R `glm.fit`'s rule), then take
+///      one more Newton step (uncounted), so β̃ is the optimum to rounding.
 /// D, g and ZᵀWZ of a trial point come from one pass over X in cache-sized blocks that
 /// are standardized on the fly (`NewtonEngine`): Z is never stored, and an accepted
 /// trial's g and ZᵀWZ are the next step's. The covariance is H⁻¹ at the final estimate
@@ -59,8 +60,12 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
     public var l2: Double
     /// Cap on Newton steps.
     public var maxIterations: Int
-    /// Convergence threshold on the relative change of the penalized deviance.
+    /// Convergence threshold on the relative change of the penalized deviance (on the
+    /// size of the last Newton step, standardized scale, for Firth's fit).
     public var tolerance: Double
+    /// Firth's penalized likelihood ℓ + ½ log det I instead of maximum likelihood
+    /// (`fitFirth`): finite estimates also under separation. Excludes `l2`.
+    public var firth: Bool
 
     /// Threshold on 1 − R² of a feature regressed on the preceding ones (see `fit`).
     public static let collinearityTolerance = 1e-10
@@ -68,38 +73,61 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
     static let maxHalvings = 30
 
     /// The options are checked by `fit`, which throws `.invalidOption` for λ < 0 or not
-    /// finite, `maxIterations < 1` or a tolerance that is not a positive number.
-    public init(l2: Double = 0, maxIterations: Int = 50, tolerance: Double = 1e-10) {
+    /// finite, `maxIterations < 1`, a tolerance that is not a positive number, or Firth's
+    /// penalty together with an L2 penalty.
+    public init(l2: Double = 0, maxIterations: Int = 50, tolerance: Double = 1e-10, firth: Bool = false) {
         self.l2 = l2
         self.maxIterations = maxIterations
         self.tolerance = tolerance
+        self.firth = firth
     }
 
     /// Fits the model to a row-major `n × p` matrix `x` (one account per row, one
     /// feature per column, no intercept column) and labels `y` ∈ {0, 1}, one per row.
     /// `featureNames` names the columns of `x` (used in the model and in errors).
-    public func fit(_ x: Matrix, _ y: [Double], featureNames: [String]) throws(LogisticError) -> LogisticModel {
+    ///
+    /// `weights` (optional, one per row, finite and > 0) are case weights as R
+    /// `glm(family = binomial, weights =)` takes them: row i counts cᵢ times in the
+    /// likelihood, the covariance is the model-based (XᵀWX)⁻¹ with W = diag(cᵢpᵢ(1 − pᵢ)),
+    /// and the null model is the weighted event rate. Not with Firth's penalty.
+    public func fit(_ x: Matrix, _ y: [Double], featureNames: [String],
+                    weights: [Double]? = nil) throws(LogisticError) -> LogisticModel {
+        precondition(weights.map { $0.count == x.rows } ?? true, "LogisticRegression.fit: one weight per row")
+        precondition(!(firth && weights != nil), "LogisticRegression.fit: Firth's fit takes no case weights")
+        if let weights, let i = weights.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+            throw LogisticError(code: .invalidWeight,
+                                message: "the case weight at row \(i) is \(weights[i]); weights must be finite numbers > 0.", row: i)
+        }
         precondition(y.count == x.rows, "LogisticRegression.fit: \(y.count) labels for \(x.rows) rows")
         precondition(featureNames.count == x.cols,
                      "LogisticRegression.fit: \(featureNames.count) names for \(x.cols) columns")
         try checkOptions(l2: l2, maxIterations: maxIterations, tolerance: tolerance) { message throws(LogisticError) in
             throw LogisticError(code: .invalidOption, message: message)
         }
+        if firth && l2 > 0 {
+            throw LogisticError(code: .invalidOption, message: "Firth's penalty and an L2 penalty exclude each other; give one of them.")
+        }
+        if firth { return try fitFirth(x, y, featureNames: featureNames) }
         let (n, p) = (x.rows, x.cols)
         let (nEvents, range) = try validateInputs(x, y, featureNames: featureNames)
         let scaling = Standardization(fitting: x)
-        let engine = NewtonEngine(x: x, y: y, scaling: scaling, l2: l2, columnRange: range)
+        let engine = NewtonEngine(x: x, y: y, scaling: scaling, l2: l2, columnRange: range, caseWeights: weights)
 
-        // Start at the null model β̃ = (logit ȳ, 0, …): every wᵢ = ȳ(1 − ȳ), so its ZᵀWZ is
-        // ȳ(1 − ȳ)·ZᵀZ and gives the correlation matrix for the collinearity check.
-        let ybar = Double(nEvents) / Double(n)
+        // Start at the null model β̃ = (logit ȳ, 0, …) (ȳ weighted by the case weights):
+        // every wᵢ = ȳ(1 − ȳ), so its ZᵀWZ is ȳ(1 − ȳ)·ZᵀZ and gives the correlation matrix
+        // for the collinearity check (from an unweighted evaluation when weighted).
+        let totalWeight = weights?.reduce(0, +) ?? Double(n)
+        let eventWeight = weights.map { w in zip(w, y).reduce(0) { $0 + $1.0 * $1.1 } } ?? Double(nEvents)
+        let ybar = eventWeight / totalWeight
         var start = [Double](repeating: 0, count: p + 1)
         start[0] = log(ybar / (1 - ybar))
         var current = engine.evaluate(start)
         // With λ > 0 the Hessian ZᵀWZ + λI′ is positive definite however the features
         // combine, so collinear features still have one penalized fit (scikit-learn's).
         if l2 == 0 {
-            try checkCollinearity(current.gram, weight: Double(n) * ybar * (1 - ybar), featureNames: featureNames)
+            let gram = weights == nil ? current.gram
+                : NewtonEngine(x: x, y: y, scaling: scaling, l2: l2, columnRange: range).evaluate(start).gram
+            try checkCollinearity(gram, weight: Double(n) * ybar * (1 - ybar), featureNames: featureNames)
         }
 
         var iterations = 0, converged = false, change = Double.infinity
@@ -119,20 +147,14 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
             }
             iterations += 1
             let old = current.penalizedDeviance
-            var t = 1.0
-            var accepted: NewtonPoint?
-            for _ in 0...Self.maxHalvings {
+            let found = Self.halvingStep { t -> NewtonPoint? in
                 let trial = engine.evaluate(zip(current.beta, delta).map { $0 + t * $1 })
                 // A rise below tolerance/2 in relative terms is rounding noise; accepting it
                 // ends the loop below (its relative change is under the tolerance).
-                if trial.penalizedDeviance.isFinite
-                    && trial.penalizedDeviance <= old + 0.5 * tolerance * (Swift.abs(old) + 0.1) {
-                    accepted = trial
-                    break
-                }
-                t /= 2
+                return trial.penalizedDeviance.isFinite
+                    && trial.penalizedDeviance <= old + 0.5 * tolerance * (Swift.abs(old) + 0.1) ? trial : nil
             }
-            guard let next = accepted else {
+            guard let (next, t) = found else {
                 // No point along the Newton (descent) direction lowers D_λ at machine
                 // precision: the current β̃ is the numerical optimum.
                 converged = true
@@ -150,6 +172,17 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
 
         if let s = engine.separation(at: current.beta, lastStep: lastStep, previousStep: previousStep) {
             throw separationError(s, n: n, featureNames: featureNames)
+        }
+        // One Newton step past the stopping rule (not counted in `iterations`): the
+        // relative deviance change falls below the tolerance while β̃ may still be
+        // ~√tolerance away; after a quadratically small Newton step β̃ is the optimum to
+        // rounding.
+        if converged, let c = try? Cholesky(engine.hessian(current)) {
+            let polished = engine.evaluate(zip(current.beta, c.solve(current.gradient)).map { $0 + $1 })
+            if polished.penalizedDeviance.isFinite
+                && polished.penalizedDeviance <= current.penalizedDeviance + 1e-12 * (Swift.abs(current.penalizedDeviance) + 0.1) {
+                current = polished
+            }
         }
         // Cov(β̃) = H⁻¹ at the estimate (dpotrf, dpotri), then Cov(β) = A·Cov(β̃)·Aᵀ.
         let covStd: SymmetricMatrix
@@ -169,7 +202,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         let beta = engine.originalScale(current.beta)
         let cov = multiply(multiply(a, covStd.matrix), a, transposeB: true)
         let names = [LogisticModel.interceptName] + featureNames
-        let n1 = Double(nEvents), n0 = Double(n - nEvents), nd = Double(n)
+        let n1 = eventWeight, n0 = totalWeight - eventWeight, nd = totalWeight
         let model = LogisticModel(
             coefficients: (0..<q).map { Coefficient(name: names[$0], estimate: beta[$0], standardError: cov[$0, $0].squareRoot()) },
             covariance: (0..<q).map { cov.row($0) }, standardization: scaling,
@@ -191,7 +224,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
 
     /// Non-finite values, labels, event counts and constant columns; returns n₁ and
     /// each column's (min, max).
-    private func validateInputs(_ x: Matrix, _ y: [Double], featureNames: [String])
+    func validateInputs(_ x: Matrix, _ y: [Double], featureNames: [String])
         throws(LogisticError) -> (events: Int, range: [(min: Double, max: Double)]) {
         let (n, p) = (x.rows, x.cols)
         // One pass: the first non-finite value in row-major order, and each column's
@@ -259,7 +292,7 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
     /// Lⱼⱼ² = 1 − R²ⱼ of feature j on features 0..<j. The first j with Lⱼⱼ² below
     /// `collinearityTolerance` (or where `dpotrf` stops) is reported, with the earlier
     /// features that carry its regression (|bₖ| ≥ 1e-3·max|b|, b = R₍<j,<j₎⁻¹·R₍<j,j₎).
-    private func checkCollinearity(_ g: SymmetricMatrix, weight: Double, featureNames: [String]) throws(LogisticError) {
+    func checkCollinearity(_ g: SymmetricMatrix, weight: Double, featureNames: [String]) throws(LogisticError) {
         let p = g.n - 1
         if p < 1 { return }
         let invN = 1 / weight
@@ -321,12 +354,25 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
     private func separationError(_ s: (rows: Int, features: [Int]), n: Int, featureNames: [String]) -> LogisticError {
         let names = s.features.map { featureNames[$0] }
         let kind = s.rows == n ? "complete separation" : "quasi-complete separation"
-        let hint = l2 > 0 ? "increase the L2 penalty" : "refit with an L2 penalty (e.g. LogisticRegression(l2: 1))"
+        let hint = l2 > 0 ? "increase the L2 penalty"
+            : "refit with Firth's penalty (LogisticRegression(firth: true)) or an L2 penalty (LogisticRegression(l2: 1))"
+        let diagnosis = "\(kind): \(s.rows) of \(n) rows have fitted probabilities within 1e-4 of "
+            + "their labels while the coefficients of \(quotedList(names)) keep growing (the likelihood has "
+            + "no finite maximum). \(names.count == 1 ? "This feature splits" : "These features split") the labels"
         return LogisticError(code: .separation, features: names,
-                             message: "\(kind): \(s.rows) of \(n) rows have fitted probabilities within 1e-4 of "
-                                 + "their labels while the coefficients of \(quotedList(names)) keep growing (the likelihood has "
-                                 + "no finite maximum). \(names.count == 1 ? "This feature splits" : "These features split") "
-                                 + "the labels; drop or bin \(names.count == 1 ? "it" : "them"), or \(hint).")
+                             message: diagnosis + "; drop or bin \(names.count == 1 ? "it" : "them"), or \(hint).",
+                             diagnosis: diagnosis)
+    }
+
+    /// Step halving along a Newton direction: `trial(t)` for t = 1, ½, ¼, … (at most
+    /// `maxHalvings` halvings) until it returns a point; that point and its t, or nil.
+    static func halvingStep<T>(_ trial: (Double) -> T?) -> (point: T, step: Double)? {
+        var t = 1.0
+        for _ in 0...maxHalvings {
+            if let point = trial(t) { return (point, t) }
+            t /= 2
+        }
+        return nil
     }
 
     /// Features j ≥ 1 with |stepⱼ| ≥ 0.1·max |step| (standardized scale), largest first.

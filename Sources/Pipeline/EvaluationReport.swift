@@ -31,9 +31,10 @@ public struct EvaluationReport: Codable, Sendable {
     }
 
     /// The summary text, titled with the portfolio's name.
-    public func text(portfolioName: String, horizonDays: Int) -> [UInt8] {
+    /// `cox` false: the model has no Cox part (`train --models logistic`), its lines are left out.
+    public func text(portfolioName: String, horizonDays: Int, cox: Bool = true) -> [UInt8] {
         var lines = metrics.summaryLines(title: "Evaluation of \(model) on \(portfolioName) as of \(asOf) (\(metrics.accounts) accounts)",
-                                         horizonDays: horizonDays)
+                                         horizonDays: horizonDays, cox: cox)
         if let psi = populationStability {
             lines.append("  PSI of score points vs training: \(String(format: "%.4f", psi.index)) (\(Self.verdict(psi: psi.index)))")
         }
@@ -50,7 +51,8 @@ extension Pipeline {
         guard let labels = scored.labels else {
             throw PipelineError(code: .data, message: "the accounts have no labels (days_to_recovery, recovered) to evaluate against")
         }
-        let metrics = scored.model.evaluate(scored.scores, labels: labels, rows: rows)
+        let metrics = scored.model.evaluate(scored.scores, labels: labels, rows: rows,
+                                            accountIDs: scored.portfolio.accounts.accountID)
         let points = rows.map { $0.map { scored.scores.scorePoints[$0] } } ?? scored.scores.scorePoints
         let psi = scored.model.training.scoreDistribution.stability(of: points)
         return EvaluationReport(model: scored.model.source ?? "(in memory)", asOf: scored.asOf.description,

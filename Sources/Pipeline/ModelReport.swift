@@ -1,5 +1,7 @@
 import Features
 import Foundation
+import Features
+import LinearAlgebra
 import Models
 import PortfolioIO
 import Prioritizer
@@ -55,7 +57,7 @@ extension Pipeline {
         progress("charts")
         let input = ReportBuilder(artifact: model, modelPath: model.source ?? "(in memory)", sample: sample,
                                   scores: scored.scores, worklist: summary,
-                                  unseenLevels: scored.matrix.unseenLevels).input()
+                                  unseenLevels: scored.matrix.unseenLevels, matrix: scored.matrix).input()
         return ReportDocument(input)
     }
 }
@@ -200,6 +202,8 @@ struct ReportBuilder {
     /// Levels the model never saw, scored as `other`: the PSI of the score cannot show
     /// them, so the report says them in its notes.
     var unseenLevels: [UnseenLevels] = []
+    /// The sample's feature matrix (for the proportional-hazards residuals).
+    var matrix: FeatureMatrix? = nil
 
     /// Score bands of the recovery section: quintiles of p_recover.
     static let recoveryBands = 5
@@ -211,15 +215,15 @@ struct ReportBuilder {
         let labels = sample.labels
         let labelled = labels.map(labelledRows) ?? (rows: [], p: [], y: [])
         let validation = labels == nil ? nil : try? ValidationCurves(probabilities: labelled.p, labels: labelled.y)
-        let metrics = labels.map { artifact.evaluate(scores, labels: $0, rows: sample.rows) }
+        let metrics = labels.map { artifact.evaluate(scores, labels: $0, rows: sample.rows, accountIDs: sample.portfolio.accounts.accountID) }
         let distribution = scoreDistribution()
         let recovery = labels.flatMap(recoveryCurves)
         return ReportInput(
             title: "Arrears model report",
-            descriptionLines: descriptionLines(),
+            descriptionLines: descriptionLines(metrics: metrics),
             keyFigures: keyFigures(metrics: metrics, validation: validation, distribution: distribution),
-            logisticCoefficients: artifact.logistic.coefficients,
-            coxCoefficients: artifact.cox.coefficients,
+            logisticCoefficients: artifact.logistic?.coefficients,
+            coxCoefficients: artifact.cox?.coefficients,
             scoreLabel: "P(recovered within \(horizon) days)",
             validationLabel: validationLabel(labelled: labelled.y),
             validation: validation,
@@ -227,7 +231,29 @@ struct ReportBuilder {
             scoreDistribution: distribution,
             worklist: worklist.map(classCounts),
             notes: sample.notes + unseenLevels.map { "Not in the training data — \($0.summary)." }
-                + missingSectionNotes(labelled: labels != nil, validation: validation, recovery: recovery))
+                + missingSectionNotes(labelled: labels != nil, validation: validation, recovery: recovery),
+            proportionalHazards: labels.flatMap(residualTrends))
+    }
+
+    /// Features plotted in the proportional-hazards section.
+    static let residualPlots = 2
+
+    /// The scaled Schoenfeld residuals of the sample's labelled rows for the features with
+    /// the smallest training PH-test p-values; nil without a Cox model or a PH test.
+    func residualTrends(_ labels: Labels) -> [ResidualTrend]? {
+        guard let cox = artifact.cox, let test = artifact.training.proportionalHazards, let matrix else { return nil }
+        let rows = sample.rows, p = matrix.cols
+        var values = [Double](repeating: 0, count: rows.count * p)
+        for (k, i) in rows.enumerated() { for j in 0..<p { values[k * p + j] = matrix.values[i * p + j] } }
+        guard let r = cox.scaledSchoenfeldResiduals(Matrix(rows: rows.count, cols: p, storage: values),
+                                                    time: rows.map { labels.days[$0] }, event: rows.map { labels.recovered[$0] })
+        else { return nil }
+        let worst = test.features.indices.sorted { test.features[$0].pValue < test.features[$1].pValue }.prefix(Self.residualPlots)
+        return worst.map { j in
+            ResidualTrend(feature: test.features[j].name, coefficient: cox.coefficients[j].estimate,
+                          pValue: test.features[j].pValue,
+                          bins: ResidualTrend.binned(time: r.transformedTime, residual: (0..<r.residuals.rows).map { r.residuals[$0, j] }))
+        }
     }
 
     // MARK: - Chart inputs
@@ -247,10 +273,10 @@ struct ReportBuilder {
     /// accounts included); nil when there are too few accounts.
     func recoveryCurves(_ labels: Labels) -> RecoveryCurves? {
         let rows = sample.rows
-        guard var curves = try? RecoveryCurves.byScoreBand(
+        guard let cox = artifact.cox, var curves = try? RecoveryCurves.byScoreBand(
             scores: rows.map { scores.pRecover[$0] }, time: rows.map { labels.days[$0] },
             event: rows.map { labels.recovered[$0] }, relativeRisk: rows.map { scores.coxLinearPredictor[$0] },
-            cox: artifact.cox, bands: Self.recoveryBands) else { return nil }
+            cox: cox, bands: Self.recoveryBands) else { return nil }
         curves.horizons = artifact.predictionHorizons.map(Double.init)
         return curves
     }
@@ -298,16 +324,29 @@ struct ReportBuilder {
 
     // MARK: - Text
 
-    func descriptionLines() -> [String] {
+    func descriptionLines(metrics: EvaluationMetrics?) -> [String] {
         let t = artifact.training
         let trainedOn = t.inputs.first { $0.role == "accounts" }?.path ?? "its training portfolio"
         var lines = [
             "Model: \(modelPath), trained \(t.trainedAt) by \(t.producer) on \(trainedOn) as of \(t.asOf) "
                 + "(\(ReportText.count(t.trainAccounts)) training and \(ReportText.count(t.holdoutAccounts)) holdout accounts); "
-                + "recovery propensity within \(horizon) days (logistic, \(artifact.logistic.coefficients.count) coefficients) "
-                + "and time to recovery (Cox, \(artifact.cox.coefficients.count) coefficients).",
+                + "recovery propensity within \(horizon) days ("
+                + (artifact.logistic.map { "logistic, \($0.coefficients.count) coefficients" } ?? "from the Cox model: no logistic model")
+                + ") and time to recovery ("
+                + (artifact.cox.map { "Cox, \($0.coefficients.count) coefficients" } ?? "none: no Cox model") + ").",
             sample.description,
         ]
+        if let ph = t.proportionalHazards { lines.append(ph.sentence) }
+        if let td = metrics?.timeDependent {
+            lines.append("Time-dependent accuracy (IPCW from these accounts): AUC(t) "
+                + zip(td.horizons, td.auc).map { "\(Int($0.0)) days \(ReportText.fixed($0.1, 3))" }.joined(separator: ", ")
+                + "; Brier(t) " + zip(td.horizons, td.brier).map { "\(Int($0.0)) days \(ReportText.fixed($0.1, 4))" }.joined(separator: ", ") + ".")
+        }
+        if let k = metrics?.consistency, !k.worst.isEmpty {
+            lines.append("Models disagree most (logistic p vs Cox 1 − S(\(horizon) | x)) on "
+                + k.worst.map { "\($0.accountID) (\(ReportText.fixed($0.logistic, 3)) vs \(ReportText.fixed($0.cox, 3)))" }.joined(separator: ", ")
+                + "; \(ReportText.percent(k.shareAbove01, 1)) of the accounts differ by more than 0.1.")
+        }
         if let worklist {
             lines.append("Worklist: every account of the portfolio ranked under \(worklist.policyName), capacity \(ReportText.count(worklist.capacity)).")
         }
@@ -336,6 +375,15 @@ struct ReportBuilder {
         }
         if let v = validation { figures.append(KeyFigure("Hosmer–Lemeshow p", ReportText.pValue(v.calibration.pValue))) }
         if let c = metrics?.concordance { figures.append(KeyFigure("Harrell's C (Cox)", ReportText.fixed(c, 3))) }
+        if let td = metrics?.timeDependent {
+            figures.append(KeyFigure("Uno's C (τ = \(Int(td.truncation)) days)", ReportText.fixed(td.unoC, 3)))
+            figures.append(KeyFigure("Mean AUC(t), \(Int(td.horizons.first ?? 0))–\(Int(td.horizons.last ?? 0)) days",
+                                     ReportText.fixed(td.meanAUC, 3)))
+            figures.append(KeyFigure("Integrated Brier score", ReportText.fixed(td.integratedBrier, 4)))
+        }
+        if let k = metrics?.consistency {
+            figures.append(KeyFigure("Median |p − (1 − S(\(horizon)))|", ReportText.fixed(k.medianGap, 3)))
+        }
         if let d = distribution { figures.append(KeyFigure("PSI vs training", ReportText.fixed(d.stability.index, 4))) }
         if let w = worklist { figures.append(KeyFigure("On today's worklist", ReportText.count(w.counts.worklist))) }
         return figures

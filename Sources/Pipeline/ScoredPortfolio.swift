@@ -30,8 +30,16 @@ public struct ScoredPortfolio: Sendable {
     /// What the prioritizer needs of the scores (no reasons: `rank` fills them for the
     /// worklist rows only).
     public var modelOutputs: ModelOutputs {
-        ModelOutputs(horizonDays: scores.horizonDays, pRecover: scores.pRecover, horizons: scores.horizons,
-                     recoveredBy: scores.recoveredBy, medianDays: scores.medianDays, scorePoints: scores.scorePoints)
+        var outputs = ModelOutputs(horizonDays: scores.horizonDays, pRecover: scores.pRecover, horizons: scores.horizons,
+                                   recoveredBy: scores.recoveredBy, medianDays: scores.medianDays, scorePoints: scores.scorePoints)
+        outputs.hasSurvivalModel = model.cox != nil
+        // Competing outcomes: CIF_k at H, when H is one of the prediction horizons.
+        if !scores.outcomes.isEmpty, let j = scores.horizons.firstIndex(of: scores.horizonDays) {
+            let k = scores.outcomes.count, h = scores.horizons.count
+            outputs.outcomes = scores.outcomes
+            outputs.outcomeIncidence = (0..<(scores.count * k)).map { scores.outcomeIncidence[$0 * h + j] }
+        }
+        return outputs
     }
 
     /// The labels of the accounts, when the accounts file has them.

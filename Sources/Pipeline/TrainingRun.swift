@@ -37,7 +37,7 @@ extension Pipeline {
         var clock = StageClock()
         // The inputs are hashed as they are parsed: the recorded sizes and SHA-256 are
         // those of the bytes trained on, even for a pipe or a file appended to meanwhile.
-        let portfolio = try read(source, labels: true, options: ReadOptions(fingerprint: true))
+        let portfolio = try read(source, labels: true, options: ReadOptions(fingerprint: true, weightsColumn: options.weightsColumn))
         clock.lap("read")
         try check(portfolio)
         guard portfolio.accounts.count > 0 else {

@@ -40,6 +40,13 @@ public struct AccountTable: Sendable {
     public var recovered: [Bool] = []
     /// 1-based line in the accounts file where each account's record starts.
     public var sourceLine: [Int] = []
+    /// Each account's outcome label (competing outcomes: paid_in_full, settled, …; "" when
+    /// censored) when the accounts file has an `outcome` column; empty otherwise. With
+    /// it, `recovered` is true exactly where the outcome is not empty.
+    public var outcome: [String] = []
+    /// Each account's case weight (> 0) when read with `ReadOptions.weightsColumn`; empty
+    /// otherwise.
+    public var caseWeights: [Double] = []
     /// Columns not in the schema, in header order: extra features (DESIGN §2).
     public var extraColumns: [ExtraColumn] = []
     /// Which optional schema columns the header had (lower-case names).

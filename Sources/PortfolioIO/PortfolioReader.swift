@@ -146,6 +146,8 @@ struct AccountsReader {
     var column = [Int](repeating: -1, count: AccountColumn.allCases.count)
     /// Header indices and names of the extra columns kept.
     var extras: [(index: Int, name: String)] = []
+    /// The case-weight column (`ReadOptions.weightsColumn`): its index and header name.
+    var weights: (index: Int, name: String)?
 
     init(reader: CSVReader, options: ReadOptions) throws(InputError) {
         self.reader = reader
@@ -153,7 +155,10 @@ struct AccountsReader {
         self.options = options
         header = try Header(reader: reader)
         for c in AccountColumn.allCases { column[c.rawValue] = header.index(of: c.name) ?? -1 }
-        let required = AccountColumn.allCases.filter { $0.isRequired || (options.requireLabels && $0.isLabel) }
+        let hasOutcome = column[AccountColumn.outcome.rawValue] >= 0
+        let required = AccountColumn.allCases.filter {
+            $0.isRequired || (options.requireLabels && $0.isLabel && !($0 == .recovered && hasOutcome))
+        }
         let ignored = Set(options.ignoreColumns.map { $0.trimmingSpaces().lowercased() })
         for c in required where ignored.contains(c.name) {
             throw InputError(code: .ignoredRequiredColumn, file: file, column: c.name,
@@ -164,8 +169,15 @@ struct AccountsReader {
             throw InputError(code: .missingColumn, file: file, line: reader.line, column: c.name,
                              message: "missing required column '\(c.name)'\(hint); the header has \(header.listing)")
         }
+        if let name = options.weightsColumn {
+            guard let i = header.index(of: name.trimmingSpaces().lowercased()) else {
+                throw InputError(code: .missingColumn, file: file, line: reader.line, column: name,
+                                 message: "no column '\(name)' for the case weights; the header has \(header.listing)")
+            }
+            weights = (i, header.names[i])
+        }
         let schemaKeys = Set(AccountColumn.allCases.map(\.name))
-        for (i, key) in header.keys.enumerated() where !schemaKeys.contains(key) && !ignored.contains(key) {
+        for (i, key) in header.keys.enumerated() where !schemaKeys.contains(key) && !ignored.contains(key) && i != weights?.index {
             extras.append((i, header.names[i]))
         }
     }
@@ -177,7 +189,7 @@ struct AccountsReader {
             t.presentColumns.insert(c.name)
         }
         let labelsPresent = column[AccountColumn.daysToRecovery.rawValue] >= 0
-            && column[AccountColumn.recovered.rawValue] >= 0
+            && (column[AccountColumn.recovered.rawValue] >= 0 || column[AccountColumn.outcome.rawValue] >= 0)
         var labelsValid = labelsPresent
         var extraText = [[String]](repeating: [], count: extras.count)
         var extraNumber = [[Double]](repeating: [], count: extras.count)
@@ -326,24 +338,40 @@ struct AccountsReader {
 
         var daysToRecovery = Double.nan
         var recovered = false
-        if let db = cell(.daysToRecovery), let rb = cell(.recovered) {
+        // `outcome` (competing outcomes) may stand in for `recovered`: empty = censored,
+        // any other text = recovered with that outcome.
+        let outcomeBytes = cell(.outcome)
+        if let ob = outcomeBytes, let p = Cell.encodingProblem(ob, column: "outcome") { throw p }
+        let outcome = outcomeBytes.map { String(decoding: $0, as: UTF8.self).trimmingSpaces() }
+        if let db = cell(.daysToRecovery), cell(.recovered) != nil || outcome != nil {
+            let rb = cell(.recovered)
             do throws(CellProblem) {
                 guard let d = try Cell.number(db, column: "days_to_recovery"), d >= 0 else {
                     throw CellProblem(column: "days_to_recovery", code: .badLabel,
                                       reason: "days_to_recovery is \(Cell.quoted(db)); it must be a number of days ≥ 0")
                 }
-                let r = try Cell.number(rb, column: "recovered")
-                guard r == 0 || r == 1 else {
-                    throw CellProblem(column: "recovered", code: .badLabel,
-                                      reason: "recovered is \(Cell.quoted(rb)); it must be 1 (recovered) or 0 (censored)")
+                if let rb {
+                    let r = try Cell.number(rb, column: "recovered")
+                    guard r == 0 || r == 1 else {
+                        throw CellProblem(column: "recovered", code: .badLabel,
+                                          reason: "recovered is \(Cell.quoted(rb)); it must be 1 (recovered) or 0 (censored)")
+                    }
+                    recovered = r == 1
+                    if let outcome, recovered == outcome.isEmpty {
+                        throw CellProblem(column: "outcome", code: .badLabel,
+                                          reason: recovered ? "recovered is 1 but outcome is empty; name the outcome (e.g. paid_in_full) or set recovered to 0"
+                                              : "outcome is '\(outcome)' but recovered is 0; an outcome means the account recovered")
+                    }
+                } else {
+                    recovered = !(outcome ?? "").isEmpty
                 }
                 daysToRecovery = d
-                recovered = r == 1
             } catch {
                 if options.requireLabels {
                     var p = error
                     if p.code != .badLabel {
-                        p.reason = "\(p.column ?? "label") is \(Cell.quoted(p.column == "recovered" ? rb : db)); " +
+                        let bytes = p.column == "recovered" ? rb ?? db : db
+                        p.reason = "\(p.column ?? "label") is \(Cell.quoted(bytes)); " +
                             (p.column == "recovered" ? "it must be 1 (recovered) or 0 (censored)" : "it must be a number of days ≥ 0")
                         p.code = .badLabel
                     }
@@ -357,6 +385,19 @@ struct AccountsReader {
 
         for extra in extras {
             if let p = Cell.encodingProblem(reader.field(extra.index), column: extra.name) { throw p }
+        }
+        var weight = 1.0
+        if let w = weights {
+            let b = reader.field(w.index)
+            guard let v = try Cell.number(b, column: w.name) else {
+                throw CellProblem(column: w.name, code: .missingValue,
+                                  reason: "\(w.name) is empty; every account needs a case weight > 0")
+            }
+            guard v > 0 else {
+                throw CellProblem(column: w.name, code: v < 0 ? .negativeValue : .outOfRange,
+                                  reason: "\(w.name) is \(Cell.quoted(b)); a case weight must be a number > 0 (how many accounts this row stands for)")
+            }
+            weight = v
         }
 
         let row = Int32(t.count)
@@ -376,7 +417,9 @@ struct AccountsReader {
         t.lastConversationDate.append(lastConversation)
         t.daysToRecovery.append(daysToRecovery)
         t.recovered.append(recovered)
+        if column[AccountColumn.outcome.rawValue] >= 0 { t.outcome.append(recovered ? (outcome ?? "") : "") }
         t.sourceLine.append(reader.line)
+        if weights != nil { t.caseWeights.append(weight) }
     }
 }
 

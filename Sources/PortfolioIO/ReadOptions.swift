@@ -21,10 +21,19 @@ public struct ReadOptions: Sendable, Equatable {
     /// `Portfolio.accountsFingerprint` and `paymentsFingerprint` (training records them).
     public var fingerprint: Bool
 
-    public init(requireLabels: Bool = false, ignoreColumns: [String] = [], fingerprint: Bool = false) {
+    /// The extra column holding each account's case weight (training with weights),
+    /// matched case-insensitively; nil = no weights. It must be a column of the accounts
+    /// file (else `InputError.missingColumn`), is read into `AccountTable.caseWeights`
+    /// instead of becoming a feature, and a cell that is not a finite number > 0 rejects
+    /// its row (`missing_value`, `bad_number`, `negative_value` or `out_of_range` for 0).
+    public var weightsColumn: String?
+
+    public init(requireLabels: Bool = false, ignoreColumns: [String] = [], fingerprint: Bool = false,
+                weightsColumn: String? = nil) {
         self.requireLabels = requireLabels
         self.ignoreColumns = ignoreColumns
         self.fingerprint = fingerprint
+        self.weightsColumn = weightsColumn
     }
 }
 
@@ -32,7 +41,7 @@ public struct ReadOptions: Sendable, Equatable {
 enum AccountColumn: Int, CaseIterable {
     case accountID, balance, daysPastDue, creditLimit, product, state, lastPaymentDate
     case bankruptcy, ceaseAndDesist, dispute, deceased, callsLast7d, lastConversationDate
-    case daysToRecovery, recovered
+    case daysToRecovery, recovered, outcome
 
     /// The header name (lower case).
     var name: String {
@@ -52,6 +61,7 @@ enum AccountColumn: Int, CaseIterable {
         case .lastConversationDate: "last_conversation_date"
         case .daysToRecovery: "days_to_recovery"
         case .recovered: "recovered"
+        case .outcome: "outcome"
         }
     }
 

@@ -19,6 +19,14 @@ public struct ModelOutputs: Sendable {
     public var scorePoints: [Double]
     /// The top three reason codes per account (see `ReasonCodes`); may be empty.
     public var reasons: ReasonCodes
+    /// False when the model has no time-to-recovery part (`train --models logistic`):
+    /// `recoveredBy` and `medianDays` are then NaN throughout and cannot be discounted.
+    public var hasSurvivalModel = true
+    /// Competing outcomes of the model (paid_in_full, settled, …); empty without them.
+    public var outcomes: [String] = []
+    /// CIF_k(H) = P(ended in outcome k within H days), row-major `count × outcomes.count`;
+    /// empty without outcomes. With it, EV weighs each outcome by `[outcome_share]`.
+    public var outcomeIncidence: [Double] = []
 
     public init(horizonDays: Int, pRecover: [Double], horizons: [Int], recoveredBy: [Double],
                 medianDays: [Double], scorePoints: [Double], reasons: ReasonCodes = .none) {

@@ -71,6 +71,12 @@ struct PolicyReader {
                                                        rule: "an annual rate in [0, 1] (0.08 = 8% a year; 0 = no discounting)")
             case .recoveryRate:
                 policy.recoveryRate = try recoveryRates(key, value)
+            case .outcomeShare:
+                let table = try self.table(key, value, shape: "one `outcome = share` line per outcome, e.g. settled = 0.6")
+                for (outcome, v) in table {
+                    policy.outcomeShare[outcome] = try number("\(key).\(outcome)", v, range: 0...1,
+                                                             rule: "a share of the balance in [0, 1]")
+                }
             case .chronicDefaulter:
                 policy.chronicDefaulter = try chronic(key, value)
             case .limitationPeriod:

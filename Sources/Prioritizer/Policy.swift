@@ -39,6 +39,15 @@ public struct Policy: Codable, Sendable, Equatable {
     public var promises = PromisePolicy()
     /// `[call_window]` — local calling hours (with a ledger).
     public var callWindow = CallWindowPolicy()
+    /// `[outcome_share]` — with a competing-outcomes model, the fraction of the balance
+    /// each outcome recovers (e.g. `settled = 0.6`): EV = balance × Σ_k share_k × P(outcome
+    /// k within H) × discount. Outcomes not listed use the product's `[recovery_rate]`.
+    /// Default: paid_in_full 1, settled 0.5, written_off, bankrupt and deceased 0.
+    public var outcomeShare: [String: Double] = Policy.defaultOutcomeShares
+    /// The documented `[outcome_share]` defaults.
+    public static let defaultOutcomeShares: [String: Double] = [
+        "paid_in_full": 1, "settled": 0.5, "written_off": 0, "bankrupt": 0, "deceased": 0,
+    ]
     /// `[hold_flags]` — which do-not-contact rules require their input columns.
     public var holdFlags: HoldFlagRules
     /// `max_days_after_training` — an as-of day more than this many days after the
@@ -73,6 +82,7 @@ public struct Policy: Codable, Sendable, Equatable {
         case capacity
         case discountAnnualRate = "discount_annual_rate"
         case recoveryRate = "recovery_rate"
+        case outcomeShare = "outcome_share"
         case chronicDefaulter = "chronic_defaulter"
         case limitationPeriod = "limitation_period_years"
         case contactRules = "contact_rules"

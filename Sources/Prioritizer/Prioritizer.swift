@@ -103,6 +103,17 @@ public struct Prioritizer: Sendable {
             ContactSchedule(facts: $0, policy: policy, accounts: accounts, asOf: asOf, payments: payments)
         }
         let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
+        // With competing outcomes, the share of the balance expected within H:
+        // Σ_k share_k·CIF_k(H) (outcomes without a share use the product's rate).
+        let outcomes = scores.outcomes, k = outcomes.count
+        precondition(scores.outcomeIncidence.count == n * k, "rank: outcome incidence length ≠ accounts × outcomes")
+        let shares = outcomes.map { policy.outcomeShare[$0] }
+        func outcomeValue(_ i: Int, rate: Double) -> Double? {
+            guard k > 0 else { return nil }
+            var v = 0.0
+            for c in 0..<k { v += (shares[c] ?? rate) * scores.outcomeIncidence[i * k + c] }
+            return v
+        }
         let discount = try DiscountCurve(policy: policy, scores: scores)
 
         var expectedValue = [Double](repeating: 0, count: n)
@@ -128,7 +139,7 @@ public struct Prioritizer: Sendable {
                 rateCache[product] = rate
             }
             let d = try discount.factor(account: i, id: accounts.accountID[i])
-            let ev = balance * rate * p * d
+            let ev = outcomeValue(i, rate: rate).map { balance * $0 * d } ?? balance * rate * p * d
             let net = ev - policy.costPerAttempt
             expectedValue[i] = ev
             netValue[i] = net
@@ -314,6 +325,10 @@ struct DiscountCurve {
         precondition(zip(h, h.dropFirst()).allSatisfy { $0 < $1 } && (h.first ?? 1) > 0,
                      "rank: horizons must be strictly increasing and > 0")
         precondition(scores.recoveredBy.count == scores.count * h.count, "rank: recoveredBy length ≠ accounts × horizons")
+        if !scores.hasSurvivalModel {
+            throw PrioritizerError(code: .horizonMismatch, message:
+                "discounting needs the Cox model's P(recovered by day), and this model has none (trained with the logistic model alone); set discount_annual_rate = 0 or use a model with both")
+        }
         used = h.prefix { $0 <= scores.horizonDays }.count
         guard used > 0 else {
             throw PrioritizerError(code: .horizonMismatch, message:

@@ -89,7 +89,7 @@ extension Policy {
         guard let first = blocked.first else { return }
         let column = first.missing[0]
         var message = "the accounts file has no column '\(column)', which the \(first.rule.accountClass == .doNotContact ? "do-not-contact" : "contact") rule '\(first.rule.code)' reads; "
-            + "add the column, or set \(first.policyKey) = false in the --policy file to rank without that rule"
+            + "add the column, or set \(first.policyKey) = false in the policy file to rank without that rule"
         if blocked.count > 1 {
             let others = blocked.dropFirst().map { "\($0.missing.joined(separator: ", ")) (\($0.policyKey))" }
             message += ". Also missing: " + others.joined(separator: "; ")

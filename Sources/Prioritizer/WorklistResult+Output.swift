@@ -211,8 +211,16 @@ extension WorklistResult {
     private func valueFormula(_ i: Int) -> String {
         let product = accounts.product.isEmpty ? "" : accounts.product[i]
         var s = "EV \(fixed(expectedValue[i], 2)) = balance \(fixed(accounts.balance[i], 2))"
-            + " x recovery rate \(trimmed(policy.recoveryRate.rate(for: product), 4))"
-            + " x p \(fixed(scores.pRecover[i], 6))"
+        let k = scores.outcomes.count
+        if k > 0 {
+            let rate = policy.recoveryRate.rate(for: product)
+            s += " x (" + scores.outcomes.enumerated().map { c, name in
+                "\(name) share \(trimmed(policy.outcomeShare[name] ?? rate, 4)) x p \(fixed(scores.outcomeIncidence[i * k + c], 6))"
+            }.joined(separator: " + ") + ")"
+        } else {
+            s += " x recovery rate \(trimmed(policy.recoveryRate.rate(for: product), 4))"
+                + " x p \(fixed(scores.pRecover[i], 6))"
+        }
         if policy.discountAnnualRate > 0 { s += " x discount \(fixed(discountFactor[i], 4))" }
         return s + "; cost_per_attempt \(fixed(policy.costPerAttempt, 2))"
     }

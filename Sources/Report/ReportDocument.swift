@@ -40,7 +40,7 @@ public struct ReportDocument: Sendable {
     public init(_ input: ReportInput) { self.input = input }
 
     /// Every section id the page can have, in page order.
-    public static let allSectionIDs = ["summary", "roc", "ks", "gains", "calibration", "recovery", "stability",
+    public static let allSectionIDs = ["summary", "roc", "ks", "gains", "calibration", "recovery", "ph", "stability",
                                        "worklist", "coefficients"]
 
     /// The ids of the sections this input renders, in page order.
@@ -51,6 +51,7 @@ public struct ReportDocument: Sendable {
             case "coefficients": return input.logisticCoefficients != nil || input.coxCoefficients != nil
             case "roc", "ks", "gains", "calibration": return input.validation != nil
             case "recovery": return !(input.recovery?.bands.isEmpty ?? true)
+            case "ph": return !(input.proportionalHazards?.isEmpty ?? true)
             case "stability": return input.scoreDistribution != nil
             case "worklist": return input.worklist != nil
             default: return false
@@ -62,6 +63,7 @@ public struct ReportDocument: Sendable {
         "summary": "Summary", "coefficients": "Coefficients", "roc": "ROC curve", "ks": "KS plot",
         "gains": "Gains and lift", "calibration": "Calibration", "recovery": "Recovery curves by score band",
         "stability": "Score distribution and stability", "worklist": "Worklist classes",
+        "ph": "Proportional hazards",
     ]
 
     /// z₀.₉₇₅ for the 95 % Wald intervals of the coefficient tables.
@@ -79,6 +81,7 @@ public struct ReportDocument: Sendable {
             case "gains": body += input.validation.map(gainsSection) ?? ""
             case "calibration": body += input.validation.map(calibrationSection) ?? ""
             case "recovery": body += input.recovery.map(recoverySection) ?? ""
+            case "ph": body += input.proportionalHazards.map(proportionalHazardsSection) ?? ""
             case "stability": body += input.scoreDistribution.map(stabilitySection) ?? ""
             case "worklist": body += input.worklist.map(worklistSection) ?? ""
             default: break
@@ -93,6 +96,30 @@ public struct ReportDocument: Sendable {
     }
 
     // MARK: - Sections
+
+    /// Scaled Schoenfeld residuals of the features with the smallest PH-test p-values.
+    private func proportionalHazardsSection(_ trends: [ResidualTrend]) -> String {
+        var figures = ""
+        for (k, trend) in trends.enumerated() {
+            let xs = trend.bins.map(\.x)
+            let lo = xs.min() ?? 0, hi = Swift.max(xs.max() ?? 1, lo + 1e-9)
+            let chart = LineChart(
+                title: "Scaled Schoenfeld residuals of \(trend.feature)",
+                xAxis: Axis(label: "1 − KM(t): share recovered by then", domain: niceDomain(lo, hi), format: .percent),
+                yAxis: Axis(label: "Log hazard ratio per unit"),
+                series: [
+                    LineSeries(name: "Cox coefficient",
+                               points: [ChartPoint(x: lo, y: trend.coefficient), ChartPoint(x: hi, y: trend.coefficient)],
+                               colour: Palette.reference, dashed: true),
+                    LineSeries(name: "Mean scaled residual", points: trend.bins,
+                               colour: k == 0 ? Palette.vermillion : Palette.blue, markers: true),
+                ],
+                legend: .bottomLeft)
+            figures += HTML.figure(chart.svg(), caption: "\(trend.feature) (mean per tenth of the events): PH test p = \(Markup.pValue(trend.pValue)).")
+        }
+        return section("ph", how: "If a feature's effect on the speed of recovery were constant over time (the Cox model's assumption), its scaled Schoenfeld residuals would scatter around the dashed line at its coefficient; a trend says the effect grows or fades as accounts age. Shown for the features with the smallest p-values of the test (R cox.zph, km transform), on the accounts reported on.",
+                       "<div class=\"figures\">" + figures + "</div>")
+    }
 
     private func section(_ id: String, how: String, _ content: String) -> String {
         "<section id=\"\(id)\">" + HTML.element("h2", Self.sectionTitles[id] ?? id)

@@ -32,6 +32,8 @@ public struct ReportInput: Sendable, Equatable {
     public var scoreDistribution: ScoreDistribution?
     /// Worklist class counts (section `worklist`), in display order.
     public var worklist: [WorklistClassCount]?
+    /// The proportional-hazards residual plots of the worst features (section `ph`).
+    public var proportionalHazards: [ResidualTrend]?
     /// Notes shown in the summary block, highlighted: what was left out and why (e.g.
     /// "the portfolio has no labels, so ROC … are left out"), or a caveat on the data.
     public var notes: [String]
@@ -41,7 +43,8 @@ public struct ReportInput: Sendable, Equatable {
                 scoreLabel: String = "Score: P(recovered within the horizon)", validationLabel: String = "",
                 validation: ValidationCurves? = nil, recovery: RecoveryCurves? = nil,
                 scoreDistribution: ScoreDistribution? = nil, worklist: [WorklistClassCount]? = nil,
-                notes: [String] = []) {
+                notes: [String] = [], proportionalHazards: [ResidualTrend]? = nil) {
+        self.proportionalHazards = proportionalHazards
         self.title = title
         self.descriptionLines = descriptionLines
         self.keyFigures = keyFigures
@@ -117,5 +120,37 @@ public struct ValidationCurves: Sendable, Equatable {
         ks = try Metrics.ksCurve(scores: probabilities, labels: labels)
         gains = try Metrics.gainsTable(scores: probabilities, labels: labels, groups: groups)
         calibration = try Metrics.calibration(probabilities: probabilities, labels: labels, groups: groups)
+    }
+}
+
+/// One feature's scaled Schoenfeld residuals against transformed time, summarized for a
+/// plot: the mean residual in bins of equal count along 1 − KM(t), with the Cox
+/// coefficient (a flat line at β is what proportional hazards predicts).
+public struct ResidualTrend: Sendable, Equatable {
+    public var feature: String
+    /// The constant effect the Cox model estimated.
+    public var coefficient: Double
+    /// The test's p-value for this feature.
+    public var pValue: Double
+    /// (mean transformed time, mean scaled residual) per bin, in time order.
+    public var bins: [ChartPoint]
+
+    public init(feature: String, coefficient: Double, pValue: Double, bins: [ChartPoint]) {
+        self.feature = feature
+        self.coefficient = coefficient
+        self.pValue = pValue
+        self.bins = bins
+    }
+
+    /// The bins of `count` equal-count groups of (time, residual) pairs in time order.
+    public static func binned(time: [Double], residual: [Double], count: Int = 10) -> [ChartPoint] {
+        let n = time.count
+        guard n > 0, count > 0 else { return [] }
+        return (0..<Swift.min(count, n)).compactMap { b in
+            let lo = n * b / Swift.min(count, n), hi = n * (b + 1) / Swift.min(count, n)
+            guard hi > lo else { return nil }
+            let t = time[lo..<hi].reduce(0, +) / Double(hi - lo), r = residual[lo..<hi].reduce(0, +) / Double(hi - lo)
+            return ChartPoint(x: t, y: r)
+        }
     }
 }

@@ -18,8 +18,17 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
     public var comparablePairs: Int
     /// Observed vs predicted recovery by each Cox horizon.
     public var horizons: [HorizonCheck]
+    /// Cumulative/dynamic AUC and Brier score at each Cox horizon, the integrated Brier
+    /// score and Uno's C truncated at the last horizon (IPCW from these accounts); nil
+    /// without a Cox model, in version-1 artifacts, or when the weights are undefined.
+    public var timeDependent: TimeDependentAccuracy?
+    /// The logistic p against the Cox 1 − S(H | x) on these accounts; nil without both
+    /// models and in version-1 artifacts.
+    public var consistency: ModelConsistency?
 
-    public init(accounts: Int, logisticRows: Int, logisticExcludedCensored: Int, logistic: ValidationMetrics?, concordance: Double?, comparablePairs: Int, horizons: [HorizonCheck]) {
+    public init(accounts: Int, logisticRows: Int, logisticExcludedCensored: Int, logistic: ValidationMetrics?, concordance: Double?,
+                comparablePairs: Int, horizons: [HorizonCheck], timeDependent: TimeDependentAccuracy? = nil,
+                consistency: ModelConsistency? = nil) {
         self.accounts = accounts
         self.logisticRows = logisticRows
         self.logisticExcludedCensored = logisticExcludedCensored
@@ -27,6 +36,8 @@ public struct EvaluationMetrics: Codable, Sendable, Equatable {
         self.concordance = concordance
         self.comparablePairs = comparablePairs
         self.horizons = horizons
+        self.timeDependent = timeDependent
+        self.consistency = consistency
     }
 }
 
@@ -78,7 +89,8 @@ public struct Labels: Sendable, Equatable {
 
 extension ModelArtifact {
     /// Metrics of this model's scores on labelled accounts `rows` (all when nil).
-    public func evaluate(_ scores: Scores, labels: Labels, rows: [Int]? = nil) -> EvaluationMetrics {
+    /// `accountIDs` (indexed like the scores) names the accounts in the consistency list.
+    public func evaluate(_ scores: Scores, labels: Labels, rows: [Int]? = nil, accountIDs: [String] = []) -> EvaluationMetrics {
         let rows = rows ?? Array(0..<scores.count)
         var p: [Double] = [], y: [Double] = []
         p.reserveCapacity(rows.count); y.reserveCapacity(rows.count)
@@ -89,6 +101,12 @@ extension ModelArtifact {
         }
         let logisticMetrics = try? ValidationMetrics(probabilities: p, labels: y)
 
+        // Without a Cox model (`--models logistic`) there is no risk score nor curve.
+        guard cox != nil else {
+            return EvaluationMetrics(accounts: rows.count, logisticRows: y.count,
+                                     logisticExcludedCensored: rows.count - y.count, logistic: logisticMetrics,
+                                     concordance: nil, comparablePairs: 0, horizons: [])
+        }
         // Harrell's C on the Cox risk score (x − m)ᵀβ.
         var risk: [Double] = [], time: [Double] = [], event: [Bool] = []
         risk.reserveCapacity(rows.count); time.reserveCapacity(rows.count); event.reserveCapacity(rows.count)
@@ -112,9 +130,16 @@ extension ModelArtifact {
                                        observed: known == 0 ? .nan : Double(recovered) / Double(known),
                                        predicted: known == 0 ? .nan : predicted / Double(known)))
         }
+        var survival: [Double] = []
+        survival.reserveCapacity(rows.count * h)
+        for i in rows { for k in 0..<h { survival.append(1 - scores.recoveredBy[i * h + k]) } }
+        let timeDependent = TimeDependentAccuracy(
+            time: time, event: event, risk: risk, survival: survival, horizons: scores.horizons.map(Double.init),
+            truncation: Double(scores.horizons.last ?? horizonDays))
         return EvaluationMetrics(accounts: rows.count, logisticRows: y.count,
                                  logisticExcludedCensored: rows.count - y.count, logistic: logisticMetrics,
                                  concordance: c.comparablePairs > 0 ? c.value : nil,
-                                 comparablePairs: c.comparablePairs, horizons: checks)
+                                 comparablePairs: c.comparablePairs, horizons: checks, timeDependent: timeDependent,
+                                 consistency: ModelConsistency(scores: scores, artifact: self, rows: rows, accountIDs: accountIDs))
     }
 }

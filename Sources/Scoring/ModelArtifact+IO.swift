@@ -125,9 +125,9 @@ extension ModelArtifact {
         guard let version = top["version"] as? Int else {
             throw ArtifactError(code: .unsupportedVersion, path: path, message: "the model has no integer 'version'")
         }
-        guard version == currentVersion else {
+        guard readableVersions.contains(version) else {
             throw ArtifactError(code: .unsupportedVersion, path: path,
-                                message: "model version \(version) is not supported; this arrears reads version \(currentVersion) (retrain the model with this version)")
+                                message: "model version \(version) is not supported; this arrears reads versions \(readableVersions.lowerBound) to \(readableVersions.upperBound) (retrain the model with this version)")
         }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
@@ -252,11 +252,28 @@ extension ModelArtifact {
             }
         }
 
+        guard logistic != nil || cox != nil else {
+            throw fail("the model holds neither a logistic nor a Cox model; retrain it with a logistic model, a Cox model or both")
+        }
+        if version == 1, logistic == nil || cox == nil {
+            throw fail("a version-1 model must hold both the logistic and the Cox model; the \(logistic == nil ? "logistic" : "Cox") model is missing")
+        }
         // Logistic (its decoder already checks its own shape and finiteness).
-        guard logistic.featureNames == names else {
+        if let logistic, logistic.featureNames != names {
             throw fail("the logistic model's features \(logistic.featureNames) differ from the feature specification's \(names)")
         }
-        // Cox.
+        if let cox { try Self.validateCox(cox, names: names) }
+        let d = training.scoreDistribution
+        guard d.shares.count == d.cuts.count + 1, (d.cuts + d.shares).allSatisfy(\.isFinite),
+              zip(d.cuts, d.cuts.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw fail("the training score distribution needs increasing finite cuts and one more share than cuts")
+        }
+    }
+
+    /// The Cox model's checks (see `validate()`).
+    static func validateCox(_ cox: CoxModel, names: [String]) throws(ArtifactInconsistency) {
+        func fail(_ message: String) -> ArtifactInconsistency { ArtifactInconsistency(message: message) }
+        let p = names.count
         guard cox.featureNames == names else {
             throw fail("the Cox model's features \(cox.featureNames) differ from the feature specification's \(names)")
         }
@@ -281,11 +298,6 @@ extension ModelArtifact {
         }
         guard hazard.allSatisfy({ $0.isFinite && $0 >= 0 }), zip(hazard, hazard.dropFirst()).allSatisfy({ $0 <= $1 }) else {
             throw fail("the Cox baseline cumulative hazard must be finite, ≥ 0 and non-decreasing")
-        }
-        let d = training.scoreDistribution
-        guard d.shares.count == d.cuts.count + 1, (d.cuts + d.shares).allSatisfy(\.isFinite),
-              zip(d.cuts, d.cuts.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw fail("the training score distribution needs increasing finite cuts and one more share than cuts")
         }
     }
 }

@@ -16,13 +16,13 @@ extension ModelArtifact {
     /// coefficient that overflows the linear predictor (see `maximumLinearPredictor`).
     public func validateMagnitudes() throws(ArtifactInconsistency) {
         func fail(_ message: String) -> ArtifactInconsistency { ArtifactInconsistency(message: message) }
-        if let first = cox.baselineTimes.first, first < 0 {
+        if let first = cox?.baselineTimes.first, first < 0 {
             throw fail("cox.baselineTimes starts at \(first) days; times are days from as-of, ≥ 0")
         }
         let columns = features.columns
         func reach(_ j: Int) -> Double { Swift.abs(columns[j].mean) + 100 * columns[j].standardDeviation }
-        var logisticBound = Swift.abs(logistic.intercept)
-        for (j, beta) in logistic.slopes.enumerated() {
+        var logisticBound = Swift.abs(logistic?.intercept ?? 0)
+        for (j, beta) in (logistic?.slopes ?? []).enumerated() {
             logisticBound += Swift.abs(beta) * reach(j)
             guard logisticBound.isFinite, logisticBound <= Self.maximumLinearPredictor else {
                 throw fail("logistic.coefficients: the coefficient of '\(columns[j].name)' (\(beta)) overflows the linear predictor "
@@ -30,7 +30,7 @@ extension ModelArtifact {
             }
         }
         var coxBound = 0.0
-        for (j, beta) in cox.beta.enumerated() {
+        for (j, beta) in (cox?.beta ?? []).enumerated() {
             coxBound += Swift.abs(beta) * reach(j)
             guard coxBound.isFinite, coxBound <= Self.maximumLinearPredictor else {
                 throw fail("cox.coefficients: the coefficient of '\(columns[j].name)' (\(beta)) overflows the linear predictor "

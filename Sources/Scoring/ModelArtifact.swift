@@ -16,12 +16,19 @@ import Models
 public struct ModelArtifact: Codable, Sendable, Equatable {
     /// The `format` field of every artifact.
     public static let formatName = "arrears-model"
-    /// The artifact layout this build writes and reads.
-    public static let currentVersion = 1
+    /// The artifact layout this build writes.
+    ///
+    /// Version 2 (issue 19) may hold only one of the two models (`train --models`), and
+    /// records Firth fits and the proportional-hazards check; version-1 files (both
+    /// models always present, none of the new fields) still load unchanged.
+    public static let currentVersion = 2
+    /// Every layout this build reads.
+    public static let readableVersions = 1...2
 
     /// Always `formatName`.
     public var format: String
-    /// Always `currentVersion` for artifacts this build can read.
+    /// The layout version: `currentVersion` when written by this build, anything in
+    /// `readableVersions` when loaded.
     public var version: Int
     /// H, the recovery-propensity horizon in days: the logistic model predicts
     /// P(recovered within H days of as-of).
@@ -32,28 +39,36 @@ public struct ModelArtifact: Codable, Sendable, Equatable {
     public var scoreScaling: ScoreScaling
     /// The feature specification fitted on the training portfolio, applied unchanged.
     public var features: FeatureSpec
-    /// Recovery propensity within `horizonDays`.
-    public var logistic: LogisticModel
-    /// Time to recovery.
-    public var cox: CoxModel
+    /// Recovery propensity within `horizonDays`; nil when trained with `--models cox`
+    /// (p_recover then comes from the Cox model as 1 − S(H | x)).
+    public var logistic: LogisticModel?
+    /// Time to recovery; nil when trained with `--models logistic` (no P(recovered by t)
+    /// nor median days then).
+    public var cox: CoxModel?
     /// Counts, options, metrics, when, and the SHA-256 of each input.
     public var training: TrainingSummary
+    /// Competing outcomes (an `outcome` column in training): one cause-specific Cox
+    /// model per outcome, for the cumulative incidence of each; nil otherwise and in
+    /// version 1.
+    public var competingRisks: CompetingRisksModel?
     /// Where the artifact was loaded from (`load(path:)`), for messages and reports; nil
     /// for an artifact built in memory. Not part of the JSON document, nor of `==`.
     public var source: String?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, horizonDays, predictionHorizons, scoreScaling, features, logistic, cox, training
+        case format, version, horizonDays, predictionHorizons, scoreScaling, features, logistic, cox, training, competingRisks
     }
 
     public static func == (a: ModelArtifact, b: ModelArtifact) -> Bool {
         a.format == b.format && a.version == b.version && a.horizonDays == b.horizonDays
             && a.predictionHorizons == b.predictionHorizons && a.scoreScaling == b.scoreScaling
             && a.features == b.features && a.logistic == b.logistic && a.cox == b.cox && a.training == b.training
+            && a.competingRisks == b.competingRisks
     }
 
     public init(horizonDays: Int, predictionHorizons: [Int], scoreScaling: ScoreScaling, features: FeatureSpec,
-                logistic: LogisticModel, cox: CoxModel, training: TrainingSummary) {
+                logistic: LogisticModel?, cox: CoxModel?, training: TrainingSummary) {
+        precondition(logistic != nil || cox != nil, "ModelArtifact: at least one model")
         self.format = Self.formatName
         self.version = Self.currentVersion
         self.horizonDays = horizonDays
@@ -122,6 +137,9 @@ public struct TrainingSummary: Codable, Sendable, Equatable {
     public var coxEvents: Int
     /// Feature columns dropped because they were constant on the training portfolio.
     public var droppedConstantFeatures: [String]
+    /// The Cox model's proportional-hazards check on the training accounts (R
+    /// `cox.zph`); nil without a Cox model and in version-1 artifacts.
+    public var proportionalHazards: ProportionalHazardsTest?
     /// Metrics on the holdout accounts; nil when trained with `--holdout 0`.
     public var holdout: EvaluationMetrics?
     /// Metrics on the training accounts themselves (in-sample).
@@ -129,7 +147,7 @@ public struct TrainingSummary: Codable, Sendable, Equatable {
     /// The training accounts' score distribution, for the PSI of later portfolios.
     public var scoreDistribution: ScoreDistribution
 
-    public init(trainedAt: String, asOf: String, producer: String, inputs: [InputFile], rows: RowCounts, options: TrainingOptionsRecord, trainAccounts: Int, holdoutAccounts: Int, logisticRows: Int, logisticEvents: Int, logisticExcludedCensored: Int, coxRows: Int, coxEvents: Int, droppedConstantFeatures: [String], holdout: EvaluationMetrics?, inSample: EvaluationMetrics, scoreDistribution: ScoreDistribution) {
+    public init(trainedAt: String, asOf: String, producer: String, inputs: [InputFile], rows: RowCounts, options: TrainingOptionsRecord, trainAccounts: Int, holdoutAccounts: Int, logisticRows: Int, logisticEvents: Int, logisticExcludedCensored: Int, coxRows: Int, coxEvents: Int, droppedConstantFeatures: [String], proportionalHazards: ProportionalHazardsTest? = nil, holdout: EvaluationMetrics?, inSample: EvaluationMetrics, scoreDistribution: ScoreDistribution) {
         self.trainedAt = trainedAt
         self.asOf = asOf
         self.producer = producer
@@ -144,6 +162,7 @@ public struct TrainingSummary: Codable, Sendable, Equatable {
         self.coxRows = coxRows
         self.coxEvents = coxEvents
         self.droppedConstantFeatures = droppedConstantFeatures
+        self.proportionalHazards = proportionalHazards
         self.holdout = holdout
         self.inSample = inSample
         self.scoreDistribution = scoreDistribution
@@ -228,8 +247,15 @@ public struct TrainingOptionsRecord: Codable, Sendable, Equatable {
     public var ties: CoxTies
     public var ignoredColumns: [String]
     public var minLevelCount: Int
+    /// Whether the logistic model used Firth's penalty (`--firth`); nil in version 1.
+    public var firth: Bool?
+    /// The models asked for (`--models`: logistic, cox or both); nil in version 1 (both).
+    public var models: String?
+    /// The case-weight column both fits used (`--weights`); nil = unweighted.
+    public var weightsColumn: String?
 
-    public init(holdoutFraction: Double, seed: UInt64, logisticL2: Double, coxL2: Double, ties: CoxTies, ignoredColumns: [String], minLevelCount: Int) {
+    public init(holdoutFraction: Double, seed: UInt64, logisticL2: Double, coxL2: Double, ties: CoxTies, ignoredColumns: [String],
+                minLevelCount: Int, firth: Bool? = nil, models: String? = nil, weightsColumn: String? = nil) {
         self.holdoutFraction = holdoutFraction
         self.seed = seed
         self.logisticL2 = logisticL2
@@ -237,6 +263,9 @@ public struct TrainingOptionsRecord: Codable, Sendable, Equatable {
         self.ties = ties
         self.ignoredColumns = ignoredColumns
         self.minLevelCount = minLevelCount
+        self.firth = firth
+        self.models = models
+        self.weightsColumn = weightsColumn
     }
 }
 

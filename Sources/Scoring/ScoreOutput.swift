@@ -20,8 +20,9 @@ public struct ScoreTable: Sendable {
     /// The unseen levels of each categorical reason group (`matrix.unseenLevels`).
     var unseenByGroup: [Int: UnseenLevels] = [:]
 
-    /// The logistic slopes βⱼ and training means x̄ⱼ: a reason's pull Σ_{j∈g} βⱼ·(xᵢⱼ − x̄ⱼ)
-    /// says whether it raises or lowers the odds of recovery.
+    /// The logistic slopes βⱼ (the Cox coefficients for a Cox-only model) and training
+    /// means x̄ⱼ: a reason's pull Σ_{j∈g} βⱼ·(xᵢⱼ − x̄ⱼ) says whether it raises or lowers
+    /// the odds (the hazard) of recovery.
     var slopes: [Double]
     var means: [Double]
 
@@ -32,8 +33,8 @@ public struct ScoreTable: Sendable {
         self.matrix = matrix
         self.spec = artifact.features
         self.groups = ReasonGroups(artifact.features)
-        self.slopes = artifact.logistic.slopes
-        self.means = artifact.logistic.standardization.means
+        self.slopes = artifact.reasonSlopes
+        self.means = artifact.reasonMeans
         precondition(slopes.count == matrix.cols && means.count == matrix.cols, "ScoreTable: model and matrix disagree")
         for unseen in matrix.unseenLevels {
             if let g = groups.codes.indices.first(where: { groups.codes[$0] == unseen.column && groups.referenceLevel[$0] != nil }) {
@@ -75,9 +76,10 @@ public struct ScoreTable: Sendable {
     }
 
     /// The header for these horizons.
-    public static func columns(horizons: [Int]) -> [String] {
+    public static func columns(horizons: [Int], outcomes: [String] = []) -> [String] {
         var c = ["account_id", "p_recover"]
         c += horizons.map { "p_recovered_\($0)d" }
+        for o in outcomes { c += horizons.map { "p_\(o)_\($0)d" } }
         c += ["median_days", "score_points"]
         for k in 1...Scores.reasonsPerAccount { c += ["reason_\(k)", "reason_\(k)_text"] }
         return c
@@ -94,13 +96,15 @@ public struct ScoreTable: Sendable {
         let unseenByGroup = self.unseenByGroup
         let table = self
         let h = scores.horizons.count, k = Scores.reasonsPerAccount
-        return TextOutput.rendered(format: format, header: Self.columns(horizons: scores.horizons),
+        let outcomes = scores.outcomes.count, incidence = scores.outcomeIncidence
+        return TextOutput.rendered(format: format, header: Self.columns(horizons: scores.horizons, outcomes: scores.outcomes),
                                    count: scores.count, bytesPerRow: 200) { range, out in
             var cache: [ReasonKey: String] = [:]
             for i in range {
                 out.text(ids[i])
                 out.decimal(p[i], 6)
                 for t in 0..<h { out.decimal(byHorizon[i * h + t], 6) }
+                for c in 0..<outcomes { for t in 0..<h { out.decimal(incidence[(i * outcomes + c) * h + t], 6) } }
                 out.decimal(medians[i], 0)
                 out.decimal(points[i], 2)
                 for r in 0..<k {

@@ -36,6 +36,12 @@ public struct Scores: Sendable, Equatable {
     /// pull at all.
     public var reasons: [Int32]
 
+    /// The competing outcomes of the model (`ModelArtifact.competingRisks`), or empty.
+    public var outcomes: [String] = []
+    /// CIF_k(tₕ | x) per account, outcome and horizon: `outcomeIncidence[(i·K + k)·H + h]`;
+    /// empty without competing outcomes.
+    public var outcomeIncidence: [Double] = []
+
     /// Reasons kept per account.
     public static let reasonsPerAccount = 3
 }
@@ -54,7 +60,9 @@ extension ModelArtifact {
     /// `Scores.fillReasons(rows:matrix:model:)` computes them later for chosen rows.
     public func score(_ matrix: FeatureMatrix, reasons: Bool = true) -> Scores {
         precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
-        return ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons, reasons: reasons)
+        var scores = ScoringKernel(self).score(matrix, horizonDays: horizonDays, horizons: predictionHorizons, reasons: reasons)
+        if let competingRisks { scores.addIncidence(competingRisks, matrix: matrix, horizons: predictionHorizons) }
+        return scores
     }
 
     /// The same outputs stage by stage through the models' own APIs: one `dgemv` for η,
@@ -65,7 +73,17 @@ extension ModelArtifact {
         precondition(matrix.names == features.names, "score: the matrix was not built with this model's features")
         let n = matrix.rows
         let x = Matrix(rows: n, cols: matrix.cols, storage: matrix.values)
-        let eta = logistic.linearPredictor(x)
+        let coxEta = cox?.relativeLinearPredictor(x) ?? [Double](repeating: .nan, count: n)
+        let eta: [Double]
+        if let logistic {
+            eta = logistic.linearPredictor(x)
+        } else if let cox {
+            // Without a logistic model: p = 1 − S(H | x), η = log(p / (1 − p)) = log(expm1(H(H | x))).
+            let atHorizon = cox.hazardAtMeans(at: Double(horizonDays))
+            eta = coxEta.map { let c = atHorizon * exp($0); return c > 36 ? c : log(expm1(c)) }
+        } else {
+            preconditionFailure("referenceScore: the artifact holds no model")
+        }
         var p = eta, points = eta
         let scaling = scoreScaling
         p.withUnsafeMutableBufferPointer { b in
@@ -74,17 +92,43 @@ extension ModelArtifact {
         points.withUnsafeMutableBufferPointer { b in
             for i in b.indices { b[i] = scaling.points(logOdds: b[i]) }
         }
-        let coxEta = cox.relativeLinearPredictor(x)
-        let recovered = cox.probabilityRecovered(by: predictionHorizons.map(Double.init), relativeLinearPredictor: coxEta)
-        let medians = coxEta.map { cox.medianDaysToRecovery(relativeLinearPredictor: $0) ?? .nan }
-        let reasons = ReasonGroups(features).top(x, slopes: logistic.slopes, means: logistic.standardization.means)
+        let h = predictionHorizons.count
+        let recovered = cox?.probabilityRecovered(by: predictionHorizons.map(Double.init), relativeLinearPredictor: coxEta)
+            ?? Matrix(rows: n, cols: h, storage: [Double](repeating: .nan, count: n * h))
+        let medians = coxEta.map { eta in cox.flatMap { $0.medianDaysToRecovery(relativeLinearPredictor: eta) } ?? .nan }
+        let reasons = ReasonGroups(features).top(x, slopes: reasonSlopes, means: reasonMeans)
         return Scores(count: n, horizonDays: horizonDays, logOdds: eta, pRecover: p, coxLinearPredictor: coxEta, horizons: predictionHorizons,
                       recoveredBy: recovered.storage, medianDays: medians, scorePoints: points,
                       reasons: reasons)
     }
 }
 
+extension ModelArtifact {
+    /// The coefficients reasons rank the pulls βⱼ·(xⱼ − x̄ⱼ) by: the logistic slopes (log-odds),
+    /// or the Cox coefficients (log hazard) when trained without a logistic model.
+    public var reasonSlopes: [Double] { logistic?.slopes ?? cox?.beta ?? [] }
+    /// The training means x̄ of the same model.
+    public var reasonMeans: [Double] { logistic?.standardization.means ?? cox?.means ?? [] }
+}
+
 extension Scores {
+    /// Fills `outcomes` and `outcomeIncidence` from the cause-specific models: per account
+    /// the relative risks e^{(x−m)ᵀβ_k} and the product integral over the shared grid.
+    /// - Complexity: O(n·(K·p + U·K)) for U distinct event times.
+    mutating func addIncidence(_ model: CompetingRisksModel, matrix: FeatureMatrix, horizons: [Int]) {
+        let grid = IncidenceGrid(model)
+        let x = Matrix(rows: matrix.rows, cols: matrix.cols, storage: matrix.values)
+        let zeta = model.causes.map { $0.relativeLinearPredictor(x) }
+        let k = model.causes.count, h = horizons.count, t = horizons.map(Double.init)
+        var out = [Double](repeating: 0, count: matrix.rows * k * h)
+        for i in 0..<matrix.rows {
+            let curve = grid.cumulativeIncidence(relativeRisks: (0..<k).map { exp(zeta[$0][i]) }, at: t)
+            for c in 0..<k { for j in 0..<h { out[(i * k + c) * h + j] = curve.incidence[c][j] } }
+        }
+        outcomes = model.outcomes
+        outcomeIncidence = out
+    }
+
     /// Computes the top-three reasons of `rows` (indices into the accounts) as `score`
     /// does — the same groups in the same order, bit for bit — and stores them in
     /// `reasons`, leaving the other rows as they were. O(|rows|·p).
@@ -96,8 +140,7 @@ extension Scores {
             for j in 0..<p { gathered[r * p + j] = matrix.values[i * p + j] }
         }
         let top = ReasonGroups(model.features).top(Matrix(rows: rows.count, cols: p, storage: gathered),
-                                                   slopes: model.logistic.slopes,
-                                                   means: model.logistic.standardization.means)
+                                                   slopes: model.reasonSlopes, means: model.reasonMeans)
         for (r, i) in rows.enumerated() {
             for slot in 0..<k { reasons[i * k + slot] = top[r * k + slot] }
         }

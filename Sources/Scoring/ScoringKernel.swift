@@ -84,13 +84,22 @@ public struct ScoringKernel: Sendable {
     public init(_ artifact: ModelArtifact) {
         let spec = artifact.features
         columns = spec.count
-        intercept = artifact.logistic.intercept
-        slopes = artifact.logistic.slopes
-        coxBeta = artifact.cox.beta
-        coxCentre = artifact.cox.centreLinearPredictor
-        hazards = artifact.predictionHorizons.map { artifact.cox.hazardAtMeans(at: Double($0)) }
-        baselineTimes = artifact.cox.baselineTimes
-        baselineHazards = artifact.cox.baselineHazardAtMeans
+        // A one-model artifact (`train --models`) runs the same loops with a stand-in for
+        // the missing model, and `completeOneModel` then overwrites the stand-in's
+        // outputs: without a logistic model the slopes are the Cox coefficients (so the
+        // reasons are the pulls on the log hazard) and p comes from 1 − S(H | x); without
+        // a Cox model every Cox output is NaN (written as an empty cell).
+        let cox = artifact.cox ?? CoxModel.standIn(features: spec.count)
+        let logistic = artifact.logistic
+        intercept = logistic?.intercept ?? 0
+        slopes = logistic?.slopes ?? cox.beta
+        coxBeta = cox.beta
+        coxCentre = cox.centreLinearPredictor
+        hazards = artifact.predictionHorizons.map { cox.hazardAtMeans(at: Double($0)) }
+        baselineTimes = cox.baselineTimes
+        baselineHazards = cox.baselineHazardAtMeans
+        missing = artifact.logistic == nil ? .logistic : artifact.cox == nil ? .cox : nil
+        horizonHazard = cox.hazardAtMeans(at: Double(artifact.horizonDays))
         let lnLn2 = log(log(2.0))
         let thresholds = baselineHazards.map { $0 > 0 ? lnLn2 - log($0) : Double.infinity }
         medianThresholds = thresholds
@@ -98,7 +107,7 @@ public struct ScoringKernel: Sendable {
         paddedHazards = hazards + [Double](repeating: 0, count: (4 - hazards.count % 4) % 4)
         pointsOffset = artifact.scoreScaling.offset
         pointsFactor = artifact.scoreScaling.factor
-        reasonMeans = artifact.logistic.standardization.means
+        reasonMeans = logistic?.standardization.means ?? cox.means
         let reasonGroups = ReasonGroups(spec)
         groupOfColumn = reasonGroups.groupOfColumn.map(Int32.init)
         groups = reasonGroups.count
@@ -134,6 +143,37 @@ public struct ScoringKernel: Sendable {
 
     /// Number of prediction horizons.
     public var horizonCount: Int { hazards.count }
+
+    /// The model an artifact trained with `--models` lacks; nil when it has both.
+    enum MissingModel { case logistic, cox }
+    let missing: MissingModel?
+    /// H(H | m), the Cox cumulative hazard at the logistic horizon (for p without a
+    /// logistic model).
+    let horizonHazard: Double
+
+    /// Replaces the stand-in's outputs of rows `range` (see `init`):
+    /// - no logistic model: p = 1 − S(H | x) = −expm1(−H(H | m)·e^ζ), η = log(p/(1 − p))
+    ///   = log(expm1(H(H | m)·e^ζ)), points from η;
+    /// - no Cox model: ζ, P(recovered by tₕ) and the median are NaN.
+    func completeOneModel(_ range: Range<Int>, out: OutputPointers) {
+        guard let missing else { return }
+        let k = hazards.count
+        for i in range {
+            switch missing {
+            case .logistic:
+                let cumulative = horizonHazard * exp(out.coxEta[i])
+                let p = -expm1(-cumulative)
+                let eta = cumulative > 36 ? cumulative : log(expm1(cumulative))
+                out.p[i] = p
+                out.logOdds[i] = eta
+                out.points[i] = pointsOffset + pointsFactor * eta
+            case .cox:
+                out.coxEta[i] = .nan
+                out.median[i] = .nan
+                for h in 0..<k { out.recovered[i * k + h] = .nan }
+            }
+        }
+    }
 
     /// Scores every row of `matrix` into freshly allocated arrays (see `score(_:into:)`).
     /// - Precondition: `matrix.cols == columns`.
@@ -200,6 +240,7 @@ public struct ScoringKernel: Sendable {
                                     let hi = Swift.min(range.upperBound, lo + Self.block)
                                     linearPass(lo..<hi, x: xp, c: c, out: out, reasons: reasons)
                                     transformPass(lo..<hi, c: c, out: out)
+                                    completeOneModel(lo..<hi, out: out)
                                     lo = hi
                                 }
                             }
@@ -560,5 +601,17 @@ enum KernelMath {
         let (r, scale) = reduce(x)
         let em = tail(r) * r * r + r
         return scale * em + (scale - 1)
+    }
+}
+
+extension CoxModel {
+    /// The inert Cox model the kernel runs in place of a missing one: zero coefficients
+    /// and a baseline hazard of 0 at day 1 (every output it gives is replaced).
+    fileprivate static func standIn(features p: Int) -> CoxModel {
+        CoxModel(coefficients: (0..<p).map { Coefficient(name: "x\($0)", estimate: 0, standardError: 0) },
+                 covariance: [[Double]](repeating: [Double](repeating: 0, count: p), count: p),
+                 means: [Double](repeating: 0, count: p), standardDeviations: [Double](repeating: 1, count: p),
+                 logLikelihood: 0, nullLogLikelihood: 0, penalizedLogLikelihood: 0, iterations: 0, converged: true,
+                 ties: .efron, l2: 0, nObs: 0, nEvents: 0, baselineTimes: [1], baselineHazardAtMeans: [0])
     }
 }

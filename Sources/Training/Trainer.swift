@@ -5,8 +5,29 @@ import Models
 import PortfolioIO
 import Scoring
 
+/// Which models `train` fits (`--models`).
+public enum ModelSelection: String, Sendable, Equatable, CaseIterable {
+    /// Only the logistic recovery propensity: no P(recovered by day) nor median days.
+    case logistic
+    /// Only the Cox time to recovery: p_recover is 1 − S(H | x).
+    case cox
+    /// Both (the default).
+    case both
+
+    public var fitsLogistic: Bool { self != .cox }
+    public var fitsCox: Bool { self != .logistic }
+}
+
 /// The knobs of `arrears train`.
 public struct TrainingOptions: Sendable, Equatable {
+    /// Which models to fit.
+    public var models: ModelSelection = .both
+    /// Fit the logistic model by Firth's penalized likelihood (finite under separation).
+    public var firth: Bool = false
+    /// The accounts column of case weights (read into `AccountTable.caseWeights`): both
+    /// fits weight each account by it (R `glm`/`coxph` `weights =`, model-based standard
+    /// errors); the metrics stay unweighted. nil = every account counts once.
+    public var weightsColumn: String?
     /// H in days: the logistic label is "recovered within H days".
     public var horizonDays: Int
     /// The Cox prediction horizons in days, strictly increasing.
@@ -68,6 +89,16 @@ extension TrainingOptions {
         guard coxL2.isFinite, coxL2 >= 0 else { throw fail("coxL2", "the Cox ridge penalty must be a finite number ≥ 0, got \(coxL2)") }
         guard holdoutFraction >= 0, holdoutFraction < 1 else {
             throw fail("holdoutFraction", "the holdout share must be in [0, 1), got \(holdoutFraction)")
+        }
+        guard !(firth && logisticL2 > 0) else {
+            throw fail("firth", "Firth's penalty and the logistic L2 penalty are two different penalties; give one of them")
+        }
+        guard !(firth && weightsColumn != nil) else {
+            throw fail("firth", "Firth's penalty is fitted without case weights; drop weightsColumn or firth")
+        }
+        guard !(firth && models == .cox) else { throw fail("firth", "Firth's penalty applies to the logistic model, and models = .cox fits none") }
+        if let q = features.capQuantile, !(q > 0 && q < 0.5) {
+            throw fail("features.capQuantile", "the cap quantile must be in (0, 0.5), e.g. 0.01, got \(q)")
         }
         guard features.minLevelCount >= 1 else {
             throw fail("features.minLevelCount", "the minimum level count must be at least 1, got \(features.minLevelCount)")
@@ -175,6 +206,11 @@ public enum Trainer {
         }
         let n = matrix.rows
         let labels = Labels(days: accounts.daysToRecovery, recovered: accounts.recovered)
+        if options.weightsColumn != nil && accounts.caseWeights.count != accounts.count {
+            throw TrainingError(code: .invalidOption, message: "weightsColumn is set but the portfolio was read without its case weights (ReadOptions.weightsColumn)",
+                                option: "weightsColumn")
+        }
+        let weights = options.weightsColumn == nil ? nil : accounts.caseWeights
 
         // A horizon past the last day any account was followed has no data behind it: the
         // Cox curve is flat there and no recovery by then can be observed.
@@ -208,50 +244,87 @@ public enum Trainer {
         // Both fits run BLAS on one thread: OpenBLAS splits dsyrk/dpotri differently for
         // other thread counts, which moves the last bits of the covariances, and the
         // artifact must be the same bytes on a machine with more or fewer cores.
-        let logistic: LogisticModel
-        do {
-            logistic = try withBLASThreads(1) { () throws(LogisticError) in
-                try LogisticRegression(l2: options.logisticL2)
-                    .fit(gather(matrix, rows: logisticRows), y, featureNames: spec.names)
+        var logistic: LogisticModel?
+        if options.models.fitsLogistic {
+            do {
+                logistic = try withBLASThreads(1) { () throws(LogisticError) in
+                    try LogisticRegression(l2: options.logisticL2, firth: options.firth)
+                        .fit(gather(matrix, rows: logisticRows), y, featureNames: spec.names,
+                             weights: weights.map { w in logisticRows.map { w[$0] } })
+                }
+            } catch {
+                throw TrainingError(code: .logisticFit, message: Self.explain(error, options: options), cause: error)
             }
-        } catch {
-            throw TrainingError(code: .logisticFit, message: error.description, cause: error)
+            clock.lap("logistic fit")
         }
-        clock.lap("logistic fit")
 
-        let cox: CoxModel
-        do {
-            cox = try withBLASThreads(1) { () throws(CoxError) in
-                try CoxRegression(ties: options.ties, l2: options.coxL2)
-                    .fit(gather(matrix, rows: trainRows), time: trainRows.map { labels.days[$0] },
-                         event: trainRows.map { labels.recovered[$0] }, featureNames: spec.names)
+        var cox: CoxModel?
+        var proportionalHazards: ProportionalHazardsTest?
+        if options.models.fitsCox {
+            let coxX = gather(matrix, rows: trainRows)
+            let time = trainRows.map { labels.days[$0] }, event = trainRows.map { labels.recovered[$0] }
+            do {
+                let fitted = try withBLASThreads(1) { () throws(CoxError) in
+                    try CoxRegression(ties: options.ties, l2: options.coxL2)
+                        .fit(coxX, time: time, event: event, featureNames: spec.names,
+                             weights: weights.map { w in trainRows.map { w[$0] } })
+                }
+                cox = fitted
+                proportionalHazards = fitted.proportionalHazardsTest(coxX, time: time, event: event)
+            } catch {
+                throw TrainingError(code: .coxFit, message: error.description
+                    + (options.models == .both ? " (or fit the logistic model alone (models = .logistic))" : ""), cause: error)
             }
-        } catch {
-            throw TrainingError(code: .coxFit, message: error.description, cause: error)
+            clock.lap("Cox fit")
         }
-        clock.lap("Cox fit")
+
+        // Competing outcomes: one cause-specific Cox model per outcome label, on the same
+        // training accounts (an account that ended in another outcome is censored there).
+        var competing: CompetingRisksModel?
+        if options.models.fitsCox && accounts.outcome.count == accounts.count {
+            let labelsSeen = Array(Set(trainRows.map { accounts.outcome[$0] }.filter { !$0.isEmpty })).sorted()
+            if labelsSeen.count > 1 {
+                let index = Dictionary(uniqueKeysWithValues: labelsSeen.enumerated().map { ($1, $0) })
+                do {
+                    competing = try withBLASThreads(1) { () throws(CoxError) in
+                        try CompetingRisksRegression(cox: CoxRegression(ties: options.ties, l2: options.coxL2))
+                            .fit(gather(matrix, rows: trainRows), time: trainRows.map { labels.days[$0] },
+                                 outcome: trainRows.map { index[accounts.outcome[$0]] }, outcomes: labelsSeen,
+                                 featureNames: spec.names,
+                                 weights: weights.map { w in trainRows.map { w[$0] } })
+                    }
+                } catch {
+                    throw TrainingError(code: .coxFit, message: error.description, cause: error)
+                }
+                clock.lap("cause-specific Cox fits")
+            }
+        }
 
         let placeholder = TrainingSummary(
             trainedAt: "", asOf: asOf.description, producer: options.producer, inputs: inputs,
             rows: RowCounts(portfolio),
             options: TrainingOptionsRecord(holdoutFraction: options.holdoutFraction, seed: options.seed,
                                            logisticL2: options.logisticL2, coxL2: options.coxL2, ties: options.ties,
-                                           ignoredColumns: spec.ignored, minLevelCount: options.features.minLevelCount),
+                                           ignoredColumns: spec.ignored, minLevelCount: options.features.minLevelCount,
+                                           firth: options.firth, models: options.models.rawValue,
+                                           weightsColumn: options.weightsColumn),
             trainAccounts: trainRows.count, holdoutAccounts: holdoutRows.count,
             logisticRows: logisticRows.count, logisticEvents: y.lazy.filter { $0 == 1 }.count,
             logisticExcludedCensored: trainRows.count - logisticRows.count,
             coxRows: trainRows.count, coxEvents: trainRows.lazy.filter { labels.recovered[$0] }.count,
-            droppedConstantFeatures: spec.droppedConstant, holdout: nil,
+            droppedConstantFeatures: spec.droppedConstant, proportionalHazards: proportionalHazards, holdout: nil,
             inSample: EvaluationMetrics(accounts: 0, logisticRows: 0, logisticExcludedCensored: 0, logistic: nil,
                                         concordance: nil, comparablePairs: 0, horizons: []),
             scoreDistribution: ScoreDistribution(cuts: [], shares: [1], pRecoverHistogram: []))
         var artifact = ModelArtifact(horizonDays: options.horizonDays, predictionHorizons: options.predictionHorizons,
                                      scoreScaling: options.scoreScaling, features: spec, logistic: logistic, cox: cox,
                                      training: placeholder)
+        artifact.competingRisks = competing
         let scores = artifact.score(matrix)
-        artifact.training.inSample = artifact.evaluate(scores, labels: labels, rows: trainRows)
+        let ids = accounts.accountID
+        artifact.training.inSample = artifact.evaluate(scores, labels: labels, rows: trainRows, accountIDs: ids)
         if !holdoutRows.isEmpty {
-            artifact.training.holdout = artifact.evaluate(scores, labels: labels, rows: holdoutRows)
+            artifact.training.holdout = artifact.evaluate(scores, labels: labels, rows: holdoutRows, accountIDs: ids)
         }
         artifact.training.scoreDistribution = ScoreDistribution(
             points: trainRows.map { scores.scorePoints[$0] }, pRecover: trainRows.map { scores.pRecover[$0] })
@@ -259,6 +332,18 @@ public enum Trainer {
         clock.lap("scoring and metrics")
         return TrainingResult(artifact: artifact, trainRows: trainRows, holdoutRows: holdoutRows, scores: scores,
                               timings: clock.laps)
+    }
+
+    /// A logistic failure in the terms of `arrears train`: separation names the features
+    /// and the flags that still give a model.
+    static func explain(_ error: LogisticError, options: TrainingOptions) -> String {
+        guard error.code == .separation, let diagnosis = error.diagnosis else { return error.description }
+        let drop = error.features.isEmpty ? "" : ", leave the feature out (FeatureOptions.ignore: \(error.features.joined(separator: ",")))"
+        let alone = options.models == .both ? ", or fit the Cox model alone (models = .cox)" : ""
+        let penalty = options.logisticL2 > 0
+            ? "raise logisticL2 (now \(options.logisticL2)) or set firth = true without logisticL2"
+            : "set firth = true (Firth's penalized likelihood: finite estimates) or logisticL2 = λ (a ridge, e.g. logisticL2 = 1)"
+        return "logistic regression: \(diagnosis). To fit it anyway, \(penalty)\(drop)\(alone)."
     }
 
     /// Rows `rows` of a feature matrix as a new row-major matrix (the input of a fit).

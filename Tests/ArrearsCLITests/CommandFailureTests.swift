@@ -93,6 +93,34 @@ final class CommandFailureTests: XCTestCase {
          "--payments", payments ?? path("p.csv"), "--as-of", "2026-01-01", "--out", out, "--quiet"]
     }
 
+    /// A portfolio whose days past due separate the 90-day label: train refuses the
+    /// maximum-likelihood fit naming the feature and the flags, and --firth or --models
+    /// cox train it (issue 19).
+    func testSeparationSuggestsFirthAndL2InFlagsAndFirthTrains() throws {
+        var accounts = "account_id,balance,days_past_due,days_to_recovery,recovered\n"
+        for i in 0..<400 {
+            let low = i % 2 == 0
+            let days = low ? 1 + (i * 7) % 90 : 100 + (i * 13) % 260
+            accounts += "A\(i),\(100 + (i * 37) % 9000),\(low ? i % 31 : 60 + i % 200),\(days),\(low || i % 4 == 1 ? 1 : 0)\n"
+        }
+        let a = write(accounts, "sep-accounts.csv"), p = write("account_id,date,amount_due,amount_paid\n", "sep-payments.csv")
+        let base = ["train", "--accounts", a, "--payments", p, "--as-of", "2026-01-01", "--quiet"]
+        let message = failure(base + ["--out", path("sep.json")])
+        for needle in ["separation", "'dpd_months'", "--firth", "--l2 λ", "--ignore dpd_months", "--models cox"] {
+            XCTAssertTrue(message.contains(needle), "'\(needle)' missing: \(message)")
+        }
+        XCTAssertFalse(message.contains("firth = true") || message.contains("logisticL2"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("sep.json")))
+        for extra in [["--firth"], ["--models", "cox"]] {
+            var train = try ArrearsCommand.parseAsRoot(base + extra + ["--out", path("sep-ok.json")])
+            try train.run()
+            let model = try ModelArtifact.load(path: path("sep-ok.json"))
+            XCTAssertEqual(model.logistic?.firth, extra == ["--firth"] ? true : nil, "\(extra)")
+        }
+        let both = failure(base + ["--firth", "--l2", "1", "--out", path("sep2.json")])
+        XCTAssertTrue(both.contains("--firth") && both.contains("--l2"), both)
+    }
+
     func testMissingInputFileIsNamedAndNoOutputIsWritten() {
         let out = path("missing-file.csv")
         let message = failure(scoreArguments(accounts: "/nonexistent/accounts.csv", out: out))
@@ -111,12 +139,12 @@ final class CommandFailureTests: XCTestCase {
 
     func testWrongModelVersionIsNamed() throws {
         var json = try String(contentsOfFile: Self.model, encoding: .utf8)
-        json = json.replacingOccurrences(of: "\n  \"version\" : 1\n}", with: "\n  \"version\" : 2\n}")
-        XCTAssertTrue(json.contains("\"version\" : 2"), "the fixture edit must hit the artifact's own version")
-        let model = write(json, "v2.json")
-        let message = failure(scoreArguments(model: model, out: path("v2-scores.csv")))
-        XCTAssertTrue(message.contains("version 2"), message)
-        XCTAssertTrue(message.contains("v2.json"), message)
+        json = json.replacingOccurrences(of: "\n  \"version\" : 2\n}", with: "\n  \"version\" : 3\n}")
+        XCTAssertTrue(json.contains("\"version\" : 3"), "the fixture edit must hit the artifact's own version")
+        let model = write(json, "v3.json")
+        let message = failure(scoreArguments(model: model, out: path("v3-scores.csv")))
+        XCTAssertTrue(message.contains("version 3"), message)
+        XCTAssertTrue(message.contains("v3.json"), message)
         XCTAssertTrue(message.contains("--model"), message)
     }
 

@@ -51,7 +51,7 @@ final class EndToEndTests: XCTestCase {
         let truth = ["pay_ratio_6m": 1.0, "current_missed_streak": -0.10, "dpd_months": -0.02,
                      "log_balance": -0.25, "utilization": -0.5]
         for (name, beta) in truth {
-            let c = try XCTUnwrap(artifact.cox.coefficients.first { $0.name == name }, name)
+            let c = try XCTUnwrap(artifact.cox!.coefficients.first { $0.name == name }, name)
             XCTAssertLessThan(abs(c.estimate - beta), 4 * c.standardError, "\(name): \(c.estimate) ± \(c.standardError) vs \(beta)")
             XCTAssertEqual(c.estimate.sign, beta.sign, name)
         }

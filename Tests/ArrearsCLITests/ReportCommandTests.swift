@@ -64,14 +64,14 @@ final class ReportCommandTests: XCTestCase {
 
     func testDataSampleReportHasEverySectionOfIssue10() throws {
         let html = Self.sampleHTML
-        XCTAssertEqual(sectionIDs(html), ["summary", "roc", "ks", "gains", "calibration", "recovery", "stability", "worklist",
+        XCTAssertEqual(sectionIDs(html), ["summary", "roc", "ks", "gains", "calibration", "recovery", "ph", "stability", "worklist",
                                   "coefficients"])
         for id in sectionIDs(html) {
             XCTAssertEqual(occurrences("<section id=\"\(id)\">", in: html), 1, "section \(id)")
         }
-        // ROC, KS, gains, lift, calibration, recovery, score histogram.
-        XCTAssertEqual(occurrences("<svg", in: html), 7)
-        XCTAssertEqual(occurrences("</svg>", in: html), 7)
+        // ROC, KS, gains, lift, calibration, recovery, two PH residual plots, score histogram.
+        XCTAssertEqual(occurrences("<svg", in: html), 9)
+        XCTAssertEqual(occurrences("</svg>", in: html), 9)
         for table in ["logistic-coefficients", "cox-coefficients", "gains-table", "calibration-table", "recovery-table",
                       "psi-table", "worklist-table"] {
             XCTAssertEqual(occurrences("<table id=\"\(table)\">", in: html), 1, table)
@@ -81,10 +81,10 @@ final class ReportCommandTests: XCTestCase {
     func testCoefficientTablesHaveOneRowPerCoefficient() throws {
         let model = try ModelArtifact.load(path: Self.modelPath)
         let html = Self.sampleHTML
-        XCTAssertEqual(bodyRows(of: "logistic-coefficients", in: html), model.logistic.coefficients.count)
-        XCTAssertEqual(bodyRows(of: "cox-coefficients", in: html), model.cox.coefficients.count)
+        XCTAssertEqual(bodyRows(of: "logistic-coefficients", in: html), model.logistic!.coefficients.count)
+        XCTAssertEqual(bodyRows(of: "cox-coefficients", in: html), model.cox!.coefficients.count)
         XCTAssertTrue(html.contains("<td>(intercept)</td>"))
-        for c in model.cox.coefficients { XCTAssertTrue(html.contains("<td>\(escaped(c.name))</td>"), c.name) }
+        for c in model.cox!.coefficients { XCTAssertTrue(html.contains("<td>\(escaped(c.name))</td>"), c.name) }
     }
 
     /// data/ is the model's own training data, so the report shows its holdout and the
@@ -146,8 +146,23 @@ final class ReportCommandTests: XCTestCase {
         let out = path("default.html")
         try run(["report", "--model", model, "--out", out, "--quiet"])
         let html = try String(contentsOfFile: out, encoding: .utf8)
-        XCTAssertEqual(sectionIDs(html), ["summary", "roc", "ks", "gains", "calibration", "recovery", "stability", "coefficients"])
+        XCTAssertEqual(sectionIDs(html), ["summary", "roc", "ks", "gains", "calibration", "recovery", "ph", "stability", "coefficients"])
         XCTAssertTrue(html.contains("SHA-256 verified"))
+        // Issue 19: the proportional-hazards check (with its warning on data/), the
+        // time-dependent accuracy and the consistency of the two models on the holdout.
+        let shipped = try ModelArtifact.load(path: model)
+        let ph = try XCTUnwrap(shipped.training.proportionalHazards)
+        XCTAssertTrue(html.contains("Proportional-hazards check"), "PH sentence")
+        XCTAssertTrue(html.contains("months_since_payment (p 0.006)"), "the violating feature is named")
+        XCTAssertFalse(ph.violations().isEmpty)
+        XCTAssertTrue(html.contains("Uno"), "Uno's C key figure")
+        let td = try XCTUnwrap(shipped.training.holdout?.timeDependent)
+        XCTAssertTrue(html.contains(String(format: "180 days %.3f", td.auc[3])), "AUC(180) of the holdout")
+        let worst = try XCTUnwrap(shipped.training.holdout?.consistency?.worst.first)
+        XCTAssertTrue(html.contains("Models disagree most") && html.contains(worst.accountID))
+        let plotted = ph.features.sorted { $0.pValue < $1.pValue }.prefix(2).map(\.name)
+        let phSection = try XCTUnwrap(section("ph", in: html))
+        for name in plotted { XCTAssertTrue(phSection.contains("Scaled Schoenfeld residuals of \(name)"), name) }
         for id in ["roc", "calibration", "recovery", "stability"] {
             XCTAssertEqual(section(id, in: html), section(id, in: Self.sampleHTML), "section \(id) as in the explicit run")
         }

@@ -30,7 +30,7 @@ final class ReasonOrderTests: XCTestCase {
         let portfolio = try readPortfolio(accountsPath: accounts, paymentsPath: payments)
         let matrix = try artifact.features.apply(to: portfolio, asOf: CalendarDay("2026-01-01")!)
         let groups = ReasonGroups(artifact.features)
-        let slopes = artifact.logistic.slopes, means = artifact.logistic.standardization.means
+        let slopes = artifact.logistic!.slopes, means = artifact.logistic!.standardization.means
         func pull(_ i: Int, _ code: String) throws -> Double {
             let g = try XCTUnwrap(groups.codes.firstIndex(of: code), code)
             return groups.members[g].reduce(0) { $0 + slopes[$1] * (matrix[i, $1] - means[$1]) }

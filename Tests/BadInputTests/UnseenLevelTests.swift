@@ -54,11 +54,12 @@ final class UnseenLevelTests: XCTestCase {
     }
 
     /// A schema column the model uses that the file lacks stops the run, naming it and
-    /// the flag to retrain without it (on main it read as utilization 0 / one product).
+    /// the feature to retrain without (the library names no flags; the CLI turns it into
+    /// `--ignore <feature>`). On main it read as utilization 0 / one product.
     func testAMissingSchemaColumnTheModelUsesStopsTheRun() throws {
         let artifact = try ModelArtifact.load(path: TrainedModel.path)
-        for (header, column, flag) in [("account_id,balance,days_past_due,last_payment_date,product\n", "credit_limit", "--ignore utilization"),
-                                       ("account_id,balance,days_past_due,credit_limit,last_payment_date\n", "product", "--ignore product")] {
+        for (header, column, flag) in [("account_id,balance,days_past_due,last_payment_date,product\n", "credit_limit", "'utilization' ignored"),
+                                       ("account_id,balance,days_past_due,credit_limit,last_payment_date\n", "product", "'product' ignored")] {
             let rows = header.hasSuffix("product\n") ? "U1,10,0,,card\n" : "U1,10,0,100,\n"
             let portfolio = try readPortfolio(accounts: Array((header + rows).utf8), payments: Array(Self.payments.utf8))
             XCTAssertThrowsError(try artifact.features.apply(to: portfolio, asOf: CalendarDay(dayNumber: 20_000))) { error in

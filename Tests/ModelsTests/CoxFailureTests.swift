@@ -76,18 +76,6 @@ final class CoxFailureTests: XCTestCase {
         XCTAssertEqual(empty.code, .noEvents)
     }
 
-    func testAllEventsOnOneDay() throws {
-        var d = data()
-        for i in d.time.indices where d.event[i] { d.time[i] = 30 }
-        for i in d.time.indices where !d.event[i] { d.time[i] = max(d.time[i], 31) }
-        let e = try XCTUnwrap(failure(d.x, d.time, d.event))
-        XCTAssertEqual(e.code, .singleEventTime)
-        XCTAssertTrue(e.message.contains("same day (30.0 days)"), e.message)
-        let same = try XCTUnwrap(failure(d.x, d.time.map { _ in 90 }, d.event))
-        XCTAssertEqual(same.code, .singleEventTime)
-        XCTAssertTrue(same.message.contains("same duration (90.0 days)"), same.message)
-    }
-
     func testConstantFeatureIsNamed() throws {
         var d = data()
         for i in 0..<d.x.rows { d.x[i, 2] = 7 }

@@ -1,11 +1,12 @@
 import Foundation
 import XCTest
 import LinearAlgebra
+import Models
 
 /// Readers for `Fixtures/cox/` (made by `scripts/fixtures_cox.R` with R survival 3.5.3).
 enum CoxFixtures {
-    static func url(_ name: String) throws -> URL {
-        try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/cox/\(name)", withExtension: nil),
+    static func url(_ name: String, folder: String = "cox") throws -> URL {
+        try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/\(folder)/\(name)", withExtension: nil),
                       "missing fixture \(name)")
     }
 
@@ -16,8 +17,8 @@ enum CoxFixtures {
         var event: [Bool]
     }
 
-    static func data(_ name: String, features: [String]) throws -> DataSet {
-        let text = try String(contentsOf: url(name), encoding: .utf8)
+    static func data(_ name: String, features: [String], folder: String = "cox") throws -> DataSet {
+        let text = try String(contentsOf: url(name, folder: folder), encoding: .utf8)
         var lines = text.split(separator: "\n").map(String.init)
         let header = lines.removeFirst().split(separator: ",").map(String.init)
         let col = { (c: String) throws -> Int in try XCTUnwrap(header.firstIndex(of: c), "no column \(c) in \(name)") }
@@ -48,8 +49,8 @@ enum CoxFixtures {
         func strings(_ key: String) throws -> [String] { try XCTUnwrap(fields[key] as? [String]) }
     }
 
-    static func reference(_ name: String) throws -> Reference {
-        let data = try Data(contentsOf: url(name))
+    static func reference(_ name: String, folder: String = "cox") throws -> Reference {
+        let data = try Data(contentsOf: url(name, folder: folder))
         return Reference(fields: try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any]))
     }
 }
@@ -61,4 +62,16 @@ func assertClose(_ a: Double, _ b: Double, rel: Double = 1e-6, abs: Double = 1e-
     XCTAssertTrue(d <= abs || d <= rel * max(Swift.abs(a), Swift.abs(b)),
                   "\(what()): \(a) vs R \(b) (relative difference \(d / max(Swift.abs(a), Swift.abs(b))))",
                   file: file, line: line)
+}
+
+/// Asserts each coefficient's estimate and standard error against R's
+/// `coefficients`/`standard_errors` (1e-6 relative).
+func assertCoefficients(_ coefficients: [Coefficient], _ r: CoxFixtures.Reference, _ what: String,
+                        file: StaticString = #filePath, line: UInt = #line) throws {
+    let beta = try r.values("coefficients"), se = try r.values("standard_errors")
+    XCTAssertEqual(coefficients.count, beta.count, what, file: file, line: line)
+    for (k, c) in coefficients.enumerated() {
+        assertClose(c.estimate, beta[k], "\(what) β[\(c.name)]", file: file, line: line)
+        assertClose(c.standardError, se[k], "\(what) se[\(c.name)]", file: file, line: line)
+    }
 }

@@ -4,14 +4,14 @@ import LinearAlgebra
 
 /// Readers for `Fixtures/logistic/` (made by `scripts/fixtures_logistic.py`).
 enum LogisticFixtures {
-    static func url(_ name: String) throws -> URL {
-        try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/logistic/\(name)", withExtension: nil),
+    static func url(_ name: String, folder: String = "logistic") throws -> URL {
+        try XCTUnwrap(Bundle.module.url(forResource: "Fixtures/\(folder)/\(name)", withExtension: nil),
                       "missing fixture \(name)")
     }
 
     /// A numeric CSV (header row, no quotes) as named columns.
-    static func csv(_ name: String) throws -> (header: [String], columns: [[Double]]) {
-        let text = try String(contentsOf: url(name), encoding: .utf8)
+    static func csv(_ name: String, folder: String = "logistic") throws -> (header: [String], columns: [[Double]]) {
+        let text = try String(contentsOf: url(name, folder: folder), encoding: .utf8)
         var lines = text.split(separator: "\n").map(String.init)
         let header = lines.removeFirst().split(separator: ",").map(String.init)
         var columns = [[Double]](repeating: [], count: header.count)
@@ -24,8 +24,8 @@ enum LogisticFixtures {
     }
 
     /// Row-major matrix of the named columns, plus the label column.
-    static func design(_ name: String, features: [String], label: String) throws -> (Matrix, [Double]) {
-        let (header, columns) = try csv(name)
+    static func design(_ name: String, features: [String], label: String, folder: String = "logistic") throws -> (Matrix, [Double]) {
+        let (header, columns) = try csv(name, folder: folder)
         let idx = try features.map { f in try XCTUnwrap(header.firstIndex(of: f), "no column \(f)") }
         let n = columns[0].count
         var x = Matrix(rows: n, cols: features.count)
@@ -33,8 +33,8 @@ enum LogisticFixtures {
         return (x, columns[try XCTUnwrap(header.firstIndex(of: label))])
     }
 
-    static func json(_ name: String) throws -> [String: Any] {
-        let data = try Data(contentsOf: url(name))
+    static func json(_ name: String, folder: String = "logistic") throws -> [String: Any] {
+        let data = try Data(contentsOf: url(name, folder: folder))
         return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 }

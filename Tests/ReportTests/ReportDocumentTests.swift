@@ -22,8 +22,8 @@ final class ReportDocumentTests: XCTestCase {
         // Well-formed as XML (the page is XHTML-compatible), so every SVG tag is balanced.
         let elements = parseXML(html)
         XCTAssertEqual(elements.first, "html")
-        XCTAssertEqual(elements.filter { $0 == "svg" }.count, 7, "roc, ks, gains, lift, calibration, recovery, histogram")
-        XCTAssertEqual(elements.filter { $0 == "section" }.count, 9)
+        XCTAssertEqual(elements.filter { $0 == "svg" }.count, 8, "roc, ks, gains, lift, calibration, recovery, PH residuals, histogram")
+        XCTAssertEqual(elements.filter { $0 == "section" }.count, 10)
         // Self-contained: nothing fetched, nothing executed.
         XCTAssertFalse(html.contains("http"))
         XCTAssertFalse(html.lowercased().contains("<script"))

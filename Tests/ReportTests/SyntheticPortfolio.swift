@@ -1,5 +1,7 @@
 import Foundation
+import LinearAlgebra
 import Models
+import XCTest
 @testable import Report
 import _TestSupport
 
@@ -69,7 +71,12 @@ struct SyntheticPortfolio {
                                                       relativeRisk: train.x.map { beta * $0 }, cox: cox)
         let distribution = try ScoreDistribution(training: train.probability, portfolio: book.probability, bins: 20,
                                                  domain: 0...1)
-        let input = ReportInput(
+        let residuals = try XCTUnwrap(cox.scaledSchoenfeldResiduals(Matrix(rows: train.x.count, cols: 1, storage: train.x),
+                                                                    time: train.time, event: train.event))
+        let trend = ResidualTrend(feature: "x", coefficient: beta, pValue: 0.5,
+                                  bins: ResidualTrend.binned(time: residuals.transformedTime,
+                                                             residual: (0..<residuals.residuals.rows).map { residuals.residuals[$0, 0] }))
+        var input = ReportInput(
             title: "Arrears model report <synthetic & \"test\">",
             descriptionLines: ["Synthetic book: \(count) accounts, as of 2026-01-01, horizon 90 days.",
                                "Feature names may contain <markup> & 'quotes'."],
@@ -86,6 +93,7 @@ struct SyntheticPortfolio {
                        WorklistClassCount(name: "not worth pursuing", count: 50),
                        WorklistClassCount(name: "do not contact", count: 40, note: "hold flag or time-barred"),
                        WorklistClassCount(name: "rejected", count: 10)])
+        input.proportionalHazards = [trend]
         return ReportInputFixture(input: input, train: train, book: book, cox: cox)
     }
 }

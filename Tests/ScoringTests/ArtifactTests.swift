@@ -49,15 +49,15 @@ final class ArtifactTests: XCTestCase {
         let matrix = try a.features.apply(to: Self.portfolio, asOf: Self.asOf)
         for i in stride(from: 0, to: s.count, by: 97) {
             let row = Array(matrix.row(i))
-            var eta = a.logistic.intercept
-            for (j, b) in a.logistic.slopes.enumerated() { eta += b * row[j] }
+            var eta = a.logistic!.intercept
+            for (j, b) in a.logistic!.slopes.enumerated() { eta += b * row[j] }
             XCTAssertEqual(s.logOdds[i], eta, accuracy: 1e-9)
             XCTAssertEqual(s.pRecover[i], 1 / (1 + exp(-eta)), accuracy: 1e-12)
             XCTAssertEqual(s.scorePoints[i], 600 + 40 / log(2) * eta, accuracy: 1e-9, "600 at even odds, 40 to double")
             for (k, t) in s.horizons.enumerated() {
-                XCTAssertEqual(s.recoveredBy[i * s.horizons.count + k], 1 - a.cox.survival(at: Double(t), x: row), accuracy: 1e-12)
+                XCTAssertEqual(s.recoveredBy[i * s.horizons.count + k], 1 - a.cox!.survival(at: Double(t), x: row), accuracy: 1e-12)
             }
-            let median = a.cox.medianDaysToRecovery(row)
+            let median = a.cox!.medianDaysToRecovery(row)
             XCTAssertEqual(s.medianDays[i].isNaN, median == nil)
             if let median { XCTAssertEqual(s.medianDays[i], median) }
         }
@@ -76,7 +76,7 @@ final class ArtifactTests: XCTestCase {
         let groups = ReasonGroups(a.features)
         XCTAssertTrue(groups.codes.contains("product"))
         XCTAssertFalse(groups.codes.contains { $0.hasPrefix("product=") })
-        let slopes = a.logistic.slopes, means = a.logistic.standardization.means
+        let slopes = a.logistic!.slopes, means = a.logistic!.standardization.means
         let table = ScoreTable(accountIDs: Self.portfolio.accounts.accountID, scores: s, matrix: matrix, artifact: a)
         for i in stride(from: 0, to: s.count, by: 53) {
             var pull = [Double](repeating: 0, count: groups.count)
@@ -107,10 +107,10 @@ final class ArtifactTests: XCTestCase {
         a.predictionHorizons = [90, 30]
         XCTAssertThrowsError(try a.validate()) { XCTAssertTrue(($0 as! ArtifactInconsistency).message.contains("predictionHorizons")) }
         a = Self.result.artifact
-        a.cox.baselineHazardAtMeans[1] = -1
+        a.cox!.baselineHazardAtMeans[1] = -1
         XCTAssertThrowsError(try a.validate()) { XCTAssertTrue(($0 as! ArtifactInconsistency).message.contains("baseline")) }
         a = Self.result.artifact
-        a.cox.coefficients[0].name = "renamed"
+        a.cox!.coefficients[0].name = "renamed"
         XCTAssertThrowsError(try a.validate()) { XCTAssertTrue(($0 as! ArtifactInconsistency).message.contains("Cox")) }
         a = Self.result.artifact
         a.scoreScaling.pointsToDoubleOdds = 0
@@ -161,7 +161,7 @@ final class ShippedModelTests: XCTestCase {
         XCTAssertEqual(again.features.names, shipped.features.names)
         XCTAssertEqual(again.training.rows, shipped.training.rows)
         XCTAssertEqual(again.training.holdoutAccounts, shipped.training.holdoutAccounts)
-        for (a, b) in zip(again.logistic.coefficients + again.cox.coefficients, shipped.logistic.coefficients + shipped.cox.coefficients) {
+        for (a, b) in zip(again.logistic!.coefficients + again.cox!.coefficients, shipped.logistic!.coefficients + shipped.cox!.coefficients) {
             XCTAssertEqual(a.name, b.name)
             XCTAssertTrue(approxEqual(a.estimate, b.estimate, rel: 1e-8, abs: 1e-12), "\(a.name): \(a.estimate) vs \(b.estimate)")
             XCTAssertTrue(approxEqual(a.standardError, b.standardError, rel: 1e-8, abs: 1e-12), a.name)

@@ -36,22 +36,22 @@ final class ScoringKernelTests: XCTestCase {
     static func randomModel(_ base: ModelArtifact, seed: UInt64) -> ModelArtifact {
         var rng = SeededGenerator(seed: seed)
         var a = base
-        for j in a.logistic.coefficients.indices { a.logistic.coefficients[j].estimate = Double.random(in: -1.5...1.5, using: &rng) }
-        for j in a.cox.coefficients.indices { a.cox.coefficients[j].estimate = Double.random(in: -1...1, using: &rng) }
-        for j in a.cox.means.indices { a.cox.means[j] = Double.random(in: -2...2, using: &rng) }
-        for j in a.logistic.standardization.means.indices {
-            a.logistic.standardization.means[j] = Double.random(in: -2...2, using: &rng)
+        for j in a.logistic!.coefficients.indices { a.logistic!.coefficients[j].estimate = Double.random(in: -1.5...1.5, using: &rng) }
+        for j in a.cox!.coefficients.indices { a.cox!.coefficients[j].estimate = Double.random(in: -1...1, using: &rng) }
+        for j in a.cox!.means.indices { a.cox!.means[j] = Double.random(in: -2...2, using: &rng) }
+        for j in a.logistic!.standardization.means.indices {
+            a.logistic!.standardization.means[j] = Double.random(in: -2...2, using: &rng)
         }
         let events = Int.random(in: 50...400, using: &rng)
         var t = 0.0, h = 0.0
-        a.cox.baselineTimes = []
-        a.cox.baselineHazardAtMeans = []
+        a.cox!.baselineTimes = []
+        a.cox!.baselineHazardAtMeans = []
         for k in 0..<events {
             t += Double(Int.random(in: 1...3, using: &rng))
             // A few flat steps (equal H) and a zero start, as real baselines can have.
             if k > 0 && Int.random(in: 0..<10, using: &rng) > 0 { h += Double.random(in: 0...0.02, using: &rng) }
-            a.cox.baselineTimes.append(t)
-            a.cox.baselineHazardAtMeans.append(h)
+            a.cox!.baselineTimes.append(t)
+            a.cox!.baselineHazardAtMeans.append(h)
         }
         a.scoreScaling = ScoreScaling(baseScore: 500, baseOdds: 2, pointsToDoubleOdds: 25)
         return a
@@ -83,18 +83,18 @@ final class ScoringKernelTests: XCTestCase {
 
     static func reference(_ a: ModelArtifact, row: ArraySlice<Double>) -> RowReference {
         let x = Array(row)
-        var eta = a.logistic.intercept, etaScale = Swift.abs(eta)
-        for (j, b) in a.logistic.slopes.enumerated() { eta += b * x[j]; etaScale += Swift.abs(b * x[j]) }
+        var eta = a.logistic!.intercept, etaScale = Swift.abs(eta)
+        for (j, b) in a.logistic!.slopes.enumerated() { eta += b * x[j]; etaScale += Swift.abs(b * x[j]) }
         var zeta = 0.0, zetaScale = 0.0
-        for (j, g) in a.cox.beta.enumerated() { zeta += g * (x[j] - a.cox.means[j]); zetaScale += Swift.abs(g * x[j]) + Swift.abs(g * a.cox.means[j]) }
+        for (j, g) in a.cox!.beta.enumerated() { zeta += g * (x[j] - a.cox!.means[j]); zetaScale += Swift.abs(g * x[j]) + Swift.abs(g * a.cox!.means[j]) }
         let p = 1 / (1 + exp(-eta))
-        let recovered = a.predictionHorizons.map { -expm1(-a.cox.hazardAtMeans(at: Double($0)) * exp(zeta)) }
-        let median = a.cox.medianDaysToRecovery(relativeLinearPredictor: zeta) ?? .nan
+        let recovered = a.predictionHorizons.map { -expm1(-a.cox!.hazardAtMeans(at: Double($0)) * exp(zeta)) }
+        let median = a.cox!.medianDaysToRecovery(relativeLinearPredictor: zeta) ?? .nan
         // Reasons: pulls by group, top three by |pull| (ties: lower group), positive only.
         let groups = ReasonGroups(a.features)
         var pulls = [Double](repeating: 0, count: groups.count)
-        let means = a.logistic.standardization.means
-        for (j, b) in a.logistic.slopes.enumerated() { pulls[groups.groupOfColumn[j]] += b * (x[j] - means[j]) }
+        let means = a.logistic!.standardization.means
+        for (j, b) in a.logistic!.slopes.enumerated() { pulls[groups.groupOfColumn[j]] += b * (x[j] - means[j]) }
         let ranked = pulls.indices.filter { Swift.abs(pulls[$0]) > 0 }
             .sorted { Swift.abs(pulls[$0]) != Swift.abs(pulls[$1]) ? Swift.abs(pulls[$0]) > Swift.abs(pulls[$1]) : $0 < $1 }
         var reasons = ranked.prefix(3).map { Int32($0) }
@@ -121,10 +121,10 @@ final class ScoringKernelTests: XCTestCase {
                 && relativeClose(s.scorePoints[i], a.scoreScaling.points(logOdds: s.logOdds[i]))
             let risk = exp(s.coxLinearPredictor[i])
             for (h, t) in a.predictionHorizons.enumerated() {
-                ok = ok && relativeClose(s.recoveredBy[i * k + h], -expm1(-a.cox.hazardAtMeans(at: Double(t)) * risk))
+                ok = ok && relativeClose(s.recoveredBy[i * k + h], -expm1(-a.cox!.hazardAtMeans(at: Double(t)) * risk))
                 ok = ok && relativeClose(s.recoveredBy[i * k + h], r.recovered[h], 1e-9)
             }
-            let median = a.cox.medianDaysToRecovery(relativeLinearPredictor: s.coxLinearPredictor[i]) ?? .nan
+            let median = a.cox!.medianDaysToRecovery(relativeLinearPredictor: s.coxLinearPredictor[i]) ?? .nan
             ok = ok && (s.medianDays[i] == median || (s.medianDays[i].isNaN && median.isNaN))
             ok = ok && relativeClose(s.pRecover[i], r.p, 1e-9)
             ok = ok && Array(s.reasons[(i * 3)..<(i * 3 + 3)]) == r.reasons

@@ -31,14 +31,18 @@ final class TrainingEdgeCaseTests: XCTestCase {
         }
     }
 
-    func testOneRecoveryFailsWithTheCoxModelsReason() throws {
+    /// One recovery (so every event on one day): R coxph fits it, and so does train (issue 19).
+    func testOneRecoveryTrainsBothModelsAsR() throws {
         var generator = SeededGenerator(seed: 6)
         let rows = (0..<3000).map { i in
             "A\(i),\(Double.random(in: 1...1e4, using: &generator)),\(Int.random(in: 0...300, using: &generator)),\(i == 7 ? 5 : 365),\(i == 7 ? 1 : 0)"
         }
-        XCTAssertThrowsError(try train(rows)) { error in
-            XCTAssertTrue("\(error)".contains("Cox regression"), "\(error)")
-        }
+        let (_, result) = try train(rows)
+        let cox = try XCTUnwrap(result.artifact.cox)
+        XCTAssertEqual(cox.nEvents, 1)
+        XCTAssertEqual(cox.baselineTimes, [5])
+        XCTAssertTrue(cox.coefficients.allSatisfy { $0.estimate.isFinite && $0.standardError.isFinite })
+        XCTAssertTrue(result.scores.recoveredBy.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
     }
 
     func testBalancesOf1e12ZeroAnd1e9FitAndScoreWithoutNaN() throws {
