@@ -13,7 +13,8 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def check(condition, message):
@@ -43,6 +44,7 @@ def main():
         check(driver.current_url.endswith("/signin"), f"/ sends a signed-out browser to /signin, got {driver.current_url}")
         driver.find_element(By.ID, "token").send_keys(args.token)
         driver.find_element(By.ID, "signin").click()
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "queue")))
         check(driver.current_url.endswith("/queue"), f"signing in opens the queue, got {driver.current_url}")
         cookie = driver.get_cookie("arrears_session")
         check(cookie is not None and cookie.get("httpOnly") and cookie.get("sameSite") == "Strict",
@@ -55,6 +57,7 @@ def main():
         driver.save_screenshot(os.path.join(args.screenshots, "serve-queue.png"))
 
         driver.find_element(By.LINK_TEXT, account).click()
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "account-id")))
         check(driver.find_element(By.ID, "account-id").text == account, "the account page opens")
         check("On today's queue" in driver.find_element(By.ID, "today").text, "the account page shows today's row")
         check(len(driver.find_elements(By.CSS_SELECTOR, "svg.chart rect")) > 0, "the payment history chart is drawn")
@@ -63,12 +66,14 @@ def main():
         Select(driver.find_element(By.ID, "channel")).select_by_visible_text("call")
         Select(driver.find_element(By.ID, "outcome")).select_by_visible_text("right_party")
         driver.find_element(By.ID, "log").click()
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "notice")))
         notice = driver.find_element(By.ID, "notice").text
         check("left today's queue" in notice, f"the page says the account left the queue: {notice!r}")
         check("Not on today's queue" in driver.find_element(By.ID, "today").text, "the account page reflects the rule at once")
         check("right_party" in driver.find_element(By.ID, "timeline").text, "the timeline shows the logged contact")
 
         driver.get(args.base + "/queue")
+        WebDriverWait(driver, 30).until(EC.presence_of_element_located((By.ID, "queue")))
         listed = [r.get_attribute("data-account") for r in driver.find_elements(By.CSS_SELECTOR, "#queue tr.account")]
         check(account not in listed, f"{account} is no longer on today's queue")
     finally:
