@@ -4,10 +4,10 @@
 //   ArrearsCore (the error protocol) → LinearAlgebra, PortfolioIO
 //   CLinearAlgebra → LinearAlgebra → Models
 //   PortfolioIO → Features → Scoring → Training;  Models → Scoring
-//   PortfolioIO → Prioritizer;  Models → Report
+//   PortfolioIO → Prioritizer;  Models → Report;  Prioritizer → Ledger (GRDB/SQLite)
 //   Scoring, Training, Prioritizer, Report → Pipeline (the library entry points, DESIGN §14)
-//   Pipeline, PortfolioGenerator → Benchmarking;  Pipeline, Benchmarking, PortfolioGenerator → ArrearsCLI → arrears
-//   Prioritizer → Ledger (GRDB/SQLite) → ArrearsCLI
+//   Pipeline, PortfolioGenerator → Benchmarking;  Pipeline, Benchmarking, PortfolioGenerator, Ledger → ArrearsCLI → arrears
+//   Pipeline, Ledger → Service (Hummingbird) → ArrearsCLI
 import PackageDescription
 
 let package = Package(
@@ -25,12 +25,17 @@ let package = Package(
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Report", targets: ["Report"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Service", targets: ["Service"]),
         .library(name: "ArrearsCLI", targets: ["ArrearsCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The error shape every module shares (DESIGN §14).
@@ -62,24 +67,35 @@ let package = Package(
         .target(name: "Training", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra", "Scoring"]),
         // The self-contained HTML model report with inline SVG charts (`arrears report`).
         .target(name: "Report", dependencies: ["Models"]),
-        // The contact ledger: one SQLite file (GRDB, WAL) of contacts, promises and rank runs (DESIGN §12).
-        .target(
-            name: "Ledger",
-            dependencies: ["PortfolioIO", "Prioritizer", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
-        ),
         // One entry per job — read, score, rank, train, evaluate, report — for the CLI,
         // the benchmarks and the service (DESIGN §14).
         .target(name: "Pipeline",
                 dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra", "Scoring", "Training", "Prioritizer", "Report"]),
         // The `arrears bench` harness: stage timings and the memory-bandwidth bound.
         .target(name: "Benchmarking", dependencies: ["Pipeline", "PortfolioGenerator"]),
+        // The contact ledger: one SQLite file (GRDB, WAL) of contacts, promises and rank runs (DESIGN §12).
+        .target(
+            name: "Ledger",
+            dependencies: ["PortfolioIO", "Prioritizer", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
+        // `arrears serve`: the scoring API and the collectors' web page (Hummingbird, DESIGN §13).
+        .target(
+            name: "Service",
+            dependencies: ["PortfolioIO", "Features", "Prioritizer", "Scoring", "Pipeline", "Ledger",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Mustache", package: "swift-mustache"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The commands, as a library so they can be tested in-process.
         .target(
             name: "ArrearsCLI",
             dependencies: [
                 "PortfolioIO", "PortfolioGenerator", "Features", "Models", "Prioritizer", "Scoring", "Training",
-                "Report", "Pipeline", "Benchmarking", "Ledger",
+                "Report", "Pipeline", "Benchmarking", "Ledger", "Service",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,6 +116,8 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "Training", "PortfolioIO", "PortfolioGenerator", "Features", "Models",
                                                          "LinearAlgebra", "_TestSupport"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Pipeline", "Ledger", "PortfolioIO", "_TestSupport",
+                                                         .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "LinearAlgebra", "_TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "PortfolioIO", "Scoring", "Training", "Prioritizer",
                                                           "LinearAlgebra", "PortfolioGenerator", "_TestSupport"]),

@@ -6,7 +6,7 @@ public struct ArrearsCommand: ParsableCommand {
         commandName: "arrears",
         abstract: "Delinquency scoring for debt collections: train, score, rank.",
         version: "0.1.0",
-        subcommands: [Generate.self, Validate.self, Train.self, Score.self, Evaluate.self, Inspect.self, Rank.self, ReportCommand.self, Bench.self, LedgerCommand.self]
+        subcommands: [Generate.self, Validate.self, Train.self, Score.self, Evaluate.self, Inspect.self, Rank.self, ReportCommand.self, Bench.self, LedgerCommand.self, Serve.self]
     )
 
     public init() {}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Load test of `arrears serve` (issue 18) with wrk on loopback: POST /v1/score with single
+# accounts from data/ at 1, 16 and 64 connections, DURATION seconds each (default 20),
+# then prints throughput and latency percentiles. Release build; the server logs at
+# warning level (no per-request lines) and its rate limit is lifted for the test token.
+#   scripts/load-test.sh [DURATION]
+# SOAK=600 scripts/load-test.sh runs the soak instead: 600 s of scoring at 64 connections
+# while a second wrk logs contact outcomes (POST /v1/accounts/{id}/contacts), then checks
+# no error responses, the server's RSS at start and end, and ledger rows = requests sent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${1:-20}"
+command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+swift build -c release --product arrears >/dev/null
+bin="$(swift build -c release --show-bin-path)/arrears"
+work="$(mktemp -d)"
+server=""
+cleanup() { if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi; rm -rf "$work"; }
+trap cleanup EXIT
+
+ledger="$work/arrears.db"
+"$bin" ledger init --ledger "$ledger" >/dev/null
+"$bin" ledger import accounts data/contact_points.csv --ledger "$ledger" 2>/dev/null
+common=(--model models/arrears-model.json --ledger "$ledger" --accounts data/accounts.csv --payments data/payments.csv)
+"$bin" serve --add-token api_client:load "${common[@]}" >"$work/api.token" 2>/dev/null
+"$bin" serve --add-token collector:C01 "${common[@]}" >"$work/c01.token" 2>/dev/null
+"$bin" serve --init-admin "${common[@]}" >/dev/null 2>&1
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+"$bin" serve "${common[@]}" --as-of 2026-01-01 --host 127.0.0.1 --port "$port" --rate-limit 10000000 \
+  --log-level warning >"$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/healthz', timeout=1)" 2>/dev/null && break
+  sleep 0.2
+done
+
+# Request bodies: the first 1000 bundled accounts, one JSON object per file line.
+python3 - "$work/bodies.txt" <<'PY'
+import csv, json, sys
+accounts = list(csv.DictReader(open("data/accounts.csv")))[:1000]
+ids = {a["account_id"] for a in accounts}
+statements = {}
+for r in csv.DictReader(open("data/payments.csv")):
+    if r["account_id"] in ids:
+        statements.setdefault(r["account_id"], []).append(
+            {"date": r["date"], "amount_due": float(r["amount_due"]), "amount_paid": float(r["amount_paid"])})
+with open(sys.argv[1], "w") as out:
+    for a in accounts:
+        a = {k: (v if v != "" else None) for k, v in a.items() if k not in ("days_to_recovery", "recovered")}
+        out.write(json.dumps({"as_of": "2026-01-01", "account": a, "statements": statements.get(a["account_id"], [])}) + "\n")
+PY
+
+cat >"$work/score.lua" <<LUA
+local bodies = {}
+for line in io.lines("$work/bodies.txt") do bodies[#bodies + 1] = line end
+local i = 0
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $(cat "$work/api.token")"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  i = i % #bodies + 1
+  return wrk.format(nil, "/v1/score", nil, bodies[i])
+end
+local errors = 0
+response = function(status, headers, body) if status ~= 200 then errors = errors + 1 end end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d rps=%.0f p50_ms=%.3f p99_ms=%.3f non200=%d socket_errors=%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+if [ -z "${SOAK:-}" ]; then
+  wrk -t1 -c16 -d3s -s "$work/score.lua" "http://127.0.0.1:$port" >/dev/null   # warm-up
+  for c in 1 16 64; do
+    threads=$(( c < 2 ? 1 : 2 ))
+    line=$(wrk -t"$threads" -c"$c" -d"${duration}s" --latency -s "$work/score.lua" "http://127.0.0.1:$port" | grep RESULT)
+    echo "connections=$c $line"
+  done
+  echo "server RSS: $(rss) KiB"
+else
+  # Contacts: accounts A0000001…A0005000 in turn, each a no_answer call (no rule blocks logging).
+  cat >"$work/contact.lua" <<LUA
+local i = 0
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $(cat "$work/c01.token")"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  i = i % 5000 + 1
+  return wrk.format(nil, string.format("/v1/accounts/A%07d/contacts", i), nil, '{"channel":"sms","outcome":"no_answer"}')
+end
+local errors = 0
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT requests=%d rps=%.1f p50_ms=%.3f p99_ms=%.3f non2xx=%d socket_errors=%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+  before=$(python3 -c "import sqlite3; print(sqlite3.connect('$ledger').execute('SELECT count(*) FROM contacts').fetchone()[0])")
+  echo "soak: ${SOAK}s; RSS at start $(rss) KiB"
+  wrk -t1 -c64 -d"${SOAK}s" --latency -s "$work/score.lua" "http://127.0.0.1:$port" >"$work/soak-score.txt" &
+  scorer=$!
+  wrk -t1 -c4 -d"${SOAK}s" --latency -s "$work/contact.lua" "http://127.0.0.1:$port" >"$work/soak-contact.txt" &
+  logger=$!
+  for k in $(seq 1 10); do sleep $(( SOAK / 10 )); echo "  t=$(( k * SOAK / 10 ))s RSS $(rss) KiB"; done
+  wait "$scorer" "$logger"
+  echo "score:    $(grep RESULT "$work/soak-score.txt")"
+  echo "contacts: $(grep RESULT "$work/soak-contact.txt")"
+  echo "RSS at end $(rss) KiB"
+  sleep 1
+  after=$(python3 -c "import sqlite3; print(sqlite3.connect('$ledger').execute('SELECT count(*) FROM contacts').fetchone()[0])")
+  sent=$(grep RESULT "$work/soak-contact.txt" | sed 's/.*requests=\([0-9]*\).*/\1/')
+  audit=$(python3 -c "import sqlite3; print(sqlite3.connect('$ledger').execute(\"SELECT count(*) FROM service_audit WHERE action='log_contact'\").fetchone()[0])")
+  echo "ledger contacts added $(( after - before )), audit entries $audit, contact requests completed $sent (wrk counts only completed responses)"
+fi
+kill -TERM "$server"; wait "$server" || true; server=""
