@@ -7,40 +7,8 @@ import _TestSupport
 /// Issue 14's command-line classes: outputs that would replace an input or each other,
 /// concurrent runs on one output set, the as-of checks, flags that are the same on every
 /// command, and messages in CLI terms.
-final class OutputSafetyTests: XCTestCase {
-    nonisolated(unsafe) static var dir: URL!
-    static var accounts: String { dir.appendingPathComponent("accounts.csv").path }
-    static var payments: String { dir.appendingPathComponent("payments.csv").path }
+final class OutputSafetyTests: BundledPortfolioTestCase {
     static var model: String { repositoryRoot().appendingPathComponent("models/arrears-model.json").path }
-
-    override class func setUp() {
-        super.setUp()
-        dir = makeTemporaryDirectory("output-safety")
-        let data = repositoryRoot().appendingPathComponent("data")
-        for name in ["accounts.csv", "payments.csv"] {
-            try? FileManager.default.copyItem(at: data.appendingPathComponent(name), to: dir.appendingPathComponent(name))
-        }
-    }
-
-    func path(_ name: String) -> String { Self.dir.appendingPathComponent(name).path }
-
-    var portfolio: [String] { ["--accounts", Self.accounts, "--payments", Self.payments, "--as-of", "2026-01-01"] }
-
-    func run(_ arguments: [String]) throws {
-        var command = try ArrearsCommand.parseAsRoot(arguments)
-        try command.run()
-    }
-
-    func failure(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) -> String {
-        do {
-            try run(arguments)
-            XCTFail("expected \(arguments.first ?? "") to fail", file: file, line: line)
-            return ""
-        } catch {
-            XCTAssertNotEqual(ArrearsCommand.exitCode(for: error), .success, file: file, line: line)
-            return ArrearsCommand.message(for: error)
-        }
-    }
 
     func bytes(_ path: String) -> Data { FileManager.default.contents(atPath: path) ?? Data() }
 

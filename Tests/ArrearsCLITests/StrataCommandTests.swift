@@ -7,38 +7,7 @@ import _TestSupport
 /// `arrears train --strata product` end to end: the artifact holds one baseline per
 /// product, `score` uses it, a product not seen in training and a bad --strata are
 /// refused with the flag, the column and the level named.
-final class StrataCommandTests: XCTestCase {
-    nonisolated(unsafe) static var dir: URL!
-    static var accounts: String { dir.appendingPathComponent("accounts.csv").path }
-    static var payments: String { dir.appendingPathComponent("payments.csv").path }
-
-    override class func setUp() {
-        super.setUp()
-        dir = makeTemporaryDirectory("strata-cli")
-        let data = repositoryRoot().appendingPathComponent("data")
-        for name in ["accounts.csv", "payments.csv"] {
-            try? FileManager.default.copyItem(at: data.appendingPathComponent(name), to: dir.appendingPathComponent(name))
-        }
-    }
-
-    func path(_ name: String) -> String { Self.dir.appendingPathComponent(name).path }
-    var portfolio: [String] { ["--accounts", Self.accounts, "--payments", Self.payments, "--as-of", "2026-01-01"] }
-
-    func run(_ arguments: [String]) throws {
-        var command = try ArrearsCommand.parseAsRoot(arguments)
-        try command.run()
-    }
-
-    func failure(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) -> String {
-        do {
-            try run(arguments)
-            XCTFail("expected \(arguments.first ?? "") to fail", file: file, line: line)
-            return ""
-        } catch {
-            XCTAssertNotEqual(ArrearsCommand.exitCode(for: error), .success, file: file, line: line)
-            return ArrearsCommand.message(for: error)
-        }
-    }
+final class StrataCommandTests: BundledPortfolioTestCase {
 
     func testTrainWithStrataThenScoreUsesEachProductsBaseline() throws {
         let model = path("strata-model.json"), scores = path("scores.csv")
