@@ -98,7 +98,8 @@ public struct Rank: ParsableCommand {
         let rejectsPath = rejects ?? siblingPath(of: out, suffix: "rejects")
         let metaPath = siblingPath(of: out, suffix: "meta", extension: ".json")
         try Outputs.check([(out, "--out"), (holdsPath, "--holds"), (rejectsPath, "--rejects"), (metaPath, "<out>-meta.json")],
-                          inputs: portfolio.inputs + [(model, "--model")] + (policy.map { [($0, "--policy")] } ?? []))
+                          inputs: portfolio.inputs + [(model, "--model")] + (policy.map { [($0, "--policy")] } ?? [])
+                              + (ledger.map { [($0, "--ledger")] } ?? []))
         let rules = try loadPolicy(policy)
         var clock = StageClock()
         let artifact = try loadModel(model)
@@ -114,19 +115,8 @@ public struct Rank: ParsableCommand {
             try Pipeline.rank(scored, policy: rules, capacity: capacity, contacts: contacts)
         }
         clock.lap("rank")
-        var outputs = Outputs()
-        outputs.add(ranked.worklistBytes(format: format), to: out, role: "--out")
-        outputs.add(ranked.holdsBytes(format: format), to: holdsPath, role: "--holds")
-        // The rejected account rows are in the holds file; without a rejects file the
-        // payment rows are listed on standard error.
-        let paymentRejects = data.rejects.filter { $0.source == .payments }
-        addRejects(rejectsPath == nil ? paymentRejects : data.rejects, path: rejectsPath, explicit: rejects != nil,
-                   to: &outputs, console: console)
         let check = AsOfCheck(scored, maxDaysAfterTraining: rules.maxDaysAfterTraining)
-        if let metaPath {
-            outputs.add(RunMetadata(command: "rank", scored: scored, check: check, figures: ranked.counts.figures).jsonBytes(),
-                        to: metaPath, role: "<out>-meta.json")
-        }
+        let outputs = files(ranked, check: check, holds: holdsPath, rejects: rejectsPath, meta: metaPath, console: console)
         try outputs.commit()
         clock.lap("write")
         if let ledgerRank {
@@ -139,5 +129,24 @@ public struct Rank: ParsableCommand {
         printAsOfNotes(check, asOf: portfolio.asOf, console: console)
         console.note("worklist → \(out == "-" ? "standard output" : out); other classes and rejected accounts → \(holdsPath)"
                      + (rejectsPath.map { data.rejects.isEmpty && rejects == nil ? "" : "; rejected rows → \($0)" } ?? ""))
+    }
+
+    /// The worklist, holds, rejects and meta files of a ranked portfolio. The rejected
+    /// account rows are in the holds file; without a rejects file the rejected payment rows
+    /// are listed on standard error.
+    func files(_ ranked: RankedPortfolio, check: AsOfCheck, holds: String, rejects rejectsPath: String?, meta: String?,
+               console: Console) -> Outputs {
+        let data = ranked.scored.portfolio
+        var outputs = Outputs()
+        outputs.add(ranked.worklistBytes(format: format), to: out, role: "--out")
+        outputs.add(ranked.holdsBytes(format: format), to: holds, role: "--holds")
+        let paymentRejects = data.rejects.filter { $0.source == .payments }
+        addRejects(rejectsPath == nil ? paymentRejects : data.rejects, path: rejectsPath, explicit: rejects != nil,
+                   to: &outputs, console: console)
+        if let meta {
+            outputs.add(RunMetadata(command: "rank", scored: ranked.scored, check: check, figures: ranked.counts.figures).jsonBytes(),
+                        to: meta, role: "<out>-meta.json")
+        }
+        return outputs
     }
 }

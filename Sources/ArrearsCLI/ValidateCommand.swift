@@ -61,40 +61,10 @@ public struct Validate: ParsableCommand {
         let portfolio = try cli { () throws(PipelineError) in
             try Pipeline.read(.files(accounts: accounts, payments: payments), labels: labels)
         }
-        var out = ""
-        let a = portfolio.accounts
-        out += "accounts: \(portfolio.accountRows) rows read = \(a.count) valid + \(portfolio.rejectedAccountRows) rejected  (\(accounts))\n"
-        out += "payments: \(portfolio.paymentRows) rows read = \(portfolio.payments.count) valid + \(portfolio.rejectedPaymentRows) rejected  (\(payments))\n"
-        if a.hasLabels {
-            let events = a.recovered.lazy.filter { $0 }.count
-            out += "labels:   \(events) recovered, \(a.count - events) censored\n"
+        let summary = try cli { () throws(PipelineError) in
+            try PortfolioSummary(portfolio, names: (accounts, payments), asOf: asOf)
         }
-        if a.count > 0 {
-            let total = a.balance.reduce(0, +)
-            out += "balance:  total \(Self.money(total)), mean \(Self.money(total / Double(a.count)))\n"
-            let holds = (0..<a.count).filter { a.bankruptcy[$0] || a.ceaseAndDesist[$0] || a.dispute[$0] || a.deceased[$0] }.count
-            out += "holds:    \(holds) accounts with a hold flag\n"
-        }
-        out += Policy.defaults.ruleSupportLines(presentColumns: a.presentColumns).map { "rule:     \($0)\n" }.joined()
-        var byCode: [String: Int] = [:]
-        for r in portfolio.rejects { byCode["\(r.source.rawValue) \(r.code.rawValue)", default: 0] += 1 }
-        for key in byCode.keys.sorted() { out += "rejected: \(key): \(byCode[key]!)\n" }
-        for r in portfolio.rejects.prefix(5) { out += "  \(r)\n" }
-        if portfolio.rejects.count > 5 { out += "  … \(portfolio.rejects.count - 5) more\n" }
-
-        if let asOf, a.count > 0 {
-            do {
-                let (spec, matrix) = try FeatureSpec.fitTransform(portfolio, asOf: asOf)
-                out += "features: \(matrix.rows) × \(matrix.cols) as of \(asOf); \(matrix.statementsUsed) statements used, "
-                    + "\(matrix.statementsAfterAsOf) after as-of ignored, \(matrix.accountsWithoutStatements) accounts without statements\n"
-                if !spec.droppedConstant.isEmpty {
-                    out += "dropped constant columns: \(spec.droppedConstant.joined(separator: ", "))\n"
-                }
-            } catch {
-                throw CommandFailure(message: "\(error)")
-            }
-        }
-        console.note(String(out.dropLast()))
+        console.note(summary.lines.joined(separator: "\n"))
 
         if let rejects {
             var outputs = Outputs()
@@ -106,5 +76,4 @@ public struct Validate: ParsableCommand {
         }
     }
 
-    static func money(_ x: Double) -> String { String(format: "%.2f", x) }
 }
