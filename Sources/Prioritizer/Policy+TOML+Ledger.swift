@@ -47,11 +47,7 @@ extension PolicyReader {
     private func promises(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> PromisePolicy {
         let table = try self.table(key, value, shape: "grace_days, tolerance and follow_up_broken_days")
         var p = PromisePolicy()
-        for (name, v) in table {
-            let path = "\(key).\(name)"
-            guard let known = PromisePolicy.CodingKeys(rawValue: name) else {
-                throw unknownKey(path, known: PromisePolicy.CodingKeys.allCases.map { "\(key).\($0.rawValue)" })
-            }
+        for (known, path, v) in try knownEntries(key, table, PromisePolicy.CodingKeys.self) {
             switch known {
             case .graceDays: p.graceDays = try integer(path, v, range: 0...60, rule: "days, 0 to 60")
             case .tolerance:
@@ -65,11 +61,7 @@ extension PolicyReader {
     private func callWindow(_ key: String, _ value: TOMLValueConvertible) throws(PolicyError) -> CallWindowPolicy {
         let table = try self.table(key, value, shape: "start_hour and end_hour (local time)")
         var w = CallWindowPolicy()
-        for (name, v) in table {
-            let path = "\(key).\(name)"
-            guard let known = CallWindowPolicy.CodingKeys(rawValue: name) else {
-                throw unknownKey(path, known: CallWindowPolicy.CodingKeys.allCases.map { "\(key).\($0.rawValue)" })
-            }
+        for (known, path, v) in try knownEntries(key, table, CallWindowPolicy.CodingKeys.self) {
             switch known {
             case .startHour: w.startHour = try integer(path, v, range: 0...23, rule: "an hour, 0 to 23")
             case .endHour: w.endHour = try integer(path, v, range: 1...24, rule: "an hour, 1 to 24")

@@ -185,7 +185,7 @@ struct PolicyReader {
 
     /// The entries of a table whose keys are `K`'s cases, as (case, dotted path, value);
     /// an unknown key throws naming the known ones.
-    private func knownEntries<K: CaseIterable & RawRepresentable>(_ key: String, _ table: TOMLTable,
+    func knownEntries<K: CaseIterable & RawRepresentable>(_ key: String, _ table: TOMLTable,
                                                                   _ keys: K.Type) throws(PolicyError)
         -> [(known: K, path: String, value: TOMLValueConvertible)] where K.RawValue == String {
         var entries: [(known: K, path: String, value: TOMLValueConvertible)] = []
