@@ -268,10 +268,16 @@ public final class CSVReader {
     /// Returns the count, 0 only at the end of the input. The reader's own records are
     /// not used afterwards.
     /// - Throws: `unreadableFile` when reading fails midway.
-    /// With `hash: false` the bytes taken from the source are counted but not hashed: the
-    /// caller passes them to `hashTaken` itself, in order, before `fingerprint` is read.
+    func readRemainingBytes(into destination: UnsafeMutablePointer<UInt8>, capacity: Int) throws(InputError) -> Int {
+        try readRemainingBytes(into: destination, capacity: capacity, hash: true).count
+    }
+
+    /// `readRemainingBytes(into:capacity:)`; with `hash: false` the bytes taken from the
+    /// source now are counted but not hashed: the caller passes them to `hashTaken`
+    /// itself, in order, before `fingerprint` is read. `hashed` is true when the bytes
+    /// came from the reader's buffer, which were hashed when they were read.
     func readRemainingBytes(into destination: UnsafeMutablePointer<UInt8>, capacity: Int,
-                            hash: Bool = true) throws(InputError) -> Int {
+                            hash: Bool) throws(InputError) -> (count: Int, hashed: Bool) {
         precondition(capacity > 0)
         if !startedInput { try start() }
         let buffered = filled - position
@@ -280,9 +286,9 @@ public final class CSVReader {
             destination.update(from: buffer + position, count: n)
             position += n
             bytesConsumed += n
-            return n
+            return (n, true)
         }
-        if atEOF { return 0 }
+        if atEOF { return (0, hash) }
         let n: Int
         switch source {
         case .descriptor(let fd, _):
@@ -311,7 +317,7 @@ public final class CSVReader {
             bytesFromSource += n
         }
         bytesConsumed += n
-        return n
+        return (n, hash)
     }
 
     private init(source: Source, displayName: String, knownSize: Int?, chunkSize: Int) {

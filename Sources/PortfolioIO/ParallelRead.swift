@@ -81,16 +81,18 @@ func readPieces<Result>(of reader: CSVReader, layout: ParallelReadLayout = .stan
             capacity *= 2
         }
         var filled = carried
+        var unhashed = carried             // bytes [unhashed, filled) are new from the source
         while !atEnd && filled < capacity {
-            let n = try reader.readRemainingBytes(into: block + filled, capacity: capacity - filled, hash: false)
+            let (n, hashed) = try reader.readRemainingBytes(into: block + filled, capacity: capacity - filled, hash: false)
             if n == 0 { atEnd = true }
             filled += n
+            if hashed { unhashed = filled }   // the reader's own buffered bytes, hashed already
         }
         if filled == 0 { break }
-        // Bytes [carried, filled) are new: hashed beside the pieces (task 0 below).
-        let fresh = UncheckedSendable(value: (reader, UnsafeBufferPointer(start: UnsafePointer(block + carried),
-                                                                          count: filled - carried)))
-        let hashing = reader.isFingerprinting && filled > carried
+        // They are hashed beside the pieces (task 0 below).
+        let fresh = UncheckedSendable(value: (reader, UnsafeBufferPointer(start: UnsafePointer(block + unhashed),
+                                                                          count: filled - unhashed)))
+        let hashing = reader.isFingerprinting && filled > unhashed
 
         // Presumed starts: just after the first LF at or after each even cut.
         let count = max(1, min(layout.piecesPerBlock, filled / 64))
