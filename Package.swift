@@ -48,8 +48,11 @@ let package = Package(
         ),
         // Row-major matrices and thin wrappers over BLAS/LAPACK.
         .target(name: "LinearAlgebra", dependencies: ["ArrearsCore", "CLinearAlgebra"]),
+        // C kernels of the CSV reader: AVX2 structural-byte bitmaps and SHA-NI SHA-256,
+        // each chosen at run time with a portable path (DESIGN §9).
+        .target(name: "CScan"),
         // RFC 4180 CSV reading/writing and the portfolio schema (DESIGN §2, §7).
-        .target(name: "PortfolioIO", dependencies: ["ArrearsCore"]),
+        .target(name: "PortfolioIO", dependencies: ["ArrearsCore", "CScan"]),
         // Synthetic portfolios with a known ground truth (`arrears generate`).
         .target(name: "PortfolioGenerator", dependencies: ["PortfolioIO"]),
         // Payment histories → feature vectors (DESIGN §3).

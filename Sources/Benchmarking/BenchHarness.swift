@@ -80,6 +80,8 @@ public enum BenchHarness {
         let readSeconds = Self.seconds(since: readStart)
         let n = data.accounts.count
         stages.append(.init(stage: "read CSV", seconds: readSeconds, accounts: n, bytes: csvBytes))
+        stages += try Self.fingerprintStages(accountsPath: accountsPath, paymentsPath: paymentsPath, labels: model == nil,
+                                             accounts: n, bytes: csvBytes, progress: progress)
 
         // The model: trained here (its spec's features, then both fits) or loaded.
         let artifact: ModelArtifact
@@ -182,6 +184,38 @@ public enum BenchHarness {
     }
 }
 
+
+extension BenchHarness {
+    /// Input hashing (DESIGN §9: SHA-256 must not slow reading): the read again with
+    /// `ReadOptions.fingerprint` (the hash runs beside the parser on the same blocks), and
+    /// SHA-256 alone over both files held in memory — with the SHA extensions when the
+    /// CPU has them, and with the portable rounds.
+    static func fingerprintStages(accountsPath: String, paymentsPath: String, labels: Bool, accounts n: Int, bytes: Int,
+                                  progress: (String) -> Void) throws(PipelineError) -> [BenchReport.Stage] {
+        progress("reading again with SHA-256 fingerprints")
+        let start = ContinuousClock.now
+        do throws(InputError) {
+            _ = try readPortfolio(accountsPath: accountsPath, paymentsPath: paymentsPath,
+                                  options: ReadOptions(requireLabels: labels, fingerprint: true))
+        } catch {
+            throw PipelineError(code: .input, message: "\(error)", cause: error)
+        }
+        var stages = [BenchReport.Stage(stage: "read CSV + SHA-256", seconds: seconds(since: start), accounts: n, bytes: bytes)]
+        guard let a = FileManager.default.contents(atPath: accountsPath),
+              let p = FileManager.default.contents(atPath: paymentsPath) else { return stages }
+        let kernels = SHA256.usesSHAExtensions ? [false, true] : [true]
+        for portable in kernels {
+            let hashStart = ContinuousClock.now
+            var h = SHA256(portable: portable)
+            a.withUnsafeBytes { h.update($0) }
+            p.withUnsafeBytes { h.update($0) }
+            _ = h.finalize()
+            stages.append(.init(stage: portable ? "SHA-256 alone, portable" : "SHA-256 alone, SHA-NI",
+                                seconds: seconds(since: hashStart), accounts: nil, bytes: a.count + p.count))
+        }
+        return stages
+    }
+}
 
 /// What `arrears bench` measured.
 public struct BenchReport: Codable, Sendable {

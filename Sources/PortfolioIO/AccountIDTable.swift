@@ -106,8 +106,21 @@ final class AccountIDTable {
         for e in values.indices { values[e] = transform(values[e]) }
     }
 
-    private func grow() {
-        let size = slots.count * 2
+    /// Makes room for `n` keys in all without regrowing (slots at load ≤ 1/2).
+    func reserve(_ n: Int) {
+        keyStart.reserveCapacity(n)
+        keyLength.reserveCapacity(n)
+        keyHash.reserveCapacity(n)
+        values.reserveCapacity(n)
+        if arena.count == 0 { arena.reserveCapacity(n * 10) }
+        var size = slots.count
+        while size < n * 2 { size <<= 1 }
+        if size > slots.count { rehash(size) }
+    }
+
+    private func grow() { rehash(slots.count * 2) }
+
+    private func rehash(_ size: Int) {
         slots = Array(repeating: -1, count: size)
         mask = size - 1
         for e in 0..<values.count {

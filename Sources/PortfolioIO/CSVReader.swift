@@ -1,3 +1,5 @@
+import CScan
+
 /// A streaming RFC 4180 reader over bytes.
 ///
 /// - Records end at LF, CRLF or a lone CR outside quotes; the last record may lack a
@@ -19,6 +21,15 @@
 /// With `fingerprintInput()` the reader hashes (SHA-256) exactly the bytes it takes from
 /// its source, as it reads them: the fingerprint of a file read once, even when it is a
 /// pipe or is appended to while being read.
+///
+/// Boundaries are found by wide scanning: `CScan` marks the commas, line feeds, carriage
+/// returns and quotes of each 64-byte group in one 64-bit word (AVX2 `vpcmpeqb` +
+/// `vpmovmskb` when the CPU has it, checked at run time, else a table loop), computed a
+/// few KiB ahead of the parser, and a record whose fields are all unquoted and which
+/// ends in LF is cut with one `tzcnt` per field. Any other record — a field that starts
+/// with a quote, a quote or CR inside a field, a record the buffer cuts off — goes to the
+/// byte-at-a-time scanner, which defines the semantics above; the wide path only ever
+/// accepts records on which both agree (tests compare them on random inputs).
 ///
 /// - Complexity: O(n) in the input bytes; one pass, plus one in-place pass over quoted
 ///   fields that contain `""`.
@@ -89,6 +100,12 @@ public final class CSVReader {
         /// View readers: the view ended (and it is not the end of the input) inside a
         /// record, which starts `bytesConsumed` bytes into the view.
         var exhausted = false
+        /// Structural-byte bitmaps of the buffer: bit j of word k is set when byte
+        /// 64k + j is `,` LF CR or `"`; words [0, maskWords) are current.
+        var masks: UnsafeMutablePointer<UInt64>
+        var maskWords = 0
+        /// False: every record goes to the byte-at-a-time scanner (tests).
+        var wideScan = true
     }
     @usableFromInline let state: UnsafeMutablePointer<State>
 
@@ -221,6 +238,25 @@ public final class CSVReader {
         if hasher != nil, count > 0 { hasher!.update(UnsafeRawBufferPointer(start: start, count: count)) }
     }
 
+    /// The structural-byte bitmaps of `words` 64-byte groups at `p` (bit j of word k:
+    /// byte 64k + j is `,` LF CR or `"`), as the wide scanner sees them.
+    static func structuralMasks(_ p: UnsafePointer<UInt8>, words: Int, into out: UnsafeMutablePointer<UInt64>) {
+        cscan_structural_masks(p, words, out)
+    }
+
+    /// Turns the wide (bitmap) scanner off or on; off, every record takes the
+    /// byte-at-a-time path. Results are the same either way (tests check it).
+    func useWideScan(_ on: Bool) { state.pointee.wideScan = on }
+
+    /// True after `fingerprintInput()`.
+    var isFingerprinting: Bool { hasher != nil }
+
+    /// Hashes bytes taken with `readRemainingBytes(…, hash: false)`; the caller keeps
+    /// them in source order and calls this from one thread at a time.
+    func hashTaken(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if hasher != nil, bytes.count > 0 { hasher!.update(UnsafeRawBufferPointer(bytes)) }
+    }
+
     /// Line where the next record starts (1-based; relative for view readers).
     var nextRecordLine: Int { nextLine }
     /// True when a view reader stopped at a record its (non-final) view cuts off.
@@ -233,6 +269,15 @@ public final class CSVReader {
     /// not used afterwards.
     /// - Throws: `unreadableFile` when reading fails midway.
     func readRemainingBytes(into destination: UnsafeMutablePointer<UInt8>, capacity: Int) throws(InputError) -> Int {
+        try readRemainingBytes(into: destination, capacity: capacity, hash: true).count
+    }
+
+    /// `readRemainingBytes(into:capacity:)`; with `hash: false` the bytes taken from the
+    /// source now are counted but not hashed: the caller passes them to `hashTaken`
+    /// itself, in order, before `fingerprint` is read. `hashed` is true when the bytes
+    /// came from the reader's buffer, which were hashed when they were read.
+    func readRemainingBytes(into destination: UnsafeMutablePointer<UInt8>, capacity: Int,
+                            hash: Bool) throws(InputError) -> (count: Int, hashed: Bool) {
         precondition(capacity > 0)
         if !startedInput { try start() }
         let buffered = filled - position
@@ -241,9 +286,9 @@ public final class CSVReader {
             destination.update(from: buffer + position, count: n)
             position += n
             bytesConsumed += n
-            return n
+            return (n, true)
         }
-        if atEOF { return 0 }
+        if atEOF { return (0, hash) }
         let n: Int
         switch source {
         case .descriptor(let fd, _):
@@ -266,9 +311,13 @@ public final class CSVReader {
             source = .view(bytes, offset: offset + n, final: final)
         }
         if n == 0 { atEOF = true }
-        took(destination, n)
+        if hash {
+            took(destination, n)
+        } else {
+            bytesFromSource += n
+        }
         bytesConsumed += n
-        return n
+        return (n, hash)
     }
 
     private init(source: Source, displayName: String, knownSize: Int?, chunkSize: Int) {
@@ -278,12 +327,14 @@ public final class CSVReader {
         let capacity = max(4, chunkSize)
         state = .allocate(capacity: 1)
         state.initialize(to: State(buffer: .allocate(capacity: capacity), capacity: capacity,
-                                   fields: .allocate(capacity: 64)))
+                                   fields: .allocate(capacity: 64),
+                                   masks: .allocate(capacity: capacity / 64 + 1)))
     }
 
     deinit {
         state.pointee.buffer.deallocate()
         state.pointee.fields.deallocate()
+        state.pointee.masks.deallocate()
         state.deinitialize(count: 1)
         state.deallocate()
         if case .descriptor(let fd, true) = source { Sys.close(fd) }
@@ -321,6 +372,20 @@ public final class CSVReader {
                 try refill()
                 continue
             }
+            if state.pointee.wideScan {
+                let end = scanSimpleRecord()
+                if end >= 0 {
+                    let recordStart = position
+                    line = nextLine
+                    nextLine += 1
+                    bytesConsumed += end - recordStart
+                    position = end
+                    // A line break alone is a blank line, not a record.
+                    if fieldCount == 1 && fields[0].end == recordStart { continue }
+                    if end - recordStart > Self.maximumFieldBytes { try checkFieldLengths() }
+                    return .record
+                }
+            }
             switch scanRecord() {
             case .needMore:
                 if state.pointee.exhausted { fieldCount = 0; return .end }
@@ -346,6 +411,79 @@ public final class CSVReader {
                 }
                 return status
             }
+        }
+    }
+
+    /// Throws `recordTooLong` when a field of the current record is over the cap.
+    private func checkFieldLengths() throws(InputError) {
+        for k in 0..<fieldCount where fields[k].end - fields[k].start > Self.maximumFieldBytes {
+            throw InputError(code: .recordTooLong, file: displayName, line: line,
+                             message: "field \(k + 1) of this record is longer than \(Self.maximumFieldBytes >> 20) MiB; fields are capped at \(Self.maximumFieldBytes >> 20) MiB")
+        }
+    }
+
+    /// Bitmaps for the buffer's whole 64-byte groups from `maskWords` on: at least up to
+    /// word `word`, and 64 words (4 KiB) ahead, never past the filled bytes.
+    @inline(never)
+    private func computeMasks(through word: Int) {
+        let st = state
+        let fullWords = st.pointee.filled >> 6
+        let from = st.pointee.maskWords
+        let to = min(fullWords, max(word + 1, from + 64))
+        guard to > from else { return }
+        cscan_structural_masks(st.pointee.buffer + 64 * from, to - from, st.pointee.masks + from)
+        st.pointee.maskWords = to
+    }
+
+    /// The wide path: a record at `position` whose fields are all unquoted and free of
+    /// CR and `"`, ending in LF inside the buffer's mask-covered bytes. Sets the fields
+    /// and returns the offset just past the LF, or −1 (nothing consumed) for any other
+    /// record, which `scanRecord` then reads byte by byte.
+    @inline(__always)
+    private func scanSimpleRecord() -> Int {
+        let st = state
+        let buf = st.pointee.buffer
+        let filled = st.pointee.filled
+        var p = st.pointee.position
+        var w = p >> 6
+        if w >= st.pointee.maskWords {
+            if w >= filled >> 6 { return -1 }
+            computeMasks(through: w)
+        }
+        var masks = st.pointee.masks
+        var m = masks[w] & (~UInt64(0) << UInt64(p & 63))
+        var fields = st.pointee.fields
+        var nf = 0
+        while true {
+            if buf[p] == 0x22 { return -1 }          // a quoted field
+            while m == 0 {
+                w += 1
+                if w >= st.pointee.maskWords {
+                    if w >= filled >> 6 { return -1 }
+                    computeMasks(through: w)
+                    masks = st.pointee.masks
+                }
+                m = masks[w]
+            }
+            let q = w << 6 | m.trailingZeroBitCount
+            m &= m &- 1
+            if nf == st.pointee.fieldCapacity {
+                growFields()
+                fields = st.pointee.fields
+            }
+            fields[nf] = FieldSpan(start: p, end: q, escaped: false)
+            nf += 1
+            let c = buf[q]
+            if c == 0x2C {                            // ','
+                p = q + 1
+                if p >= filled { return -1 }
+                continue
+            }
+            if c == 0x0A {                            // LF: the record is complete
+                st.pointee.fieldCount = nf
+                return q + 1
+            }
+            return -1                                  // CR or a quote inside a field
         }
     }
 
@@ -482,6 +620,7 @@ public final class CSVReader {
             filled = tail
             position = 0
         }
+        state.pointee.maskWords = 0
         if filled == capacity {
             if capacity >= Self.maximumRecordBytes {
                 throw InputError(code: .recordTooLong, file: displayName, line: nextLine,
@@ -493,6 +632,8 @@ public final class CSVReader {
             buffer.deallocate()
             buffer = bigger
             capacity = grown
+            state.pointee.masks.deallocate()
+            state.pointee.masks = .allocate(capacity: grown / 64 + 1)
         }
         let room = capacity - filled
         let n: Int

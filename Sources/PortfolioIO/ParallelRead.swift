@@ -48,6 +48,10 @@ struct PieceOutcome<Result> {
 /// that the previous piece's records ran past (a quoted field holding line breaks) is
 /// parsed again from where that piece really ended, so records, lines and rejects are
 /// exactly those of one sequential pass.
+/// When `reader` fingerprints its input, each block's new bytes are hashed by one more
+/// concurrent task while the pieces parse that same block (the bytes stay in cache and
+/// the hash costs the read no wall time while another core is free); SHA-256 stays
+/// sequential over the blocks, so the digest is that of the whole input.
 /// - Complexity: O(bytes) work over all cores, plus one copy of each byte into a piece
 ///   reader's buffer; memory one block, the pieces' buffers (about one more block) and
 ///   their results.
@@ -77,12 +81,18 @@ func readPieces<Result>(of reader: CSVReader, layout: ParallelReadLayout = .stan
             capacity *= 2
         }
         var filled = carried
+        var unhashed = carried             // bytes [unhashed, filled) are new from the source
         while !atEnd && filled < capacity {
-            let n = try reader.readRemainingBytes(into: block + filled, capacity: capacity - filled)
+            let (n, hashed) = try reader.readRemainingBytes(into: block + filled, capacity: capacity - filled, hash: false)
             if n == 0 { atEnd = true }
             filled += n
+            if hashed { unhashed = filled }   // the reader's own buffered bytes, hashed already
         }
         if filled == 0 { break }
+        // They are hashed beside the pieces (task 0 below).
+        let fresh = UncheckedSendable(value: (reader, UnsafeBufferPointer(start: UnsafePointer(block + unhashed),
+                                                                          count: filled - unhashed)))
+        let hashing = reader.isFingerprinting && filled > unhashed
 
         // Presumed starts: just after the first LF at or after each even cut.
         let count = max(1, min(layout.piecesPerBlock, filled / 64))
@@ -119,10 +129,17 @@ func readPieces<Result>(of reader: CSVReader, layout: ParallelReadLayout = .stan
         let slots = UncheckedSendable(value: outcomes)
         let startsBox = UncheckedSendable(value: starts)
         let run = UncheckedSendable(value: runPiece)
-        if count == 1 {
+        if count == 1 && !hashing {
             outcomes[0] = runPiece(from: 0, to: filled)
         } else {
-            DispatchQueue.concurrentPerform(iterations: count) { k in
+            // Task 0 hashes (when fingerprinting), so it starts first and never trails.
+            let first = hashing ? 0 : 1
+            DispatchQueue.concurrentPerform(iterations: count + 1 - first) { i in
+                let k = i + first - 1
+                if k < 0 {
+                    fresh.value.0.hashTaken(fresh.value.1)
+                    return
+                }
                 let s = startsBox.value
                 slots.value[k] = run.value(s[k], s[k + 1])
             }

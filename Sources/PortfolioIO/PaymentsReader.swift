@@ -23,7 +23,15 @@ struct PaymentsReader {
     }
 
     mutating func read(ids: AccountIDTable, rejects: inout [Reject]) throws(InputError) -> (PaymentTable, Int) {
-        var t = PaymentTable()
+        var columns = StatementColumns(capacity: 4096)
+        defer { columns.deallocate() }
+        let rows = try readColumns(ids: ids, rejects: &rejects, into: &columns)
+        return (columns.table(), rows)
+    }
+
+    /// `read` into raw columns (the parallel reader merges them without a second copy).
+    mutating func readColumns(ids: AccountIDTable, rejects: inout [Reject],
+                              into t: inout StatementColumns) throws(InputError) -> Int {
         var rows = 0
         var nextReserveCheck = 4096
         let width = header.names.count
@@ -38,9 +46,7 @@ struct PaymentsReader {
             if status == .end { break }
             rows += 1
             if rows == nextReserveCheck {
-                if let n = estimatedRows(reader, rowsSoFar: rows), n > t.accountIndex.capacity {
-                    t.reserve(n)
-                }
+                if let n = estimatedRows(reader, rowsSoFar: rows) { t.reserve(n) }
                 nextReserveCheck = nextReserveCheck < 1 << 20 ? nextReserveCheck * 16 : .max
             }
             if status == .record && reader.fieldCount == width {
@@ -63,29 +69,24 @@ struct PaymentsReader {
                    let date = CalendarDay.parse(reader.field(dateColumn)),
                    case .value(let due) = NumberParser.parse(reader.field(dueColumn)), due >= 0, due <= Cell.maximumAmount,
                    case .value(let paid) = NumberParser.parse(reader.field(paidColumn)), paid >= 0, paid <= Cell.maximumAmount {
-                    t.accountIndex.append(account)
-                    t.date.append(date)
-                    t.amountDue.append(due + 0)   // "-0" is zero: +0
-                    t.amountPaid.append(paid + 0)
-                    t.sourceLine.append(Int32(clamping: reader.line))
+                    // "-0" is zero: +0
+                    t.append(account: account, date: date, due: due + 0, paid: paid + 0,
+                             line: Int32(clamping: reader.line))
                     continue
                 }
             }
             do throws(CellProblem) {
                 if let row = try validate(status: status, ids: ids) {
                     // Valid after trimming spaces (the fast path does not trim dates).
-                    t.accountIndex.append(row.account)
-                    t.date.append(row.date)
-                    t.amountDue.append(row.due)
-                    t.amountPaid.append(row.paid)
-                    t.sourceLine.append(Int32(clamping: reader.line))
+                    t.append(account: row.account, date: row.date, due: row.due, paid: row.paid,
+                             line: Int32(clamping: reader.line))
                 }
             } catch {
                 rejects.append(Reject(source: .payments, file: file, line: reader.line, column: error.column,
                                       code: error.code, reason: error.reason, accountID: readableID()))
             }
         }
-        return (t, rows)
+        return rows
     }
 
     private func readableID() -> String {
@@ -122,6 +123,76 @@ struct PaymentsReader {
     }
 }
 
+/// The five statement columns of one pass as raw memory: an append is five stores and
+/// one capacity check (no per-column uniqueness or capacity check as with `Array`);
+/// `table()` copies them out once. Owned by one reader; `deallocate()` when done.
+struct StatementColumns {
+    private(set) var count = 0
+    private(set) var capacity: Int
+    private(set) var account: UnsafeMutablePointer<Int32>
+    private(set) var date: UnsafeMutablePointer<Int32>
+    private(set) var due: UnsafeMutablePointer<Double>
+    private(set) var paid: UnsafeMutablePointer<Double>
+    private(set) var line: UnsafeMutablePointer<Int32>
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        account = .allocate(capacity: self.capacity)
+        date = .allocate(capacity: self.capacity)
+        due = .allocate(capacity: self.capacity)
+        paid = .allocate(capacity: self.capacity)
+        line = .allocate(capacity: self.capacity)
+    }
+
+    @inline(__always)
+    mutating func append(account a: Int32, date d: Int32, due u: Double, paid v: Double, line l: Int32) {
+        if count == capacity { reserve(capacity * 2) }
+        (account + count).initialize(to: a)
+        (date + count).initialize(to: d)
+        (due + count).initialize(to: u)
+        (paid + count).initialize(to: v)
+        (line + count).initialize(to: l)
+        count += 1
+    }
+
+    /// Room for `n` rows in all (never shrinks).
+    mutating func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        func moved<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+            let q = UnsafeMutablePointer<T>.allocate(capacity: n)
+            q.moveInitialize(from: p, count: count)
+            p.deallocate()
+            return q
+        }
+        account = moved(account); date = moved(date); due = moved(due); paid = moved(paid); line = moved(line)
+        capacity = n
+    }
+
+    /// Adds `offset` to every line (a piece's relative lines made absolute).
+    mutating func shiftLines(by offset: Int) {
+        for i in 0..<count { line[i] = Int32(clamping: Int(line[i]) + offset) }
+    }
+
+    /// The rows appended to the columns of `t`.
+    func append(to t: inout PaymentTable) {
+        t.accountIndex.append(contentsOf: UnsafeBufferPointer(start: account, count: count))
+        t.date.append(contentsOf: UnsafeBufferPointer(start: date, count: count))
+        t.amountDue.append(contentsOf: UnsafeBufferPointer(start: due, count: count))
+        t.amountPaid.append(contentsOf: UnsafeBufferPointer(start: paid, count: count))
+        t.sourceLine.append(contentsOf: UnsafeBufferPointer(start: line, count: count))
+    }
+
+    func table() -> PaymentTable {
+        var t = PaymentTable()
+        append(to: &t)
+        return t
+    }
+
+    func deallocate() {
+        account.deallocate(); date.deallocate(); due.deallocate(); paid.deallocate(); line.deallocate()
+    }
+}
+
 /// True when the `n` bytes at `a` and `b` are equal (8 bytes at a time).
 @inline(__always)
 func sameBytes(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
@@ -140,6 +211,34 @@ func sameBytes(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>, _ n: Int) 
 }
 
 extension PaymentTable {
+    /// True when the rows are grouped by account (each account's statements on
+    /// consecutive rows, as the generator and most exports write them) with strictly
+    /// increasing dates inside each group: then no two statements of one account share a
+    /// date, so none is a duplicate. One pass over two columns, no sort; false only means
+    /// "look closer".
+    func hasNoDuplicatesByOrder(accounts n: Int) -> Bool {
+        var seen = [Bool](repeating: false, count: n)
+        return accountIndex.withUnsafeBufferPointer { a in
+            date.withUnsafeBufferPointer { d in
+                seen.withUnsafeMutableBufferPointer { seen in
+                    var current = a[0]
+                    seen[Int(current)] = true
+                    for r in 1..<a.count {
+                        let x = a[r]
+                        if x == current {
+                            if d[r] <= d[r - 1] { return false }
+                        } else {
+                            if seen[Int(x)] { return false }
+                            seen[Int(x)] = true
+                            current = x
+                        }
+                    }
+                    return true
+                }
+            }
+        }
+    }
+
     /// Reserves room for `n` statements in every column.
     mutating func reserve(_ n: Int) {
         accountIndex.reserveCapacity(n); date.reserveCapacity(n)
@@ -158,6 +257,7 @@ extension PaymentTable {
     mutating func removeDuplicateStatements(file: String, accountIDs: [String]) -> [Reject] {
         let m = count, n = accountIDs.count
         guard m > 1 else { return [] }
+        if hasNoDuplicatesByOrder(accounts: n) { return [] }
         // Rows grouped by account (stable counting sort).
         var offsets = [Int](repeating: 0, count: n + 1)
         for a in accountIndex { offsets[Int(a) + 1] += 1 }

@@ -191,14 +191,8 @@ struct AccountsReader {
         let labelsPresent = column[AccountColumn.daysToRecovery.rawValue] >= 0
             && (column[AccountColumn.recovered.rawValue] >= 0 || column[AccountColumn.outcome.rawValue] >= 0)
         var labelsValid = labelsPresent
-        var extraText = [[String]](repeating: [], count: extras.count)
-        var extraNumber = [[Double]](repeating: [], count: extras.count)
-        // Per extra column: cells that are numbers (in range or not), cells that are
-        // text, and the valid rows whose cell is present but not a number in range
-        // (each rejects its row if the column turns out numeric).
-        var extraNumbers = [Int](repeating: 0, count: extras.count)
-        var extraTexts = [Int](repeating: 0, count: extras.count)
-        var extraProblemRows = [[Int]](repeating: [], count: extras.count)
+        var extraState = ExtraState(count: extras.count)
+        var extraCells: [ExtraCell] = []
         var rows = 0
         var reserved = false
 
@@ -210,26 +204,151 @@ struct AccountsReader {
                 t.reserve(n)
                 reserved = true
             }
-            do throws(CellProblem) {
-                try parseRow(status: status, into: &t, ids: ids, labelsValid: &labelsValid)
-                let row = t.count - 1
-                for (k, extra) in extras.enumerated() {
-                    let b = reader.field(extra.index)
-                    extraText[k].append(String(decoding: b, as: UTF8.self))
-                    switch NumberParser.parse(b) {
-                    case .value(let v) where Swift.abs(v) <= Cell.maximumAmount:
-                        extraNumber[k].append(v + 0); extraNumbers[k] += 1
-                    case .empty: extraNumber[k].append(.nan)
-                    case .value, .nonFinite:
-                        extraNumber[k].append(.nan); extraNumbers[k] += 1; extraProblemRows[k].append(row)
-                    case .invalid:
-                        extraNumber[k].append(.nan); extraTexts[k] += 1; extraProblemRows[k].append(row)
-                    }
-                }
-            } catch {
-                rejects.append(reject(error, ids: ids))
-            }
+            var parsed = ParsedAccount()
+            let outcome = parseCells(status: status, into: &parsed, extras: &extraCells)
+            accept(outcome, parsed, line: reader.line, extraCells: extraCells[...], into: &t, ids: ids, rejects: &rejects,
+                   labelsValid: &labelsValid, extras: &extraState)
         }
+        try finish(rows: rows, into: &t, ids: ids, rejects: &rejects, labelsValid: labelsValid, labelsPresent: labelsPresent,
+                   extras: extraState)
+        return (t, rows)
+    }
+
+    /// The extra columns' cells of the accepted rows so far (see `finish`).
+    struct ExtraState {
+        var text: [[String]]
+        var number: [[Double]]
+        /// Per extra column: cells that are numbers (in range or not), cells that are
+        /// text, and the valid rows whose cell is present but not a number in range
+        /// (each rejects its row if the column turns out numeric).
+        var numbers: [Int]
+        var texts: [Int]
+        var problemRows: [[Int]]
+        init(count: Int) {
+            text = [[String]](repeating: [], count: count)
+            number = [[Double]](repeating: [], count: count)
+            numbers = [Int](repeating: 0, count: count)
+            texts = [Int](repeating: 0, count: count)
+            problemRows = [[Int]](repeating: [], count: count)
+        }
+    }
+
+    /// How the cells of a row came out (`parseCells`).
+    enum RowOutcome {
+        /// Every cell is valid; the row is kept unless its id is taken.
+        case valid
+        /// A problem found before the id's uniqueness is checked (quoting, the field
+        /// count, an empty or undecodable id): it rejects the row whatever the id table.
+        case early(CellProblem)
+        /// A problem in a later cell: it rejects the row unless the id is taken, which
+        /// is the row's first problem then.
+        case late(CellProblem)
+    }
+
+    /// Everything `parseCells` reads from one row, before the id table is consulted.
+    struct ParsedAccount {
+        var id = ""
+        var balance = 0.0, daysPastDue: Int32 = 0, creditLimit = Double.nan
+        var product = "", state = ""
+        var lastPayment = CalendarDay.missing, lastConversation = CalendarDay.missing
+        var bankruptcy = false, cease = false, dispute = false, deceased = false
+        var calls: Int32 = 0
+        var daysToRecovery = Double.nan, recovered = false
+        var outcome: String? = nil
+        var weight = 1.0
+        /// The row's labels were present but invalid (without `requireLabels`).
+        var labelsInvalid = false
+        /// The id column's text for a reject ("" when unreadable).
+        var readableID = ""
+    }
+
+    /// One extra column's cell of a valid row: its text and what it parses to.
+    struct ExtraCell {
+        var text: String
+        var number: ParsedNumber
+    }
+
+    /// The second stage of a row, in file order: the id check against every earlier
+    /// row, then the row appended to `t` or its reject recorded (its readable id
+    /// registered as rejected).
+    func accept(_ outcome: RowOutcome, _ a: ParsedAccount, line: Int, extraCells: ArraySlice<ExtraCell>,
+                into t: inout AccountTable, ids: AccountIDTable, rejects: inout [Reject], labelsValid: inout Bool,
+                extras state: inout ExtraState) {
+        var problem: CellProblem
+        switch outcome {
+        case .early(let p):
+            problem = p
+        case .valid, .late:
+            let row = Int32(t.count)
+            var id = a.id
+            let previous: Int32? = id.withUTF8 { b in
+                if case .valid = outcome { return ids.insert(b, value: row) }
+                return ids.find(b)
+            }
+            if let previous {
+                let first = previous >= 0 ? t.sourceLine[Int(previous)] : Int(-previous)
+                problem = id.withUTF8 { b in
+                    CellProblem(column: "account_id", code: .duplicateID,
+                                reason: "account_id \(Cell.quoted(b)) already appeared on line \(first); the first row keeps it")
+                }
+                break
+            }
+            if a.labelsInvalid { labelsValid = false }
+            if case .late(let p) = outcome {
+                problem = p
+                break
+            }
+            append(a, line: line, to: &t)
+            for (k, cell) in extraCells.enumerated() {
+                state.text[k].append(cell.text)
+                switch cell.number {
+                case .value(let v) where Swift.abs(v) <= Cell.maximumAmount:
+                    state.number[k].append(v + 0); state.numbers[k] += 1
+                case .empty: state.number[k].append(.nan)
+                case .value, .nonFinite:
+                    state.number[k].append(.nan); state.numbers[k] += 1; state.problemRows[k].append(Int(row))
+                case .invalid:
+                    state.number[k].append(.nan); state.texts[k] += 1; state.problemRows[k].append(Int(row))
+                }
+            }
+            return
+        }
+        if !a.readableID.isEmpty {
+            var id = a.readableID
+            id.withUTF8 { b in _ = ids.insert(b, value: -Int32(clamping: line)) }
+        }
+        rejects.append(Reject(source: .accounts, file: file, line: line, column: problem.column, code: problem.code,
+                              reason: problem.reason, accountID: a.readableID))
+    }
+
+    /// Appends a valid row's values to every column of `t`.
+    @inline(__always)
+    func append(_ a: ParsedAccount, line: Int, to t: inout AccountTable) {
+        t.accountID.append(a.id)
+        t.balance.append(a.balance)
+        t.daysPastDue.append(Double(a.daysPastDue))
+        t.creditLimit.append(a.creditLimit)
+        t.product.append(a.product)
+        t.state.append(a.state)
+        t.lastPaymentDate.append(a.lastPayment)
+        t.bankruptcy.append(a.bankruptcy)
+        t.ceaseAndDesist.append(a.cease)
+        t.dispute.append(a.dispute)
+        t.deceased.append(a.deceased)
+        t.callsLast7d.append(a.calls)
+        t.lastConversationDate.append(a.lastConversation)
+        t.daysToRecovery.append(a.daysToRecovery)
+        t.recovered.append(a.recovered)
+        if column[AccountColumn.outcome.rawValue] >= 0 { t.outcome.append(a.recovered ? (a.outcome ?? "") : "") }
+        t.sourceLine.append(line)
+        if weights != nil { t.caseWeights.append(a.weight) }
+    }
+
+    /// The whole-file checks and the extra columns' classification, after every row.
+    func finish(rows: Int, into t: inout AccountTable, ids: AccountIDTable, rejects: inout [Reject],
+                labelsValid: Bool, labelsPresent: Bool, extras state: ExtraState) throws(InputError) {
+        let extraText = state.text, extraNumber = state.number
+        let extraNumbers = state.numbers, extraTexts = state.texts, extraProblemRows = state.problemRows
         if rows == 0 {
             throw InputError(code: .noRows, file: file, line: reader.line + 1,
                              message: "the accounts file has a header but no data rows")
@@ -263,7 +382,6 @@ struct AccountsReader {
             t.removeRows(Set(dropped.map(\.key)), ids: ids)
             rejects = (rejects + late).sorted { $0.line < $1.line }
         }
-        return (t, rows)
     }
 
     /// The current row's account id when it can be read (for rejects), else "".
@@ -275,36 +393,41 @@ struct AccountsReader {
         return String(decoding: b, as: UTF8.self)
     }
 
-    /// The reject for the current row. Its account id (when readable and new) is
-    /// registered as rejected, so later rows with it are duplicates and its payments
-    /// are `rejected_account`.
-    private func reject(_ p: CellProblem, ids: AccountIDTable) -> Reject {
-        let id = readableID()
-        let c = column[AccountColumn.accountID.rawValue]
-        if !id.isEmpty { ids.insert(reader.field(c), value: -Int32(clamping: reader.line)) }
-        return Reject(source: .accounts, file: file, line: reader.line, column: p.column, code: p.code,
-                      reason: p.reason, accountID: id)
+    /// The first stage of a row, which needs no other row: every cell check in schema
+    /// order except the id's uniqueness (`accept` does that, in file order). Fills `a`
+    /// (and `extraCells` for a valid row) and says how the row came out; the parallel
+    /// reader runs it on all cores.
+    func parseCells(status: CSVReader.Status, into a: inout ParsedAccount, extras extraCells: inout [ExtraCell]) -> RowOutcome {
+        do throws(CellProblem) {
+            try CellProblem.checkRecordShape(status, fieldCount: reader.fieldCount, headerCount: header.names.count)
+            let idBytes = reader.field(column[AccountColumn.accountID.rawValue])
+            if idBytes.isEmpty {
+                throw CellProblem(column: "account_id", code: .missingValue, reason: "account_id is empty; every account needs an id")
+            }
+            a.id = try Cell.text(idBytes, column: "account_id")
+        } catch {
+            a.readableID = readableID()
+            return .early(error)
+        }
+        a.readableID = a.id
+        do throws(CellProblem) {
+            try parseLaterCells(into: &a)
+        } catch {
+            return .late(error)
+        }
+        extraCells.removeAll(keepingCapacity: true)
+        for extra in extras {
+            let b = reader.field(extra.index)
+            extraCells.append(ExtraCell(text: String(decoding: b, as: UTF8.self), number: NumberParser.parse(b)))
+        }
+        return .valid
     }
 
-    /// Validates the current row and appends it to `t`, or throws its first problem
-    /// (leaving `t` unchanged).
-    private func parseRow(status: CSVReader.Status, into t: inout AccountTable, ids: AccountIDTable,
-                          labelsValid: inout Bool) throws(CellProblem) {
-        try CellProblem.checkRecordShape(status, fieldCount: reader.fieldCount, headerCount: header.names.count)
+    /// The cells after the id, in schema order; throws the first problem.
+    private func parseLaterCells(into a: inout ParsedAccount) throws(CellProblem) {
         func cell(_ c: AccountColumn) -> UnsafeBufferPointer<UInt8>? {
             let i = column[c.rawValue]
             return i >= 0 ? reader.field(i) : nil
-        }
-
-        let idBytes = cell(.accountID)!
-        if idBytes.isEmpty {
-            throw CellProblem(column: "account_id", code: .missingValue, reason: "account_id is empty; every account needs an id")
-        }
-        let id = try Cell.text(idBytes, column: "account_id")
-        if let previous = ids.find(idBytes) {
-            let line = previous >= 0 ? t.sourceLine[Int(previous)] : Int(-previous)
-            throw CellProblem(column: "account_id", code: .duplicateID,
-                              reason: "account_id \(Cell.quoted(idBytes)) already appeared on line \(line); the first row keeps it")
         }
         let balance = try Cell.amount(cell(.balance)!, column: "balance", what: "a balance")
         let dpdBytes = cell(.daysPastDue)!
@@ -377,7 +500,7 @@ struct AccountsReader {
                     }
                     throw p
                 }
-                labelsValid = false
+                a.labelsInvalid = true
                 daysToRecovery = .nan
                 recovered = false
             }
@@ -400,26 +523,22 @@ struct AccountsReader {
             weight = v
         }
 
-        let row = Int32(t.count)
-        ids.insert(idBytes, value: row)
-        t.accountID.append(id)
-        t.balance.append(balance)
-        t.daysPastDue.append(Double(dpd))
-        t.creditLimit.append(creditLimit)
-        t.product.append(product)
-        t.state.append(state)
-        t.lastPaymentDate.append(lastPayment)
-        t.bankruptcy.append(bankruptcy)
-        t.ceaseAndDesist.append(cease)
-        t.dispute.append(dispute)
-        t.deceased.append(deceased)
-        t.callsLast7d.append(calls)
-        t.lastConversationDate.append(lastConversation)
-        t.daysToRecovery.append(daysToRecovery)
-        t.recovered.append(recovered)
-        if column[AccountColumn.outcome.rawValue] >= 0 { t.outcome.append(recovered ? (outcome ?? "") : "") }
-        t.sourceLine.append(reader.line)
-        if weights != nil { t.caseWeights.append(weight) }
+        a.balance = balance
+        a.daysPastDue = dpd
+        a.creditLimit = creditLimit
+        a.product = product
+        a.state = state
+        a.lastPayment = lastPayment
+        a.bankruptcy = bankruptcy
+        a.cease = cease
+        a.dispute = dispute
+        a.deceased = deceased
+        a.calls = calls
+        a.lastConversation = lastConversation
+        a.daysToRecovery = daysToRecovery
+        a.recovered = recovered
+        a.outcome = outcome
+        a.weight = weight
     }
 }
 

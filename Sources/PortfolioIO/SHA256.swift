@@ -1,15 +1,29 @@
+import CScan
+
 /// SHA-256 (FIPS 180-4), used to fingerprint the input files a model was trained on.
 ///
 /// Streaming: `update` any number of times, then `finalize`. Processes 64-byte blocks
 /// with the standard message schedule and 64 rounds; no allocation per block.
+///
+/// Runs of whole blocks go to the x86 SHA extensions (`sha256rnds2`, `sha256msg1/2`, in
+/// the C target CScan) when the CPU has them (checked once at run time, CPUID leaf 7
+/// EBX bit 29): about 1.5–2 GB/s per core against ≈ 0.2–0.3 GB/s for the portable Swift
+/// rounds below, which stay the path on every other CPU (and `portable: true`).
 public struct SHA256: Sendable {
+    /// True when this process hashes with the SHA extensions.
+    public static let usesSHAExtensions: Bool = cscan_has_sha_ni() != 0
+
+    private let accelerated: Bool
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var buffer = [UInt8](repeating: 0, count: 64)
     private var buffered = 0
     private var totalBytes: UInt64 = 0
 
-    public init() {}
+    public init() { accelerated = Self.usesSHAExtensions }
+
+    /// A hasher that always uses the portable Swift rounds (tests, measurements).
+    public init(portable: Bool) { accelerated = portable ? false : Self.usesSHAExtensions }
 
     /// Round constants: the first 32 bits of the fractional parts of the cube roots of
     /// the first 64 primes.
@@ -32,9 +46,26 @@ public struct SHA256: Sendable {
         if buffered > 0 {
             while buffered < 64 && i < n { buffer[buffered] = bytes[i]; buffered += 1; i += 1 }
             if buffered == 64 {
-                buffer.withUnsafeBytes { compress($0.baseAddress!) }
+                if accelerated {
+                    buffer.withUnsafeBytes { b in
+                        withUnsafeMutableBytes(of: &state) { raw in
+                            cscan_sha256_blocks(raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                                b.baseAddress!.assumingMemoryBound(to: UInt8.self), 1)
+                        }
+                    }
+                } else {
+                    buffer.withUnsafeBytes { compress($0.baseAddress!) }
+                }
                 buffered = 0
             }
+        }
+        if n - i >= 64 && accelerated {
+            let blocks = (n - i) / 64
+            withUnsafeMutableBytes(of: &state) { raw in
+                cscan_sha256_blocks(raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                    bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + i, blocks)
+            }
+            i += 64 * blocks
         }
         while n - i >= 64 {
             compress(bytes.baseAddress! + i)

@@ -77,4 +77,32 @@ final class NumberParserTests: XCTestCase {
             XCTAssertEqual(NumberParser.parse(x.description), .value(x), x.description)
         }
     }
+
+    /// The plain path's forms — `-?digits[.digits]`, 1–15 digits in all, leading zeros,
+    /// empty integer or fraction part, `-0` — and the shapes just past it (16–17 digits,
+    /// a `+`, spaces, an exponent) give exactly `Double(String)`'s bits.
+    func testRandomPlainDecimalsMatchTheCorrectlyRoundedReference() {
+        var rng = SeededGenerator(seed: 1717)
+        for i in 0..<200_000 {
+            let total = Int(rng.next() % 17) + 1
+            var digits = (0..<total).map { _ in Character(String(rng.next() % 10)) }
+            if i % 5 == 0 { for k in 0..<min(3, total) { digits[k] = "0" } }
+            var s = String(digits)
+            if i % 4 != 0 { s.insert(".", at: s.index(s.startIndex, offsetBy: Int(rng.next() % UInt64(total + 1)))) }
+            if rng.next() % 3 == 0 { s = "-" + s }
+            switch i % 50 {
+            case 0: s = "+" + s
+            case 1: s = " " + s
+            case 2: s += "e2"
+            default: break
+            }
+            guard let expected = Double(s) else { continue }   // "." and "-." are not numbers
+            let got = NumberParser.parse(s)
+            guard case .value(let v) = got else { XCTFail("\(s): \(got)"); continue }
+            XCTAssertEqual(v.bitPattern, expected.bitPattern, s)
+        }
+        for s in [".", "-.", "-", "..5", "1.2.3", "--1", "1-", "12a", "1.5 x"] {
+            XCTAssertEqual(NumberParser.parse(s), .invalid, s)
+        }
+    }
 }

@@ -35,6 +35,16 @@ final class ParallelReadTests: XCTestCase {
             XCTAssertEqual(x.accounts.accountID, y.accounts.accountID, context(), file: file, line: line)
             XCTAssertEqual(x.accounts.sourceLine, y.accounts.sourceLine, context(), file: file, line: line)
             XCTAssertEqual(x.accounts.balance, y.accounts.balance, context(), file: file, line: line)
+            XCTAssertEqual(x.accounts.daysPastDue, y.accounts.daysPastDue, context(), file: file, line: line)
+            XCTAssertEqual(x.accounts.product, y.accounts.product, context(), file: file, line: line)
+            XCTAssertEqual(x.accounts.hasLabels, y.accounts.hasLabels, context(), file: file, line: line)
+            XCTAssertEqual(x.accounts.extraColumns.map(\.name), y.accounts.extraColumns.map(\.name), context(), file: file, line: line)
+            XCTAssertEqual(x.accounts.extraColumns.map(\.text), y.accounts.extraColumns.map(\.text), context(), file: file, line: line)
+            XCTAssertEqual(x.accounts.extraColumns.map(\.isNumeric), y.accounts.extraColumns.map(\.isNumeric), context(), file: file, line: line)
+            XCTAssertEqual(x.accounts.extraColumns.map { $0.numeric.map(\.bitPattern) }, y.accounts.extraColumns.map { $0.numeric.map(\.bitPattern) },
+                           context(), file: file, line: line)
+            XCTAssertEqual(x.accountsFingerprint, y.accountsFingerprint, context(), file: file, line: line)
+            XCTAssertEqual(x.paymentsFingerprint, y.paymentsFingerprint, context(), file: file, line: line)
             XCTAssertEqual(x.payments.accountIndex, y.payments.accountIndex, context(), file: file, line: line)
             XCTAssertEqual(x.payments.date, y.payments.date, context(), file: file, line: line)
             XCTAssertEqual(x.payments.amountDue.map(\.bitPattern), y.payments.amountDue.map(\.bitPattern),
@@ -83,15 +93,18 @@ final class ParallelReadTests: XCTestCase {
     }
 
     private func randomAccounts(rng: inout SeededGenerator) -> (bytes: [UInt8], ids: [String]) {
-        var s = "account_id,balance,days_past_due,product,comment\n"
+        let labelled = rng.next(2) == 0
+        var s = "account_id,balance,days_past_due,product,comment,score" + (labelled ? ",days_to_recovery,recovered\n" : "\n")
         var ids: [String] = []
         let balances = ["100", "-1", "NaN", "", "12.5", "\"7\""]
         for _ in 0..<(1 + rng.next(30)) {
             let id = "A\(rng.next(25))"
             ids.append(id)
             let comment = ["", "\"multi\nline\"", "plain", "\"q\"\"q\""][rng.next(4)]
-            s += [id, balances[rng.next(balances.count)], ["3", "x", "2.0"][rng.next(3)], "card", comment]
-                .joined(separator: ",") + (rng.next(3) == 0 ? "\r\n" : "\n")
+            var cells = [id, balances[rng.next(balances.count)], ["3", "x", "2.0"][rng.next(3)], "card", comment,
+                         ["1", "2.5", "", "x", "1e400"][rng.next(5)]]
+            if labelled { cells += [["10", "-1", "", "5"][rng.next(4)], ["0", "1", "2"][rng.next(3)]] }
+            s += cells.joined(separator: ",") + (rng.next(3) == 0 ? "\r\n" : "\n")
         }
         return (Array(s.utf8), ids)
     }
@@ -104,8 +117,15 @@ final class ParallelReadTests: XCTestCase {
             let layout = ParallelReadLayout(blockSize: 16 + rng.next(400), piecesPerBlock: 1 + rng.next(9),
                                             overlap: 1 + rng.next(64))
             let chunk = [4, 7, 64, 1 << 20][rng.next(4)]
-            let (a, b) = readBoth(accounts, payments, layout: layout, chunkSize: chunk)
+            let options = ReadOptions(fingerprint: round % 2 == 0)
+            let (a, b) = readBoth(accounts, payments, layout: layout, options: options, chunkSize: chunk)
             assertSame(a, b, "round \(round), layout \(layout), chunk \(chunk)")
+            if round % 2 == 0, case .success(let p) = b {
+                // The fingerprints are those of the bytes as given, however they were cut.
+                var h = SHA256(portable: true)
+                h.update(payments)
+                XCTAssertEqual(p.paymentsFingerprint, InputFingerprint(bytes: payments.count, sha256: h.finalizeHex()))
+            }
         }
     }
 
