@@ -78,7 +78,7 @@ public final class CSVWriter {
     /// An integer cell.
     public func integer(_ x: Int) {
         separator()
-        buffer.append(contentsOf: String(x).utf8)
+        buffer.appendInteger(x)
     }
 
     /// A date cell, `YYYY-MM-DD` (empty for `CalendarDay.missing`).
@@ -145,28 +145,39 @@ public enum CSVEscaping {
     /// (OWASP "CSV injection").
     public static func appendTextCell(_ s: String, to out: inout [UInt8]) {
         var s = s
-        s.withUTF8 { u in
-            var needsQuotes = false
-            for b in u where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
-                needsQuotes = true
-                break
+        s.withUTF8 { appendTextCell($0, to: &out) }
+    }
+
+    /// `appendTextCell(_:to:)` for UTF-8 bytes. Text without special characters (the
+    /// common case) is copied once.
+    public static func appendTextCell(_ u: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        let needsQuotes = TextScan.hasCSVSpecial(u)
+        if needsQuotes { out.append(UInt8(ascii: "\"")) }
+        if let first = u.first, startsFormula(first) { out.append(UInt8(ascii: "'")) }
+        if needsQuotes {
+            for b in u {
+                out.append(b)
+                if b == UInt8(ascii: "\"") { out.append(b) }
             }
-            if needsQuotes { out.append(UInt8(ascii: "\"")) }
-            switch u.first {
-            case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13:
-                out.append(UInt8(ascii: "'"))
-            default:
-                break
-            }
-            if needsQuotes {
-                for b in u {
-                    out.append(b)
-                    if b == UInt8(ascii: "\"") { out.append(b) }
-                }
-                out.append(UInt8(ascii: "\""))
-            } else {
-                out.append(contentsOf: u)
-            }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: u)
+        }
+    }
+
+    /// Whether `appendTextCell` would write `u` other than as it is (quotes or a `'`).
+    @inline(__always)
+    public static func needsEscape(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let first = u.first, startsFormula(first) { return true }
+        return TextScan.hasCSVSpecial(u)
+    }
+
+    /// `=` `+` `-` `@` tab or CR: a first byte a spreadsheet would run as a formula.
+    @inline(__always)
+    static func startsFormula(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13: true
+        default: false
         }
     }
 }

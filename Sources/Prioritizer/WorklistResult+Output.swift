@@ -43,11 +43,26 @@ extension WorklistResult {
     }
 
     func worklistBytes(format: OutputFormat, chunkSize: Int) -> [UInt8] {
+        var bytes = TextOutput.headerBytes(format: format, header: worklistHeader)
+        renderWorklist(rows: 0..<worklist.count, format: format, into: &bytes, chunkSize: chunkSize)
+        return bytes
+    }
+
+    /// The worklist file's columns (with the ledger's when ranked with a ledger).
+    public var worklistHeader: [String] { Self.worklistColumns + (schedule == nil ? [] : Self.ledgerWorklistColumns) }
+
+    /// Appends worklist positions `rows` (0-based ranks, no header) to `bytes`: the bytes
+    /// `worklistBytes` writes for them, so consecutive ranges give the whole file.
+    public func renderWorklist(rows: Range<Int>, format: OutputFormat, into bytes: inout [UInt8]) {
+        renderWorklist(rows: rows, format: format, into: &bytes, chunkSize: 16_384)
+    }
+
+    func renderWorklist(rows: Range<Int>, format: OutputFormat, into bytes: inout [UInt8], chunkSize: Int) {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= worklist.count, "renderWorklist: rows outside the worklist")
         let result = self
         let drivers = ValueDrivers(balance: accounts.balance, p: scores.pRecover)
-        return TextOutput.rendered(format: format,
-                                   header: Self.worklistColumns + (schedule == nil ? [] : Self.ledgerWorklistColumns),
-                                   count: worklist.count, bytesPerRow: 200, chunkSize: chunkSize) { range, out in
+        TextOutput.render(rows: rows, format: format, header: worklistHeader, bytesPerRow: 200, chunkSize: chunkSize,
+                          appendingTo: &bytes) { range, out in
             let rules = result.schedule.map { AccountRules(policy: result.policy, accounts: result.accounts, asOf: result.asOf, schedule: $0) }
             for position in range {
                 let i = Int(result.worklist[position])
@@ -79,25 +94,44 @@ extension WorklistResult {
     }
 
     func holdsBytes(format: OutputFormat, chunkSize: Int) -> [UInt8] {
+        var bytes = TextOutput.headerBytes(format: format, header: holdsHeader)
+        let order = holdsOrder
+        renderHolds(rows: 0..<(order.count + rejected.count), order: order, format: format, into: &bytes, chunkSize: chunkSize)
+        return bytes
+    }
+
+    /// The holds file's columns (with the ledger's when ranked with a ledger).
+    public var holdsHeader: [String] { Self.holdsColumns + (schedule == nil ? [] : Self.ledgerHoldsColumns) }
+
+    /// Rows of the holds file: the held account rows (`holdsOrder`), then the rejected rows.
+    public var holdsCount: Int { holdsOrder.count + rejected.count }
+
+    /// Appends holds file rows `rows` (0-based positions in the file, no header; positions
+    /// past the held accounts are the rejected rows) to `bytes`: the bytes `holdsBytes`
+    /// writes for them, so consecutive ranges give the whole file.
+    public func renderHolds(rows: Range<Int>, format: OutputFormat, into bytes: inout [UInt8]) {
+        renderHolds(rows: rows, order: holdsOrder, format: format, into: &bytes, chunkSize: 16_384)
+    }
+
+    func renderHolds(rows: Range<Int>, order: [Int32], format: OutputFormat, into bytes: inout [UInt8], chunkSize: Int) {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= order.count + rejected.count, "renderHolds: rows outside the holds file")
         let result = self
-        let rows = holdsOrder
         let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
-        return TextOutput.rendered(format: format,
-                                   header: Self.holdsColumns + (schedule == nil ? [] : Self.ledgerHoldsColumns),
-                                   count: rows.count + rejected.count, bytesPerRow: 200, chunkSize: chunkSize) { range, out in
+        TextOutput.render(rows: rows, format: format, header: holdsHeader, bytesPerRow: 200, chunkSize: chunkSize,
+                          appendingTo: &bytes) { range, out in
             let ledger = result.schedule != nil
             for k in range {
-                if k < rows.count {
-                    let i = Int(rows[k])
+                if k < order.count {
+                    let i = Int(order[k])
                     out.text(result.accountClass[i].code)
                     out.text(result.accounts.accountID[i])
                     out.text(result.rule[i].code)
-                    out.text(result.explanation(account: i, rules))
+                    out.textCell { result.appendExplanation(account: i, rules, to: &$0) }
                     result.figures(i, into: &out, daysPastDue: true)
                     out.decimal(result.accounts.sourceLine.isEmpty ? .nan : Double(result.accounts.sourceLine[i]), 0)
                     if ledger { out.text(result.nextContactText(i, rules)) }
                 } else {
-                    let r = result.rejected[k - rows.count]
+                    let r = result.rejected[k - order.count]
                     out.text(AccountClass.rejected.code)
                     out.text(r.accountID)
                     out.text(r.codes)
@@ -154,10 +188,75 @@ extension WorklistResult {
     }
 
     func explanation(account i: Int, _ rules: AccountRules) -> String {
+        var bytes: [UInt8] = []
+        appendExplanation(account: i, rules, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The bytes of `explanation(account:)`: the common reasons (over capacity, the
+    /// column contact rules, chronic defaulters) written straight into `out`, the others
+    /// from their text.
+    func appendExplanation(account i: Int, _ rules: AccountRules, to out: inout [UInt8]) {
+        switch rule[i] {
+        case .none, .invalidRow:
+            return
+        case .overCapacity:
+            out.append(ascii: "over capacity: rank ")
+            out.appendInteger(Int(pursuableRank[i]))
+            out.append(ascii: " > capacity ")
+            out.appendInteger(policy.capacity)
+            out.append(ascii: " (net value ")
+            out.appendFixed(netValue[i], 2)
+            out.append(ascii: ")")
+        case .chronicBelowPFloor:
+            appendChronicText(i, rules, to: &out)
+            out.append(ascii: " (net value ")
+            out.appendFixed(netValue[i], 2)
+            out.append(ascii: ")")
+        case .callLimit where rules.schedule == nil, .conversationCooldown where rules.schedule == nil:
+            var first = true
+            if rule[i] == .callLimit {
+                out.append(ascii: "calls_last_7d ")
+                out.appendInteger(rules.calls(i))
+                out.append(ascii: " >= max_calls_7d ")
+                out.appendInteger(policy.contactRules.maxCalls7d)
+                first = false
+            }
+            if policy.contactRules.conversationCooldown && rules.inConversationCooldown(i) {
+                let last = rules.day(accounts.lastConversationDate, i)
+                let days = Int(asOf) - Int(last)
+                let allowed = Int32(Int(last) + policy.contactRules.conversationCooldownDays)
+                if !first { out.append(ascii: "; also ") }
+                if days >= 0 {
+                    out.append(ascii: "last conversation ")
+                    out.appendDate(last)
+                    out.append(ascii: ", ")
+                    out.appendInteger(days)
+                    out.append(ascii: days == 1 ? " day" : " days")
+                    out.append(ascii: " before as-of < conversation_cooldown_days ")
+                    out.appendInteger(policy.contactRules.conversationCooldownDays)
+                } else {
+                    out.append(ascii: "last conversation dated ")
+                    out.appendDate(last)
+                    out.append(ascii: ", ")
+                    out.appendInteger(-days)
+                    out.append(ascii: days == -1 ? " day" : " days")
+                    out.append(ascii: " after the as-of day (a future date holds the account: check last_conversation_date)")
+                }
+                out.append(ascii: "; contact allowed from ")
+                out.appendDate(allowed)
+            }
+        default:
+            out.append(utf8: textExplanation(account: i, rules))
+        }
+    }
+
+    /// The reasons `appendExplanation` takes from their text.
+    private func textExplanation(account i: Int, _ rules: AccountRules) -> String {
         let p = scores.pRecover[i]
         switch rule[i] {
-        case .none:
-            return ""
+        case .none, .invalidRow, .overCapacity, .chronicBelowPFloor:
+            return ""       // written by appendExplanation
         case .bankruptcy, .ceaseAndDesist, .dispute, .deceased, .timeBarred:
             let all = rules.doNotContactRules(i)
             var parts: [String] = []
@@ -176,8 +275,6 @@ extension WorklistResult {
             var s = "net value \(fixed(netValue[i], 2)) < min_net_value \(fixed(policy.minNetValue, 2)) (\(valueFormula(i)))"
             if p < policy.pFloor && rules.isChronic(i) { s += "; also " + chronicText(i, rules) }
             return s
-        case .chronicBelowPFloor:
-            return chronicText(i, rules) + " (net value \(fixed(netValue[i], 2)))"
         case .promiseDue, .promiseBroken, .ceaseRequest, .disputeLogged, .callOptOut, .stateCallLimit, .noCallWindow:
             return ledgerExplanation(i, rules)
         case .callLimit where rules.schedule != nil:
@@ -185,26 +282,7 @@ extension WorklistResult {
         case .conversationCooldown where rules.schedule != nil:
             return ledgerExplanation(i, rules)
         case .callLimit, .conversationCooldown:
-            var parts: [String] = []
-            if rule[i] == .callLimit {
-                parts.append("calls_last_7d \(rules.calls(i)) >= max_calls_7d \(policy.contactRules.maxCalls7d)")
-            }
-            if policy.contactRules.conversationCooldown && rules.inConversationCooldown(i) {
-                let last = rules.day(accounts.lastConversationDate, i)
-                let days = Int(asOf) - Int(last)
-                let allowed = Int32(Int(last) + policy.contactRules.conversationCooldownDays)
-                let when = days >= 0
-                    ? "last conversation \(CalendarDay.format(last)), \(days) day\(days == 1 ? "" : "s") before as-of"
-                        + " < conversation_cooldown_days \(policy.contactRules.conversationCooldownDays)"
-                    : "last conversation dated \(CalendarDay.format(last)), \(-days) day\(days == -1 ? "" : "s") after the as-of day"
-                        + " (a future date holds the account: check last_conversation_date)"
-                parts.append((parts.isEmpty ? "" : "also ") + when + "; contact allowed from \(CalendarDay.format(allowed))")
-            }
-            return parts.joined(separator: "; ")
-        case .overCapacity:
-            return "over capacity: rank \(pursuableRank[i]) > capacity \(policy.capacity) (net value \(fixed(netValue[i], 2)))"
-        case .invalidRow:
-            return ""
+            return ""       // without a ledger: written by appendExplanation
         }
     }
 
@@ -226,17 +304,40 @@ extension WorklistResult {
     }
 
     private func chronicText(_ i: Int, _ rules: AccountRules) -> String {
+        var bytes: [UInt8] = []
+        appendChronicText(i, rules, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// "chronic defaulter (days_past_due 275 >= 180, no payment on record) with p 0.047207
+    /// < p_floor 0.05".
+    private func appendChronicText(_ i: Int, _ rules: AccountRules, to out: inout [UInt8]) {
         let c = policy.chronicDefaulter
         let (dpd, noPayment) = rules.chronicCriteria(i)
-        var why: [String] = []
-        if dpd == true { why.append("days_past_due \(trimmed(accounts.daysPastDue[i], 0)) >= \(c.daysPastDue)") }
-        if noPayment == true {
-            let last = rules.day(accounts.lastPaymentDate, i)
-            why.append(last == CalendarDay.missing ? "no payment on record"
-                : "last payment \(CalendarDay.format(last)), \(c.monthsWithoutPayment)+ months before as-of")
+        out.append(ascii: "chronic defaulter (")
+        if dpd == true {
+            out.append(ascii: "days_past_due ")
+            out.appendTrimmed(accounts.daysPastDue[i], 0)
+            out.append(ascii: " >= ")
+            out.appendInteger(c.daysPastDue)
         }
-        return "chronic defaulter (\(why.joined(separator: ", "))) with p \(fixed(scores.pRecover[i], 6))"
-            + " < p_floor \(trimmed(policy.pFloor, 6))"
+        if noPayment == true {
+            if dpd == true { out.append(ascii: ", ") }
+            let last = rules.day(accounts.lastPaymentDate, i)
+            if last == CalendarDay.missing {
+                out.append(ascii: "no payment on record")
+            } else {
+                out.append(ascii: "last payment ")
+                out.appendDate(last)
+                out.append(ascii: ", ")
+                out.appendInteger(c.monthsWithoutPayment)
+                out.append(ascii: "+ months before as-of")
+            }
+        }
+        out.append(ascii: ") with p ")
+        out.appendFixed(scores.pRecover[i], 6)
+        out.append(ascii: " < p_floor ")
+        out.appendTrimmed(policy.pFloor, 6)
     }
 }
 

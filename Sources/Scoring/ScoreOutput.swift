@@ -86,20 +86,92 @@ public struct ScoreTable: Sendable {
     }
 
     /// The output bytes: CSV with a header row, or JSON Lines (one object per account).
-    /// Rendered in chunks on all cores; the bytes do not depend on the number of cores.
-    /// Reason texts are cached per chunk by (reason, feature value): most accounts share
-    /// texts such as "missed 3 of the last 3 statements".
+    /// Rendered in chunks on all cores (`render(rows:format:into:)`); the bytes do not
+    /// depend on the number of cores.
     public func rendered(format: TextOutput.Format) -> [UInt8] {
-        let ids = accountIDs, p = scores.pRecover, byHorizon = scores.recoveredBy
-        let medians = scores.medianDays, points = scores.scorePoints, reasons = scores.reasons
-        let groups = self.groups, x = matrix.values, cols = matrix.cols
-        let unseenByGroup = self.unseenByGroup
-        let table = self
+        var bytes = headerBytes(format: format)
+        render(rows: 0..<scores.count, format: format, into: &bytes)
+        return bytes
+    }
+
+    /// The header of the output: the CSV header row, nothing for JSON Lines.
+    public func headerBytes(format: TextOutput.Format) -> [UInt8] {
+        TextOutput.headerBytes(format: format, header: Self.columns(horizons: scores.horizons, outcomes: scores.outcomes))
+    }
+
+    /// Appends the rows of accounts `rows` (no header) to `bytes`: the bytes `rendered`
+    /// writes for them, so rendering consecutive ranges one after the other (a stream
+    /// of chunks) gives the whole file. With `parallel`, blocks of rows render on all
+    /// cores into their own buffers, appended in order.
+    ///
+    /// Numbers go straight into the buffer (`DecimalText`); reason texts from the spec's
+    /// compiled templates (`ReasonTemplates`), a categorical group's text from its
+    /// pre-rendered level texts, each followed by the direction of its pull.
+    public func render(rows: Range<Int>, format: TextOutput.Format, into bytes: inout [UInt8], parallel: Bool = true) {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= scores.count, "render: rows \(rows) outside 0..<\(scores.count)")
+        let renderer = ScoreRowRenderer(self)
+        let header = Self.columns(horizons: scores.horizons, outcomes: scores.outcomes)
+        TextOutput.render(rows: rows, format: format, header: header, bytesPerRow: 160 + 40 * scores.horizons.count,
+                          chunkSize: parallel ? 16_384 : Swift.max(1, rows.count), appendingTo: &bytes) { range, out in
+            renderer.render(range, into: &out)
+        }
+    }
+}
+
+/// What `ScoreTable.render` needs per row, in flat arrays: the outputs, the feature rows,
+/// the reason groups' codes and member columns, the pre-rendered texts of categorical
+/// levels and the spec's compiled templates.
+struct ScoreRowRenderer: Sendable {
+    let table: ScoreTable
+    let templates: ReasonTemplates
+    /// UTF-8 of each group's code.
+    let codes: [[UInt8]]
+    /// Group g's columns: `memberColumns[memberStart[g] ..< memberStart[g + 1]]`.
+    let memberStart: [Int]
+    let memberColumns: [Int]
+    /// For a categorical group: whether it is one, the text of each member column's level
+    /// (`spec.reasonText(j, 1)`, by column) and of the reference level.
+    let categorical: [Bool]
+    let levelText: [[UInt8]]
+    let referenceText: [[UInt8]]
+
+    init(_ table: ScoreTable) {
+        self.table = table
+        templates = ReasonTemplates(table.spec)
+        let groups = table.groups
+        codes = groups.codes.map { Array($0.utf8) }
+        var start = [0], members: [Int] = []
+        for m in groups.members { members += m; start.append(members.count) }
+        memberStart = start
+        memberColumns = members
+        categorical = groups.referenceLevel.map { $0 != nil }
+        var level = [[UInt8]](repeating: [], count: table.spec.count)
+        var reference = [[UInt8]](repeating: [], count: groups.count)
+        for g in 0..<groups.count {
+            guard let ref = groups.referenceLevel[g] else { continue }
+            for j in groups.members[g] { level[j] = Array(table.spec.reasonText(j, 1).utf8) }
+            reference[g] = Array("\(groups.codes[g]) is \(ref)".utf8)
+        }
+        levelText = level
+        referenceText = reference
+    }
+
+    func render(_ range: Range<Int>, into out: inout TextOutput) {
+        let scores = table.scores
         let h = scores.horizons.count, k = Scores.reasonsPerAccount
-        let outcomes = scores.outcomes.count, incidence = scores.outcomeIncidence
-        return TextOutput.rendered(format: format, header: Self.columns(horizons: scores.horizons, outcomes: scores.outcomes),
-                                   count: scores.count, bytesPerRow: 200) { range, out in
-            var cache: [ReasonKey: String] = [:]
+        let outcomes = scores.outcomes.count
+        let cols = table.matrix.cols
+        let hasUnseen = !table.unseenByGroup.isEmpty
+        table.accountIDs.withUnsafeBufferPointer { ids in
+        scores.pRecover.withUnsafeBufferPointer { p in
+        scores.recoveredBy.withUnsafeBufferPointer { byHorizon in
+        scores.outcomeIncidence.withUnsafeBufferPointer { incidence in
+        scores.medianDays.withUnsafeBufferPointer { medians in
+        scores.scorePoints.withUnsafeBufferPointer { points in
+        scores.reasons.withUnsafeBufferPointer { reasons in
+        table.matrix.values.withUnsafeBufferPointer { x in
+        table.slopes.withUnsafeBufferPointer { slopes in
+        table.means.withUnsafeBufferPointer { means in
             for i in range {
                 out.text(ids[i])
                 out.decimal(p[i], 6)
@@ -107,48 +179,43 @@ public struct ScoreTable: Sendable {
                 for c in 0..<outcomes { for t in 0..<h { out.decimal(incidence[(i * outcomes + c) * h + t], 6) } }
                 out.decimal(medians[i], 0)
                 out.decimal(points[i], 2)
+                let row = x.baseAddress! + i * cols
                 for r in 0..<k {
                     let g = Int(reasons[i * k + r])
                     guard g >= 0 else {
-                        out.text("")
-                        out.text("")
+                        out.text(bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+                        out.text(bytes: UnsafeRawBufferPointer(start: nil, count: 0))
                         continue
                     }
-                    let key = groups.cacheKey(g, row: x[(i * cols)..<((i + 1) * cols)])
-                    let text: String
-                    if let unseen = unseenByGroup[g], unseen.text(ofRow: i) != nil {
-                        text = table.reasonText(g, account: i) { x[i * cols + $0] }
-                    } else if let known = cache[key] {
-                        text = known
-                    } else {
-                        text = table.reasonText(g, account: i) { x[i * cols + $0] }
-                        cache[key] = text
+                    codes[g].withUnsafeBytes { out.text(bytes: $0) }
+                    if hasUnseen, let unseen = table.unseenByGroup[g], unseen.text(ofRow: i) != nil {
+                        out.text(table.reasonText(g, account: i) { row[$0] })
+                        continue
                     }
-                    out.text(groups.codes[g])
-                    out.text(text)
+                    // Σ_{j∈g} βⱼ·(xⱼ − x̄ⱼ) in member order, as `ScoreTable.pull` sums it.
+                    var pull = 0.0
+                    for m in memberStart[g]..<memberStart[g + 1] {
+                        let j = memberColumns[m]
+                        pull += slopes[j] * (row[j] - means[j])
+                    }
+                    out.textCell { bytes in
+                        if categorical[g] {
+                            var text = referenceText[g]
+                            for m in memberStart[g]..<memberStart[g + 1] where row[memberColumns[m]] >= 0.5 {
+                                text = levelText[memberColumns[m]]
+                                break
+                            }
+                            bytes.append(contentsOf: text)
+                        } else {
+                            let j = memberColumns[memberStart[g]]
+                            templates.append(j, row[j], to: &bytes)
+                        }
+                        if pull > 0 { bytes.append(ascii: ": raises the recovery odds") }
+                        else if pull < 0 { bytes.append(ascii: ": lowers the recovery odds") }
+                    }
                 }
                 out.endRow()
             }
-        }
-    }
-}
-
-/// What a reason text depends on: the group and the value of the column it describes.
-struct ReasonKey: Hashable {
-    var column: Int32
-    var bits: UInt64
-}
-
-extension ReasonGroups {
-    /// The cache key of group `g`'s text for a feature row: for a categorical group the
-    /// column the account has (value 1), else the group's column and its value.
-    func cacheKey(_ g: Int, row: ArraySlice<Double>) -> ReasonKey {
-        let base = row.startIndex
-        if referenceLevel[g] != nil {
-            for j in members[g] where row[base + j] >= 0.5 { return ReasonKey(column: Int32(j), bits: 1) }
-            return ReasonKey(column: Int32(-1 - g), bits: 0)
-        }
-        let j = members[g][0]
-        return ReasonKey(column: Int32(j), bits: row[base + j].bitPattern)
+        }}}}}}}}}}
     }
 }

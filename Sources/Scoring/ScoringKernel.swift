@@ -275,28 +275,34 @@ public struct ScoringKernel: Sendable {
         for i in range {
             let row = x + i * p
             // Four partial sums per predictor: j ≡ 0, 1, 2, 3 (mod 4), then (s0 + s1) + (s2 + s3).
-            var e0 = 0.0, e1 = 0.0, e2 = 0.0, e3 = 0.0
-            var z0 = 0.0, z1 = 0.0, z2 = 0.0, z3 = 0.0
+            // Lane l of the SIMD4 sums holds the j ≡ l (mod 4) terms in ascending j: the
+            // four partial sums as separate scalars would hold them, bit for bit.
+            var e = SIMD4<Double>(), z = SIMD4<Double>()
             var j = 0
             while j + 4 <= p {
-                let x0 = row[j], x1 = row[j + 1], x2 = row[j + 2], x3 = row[j + 3]
-                e0 += beta[j] * x0; e1 += beta[j + 1] * x1; e2 += beta[j + 2] * x2; e3 += beta[j + 3] * x3
-                z0 += gamma[j] * x0; z1 += gamma[j + 1] * x1; z2 += gamma[j + 2] * x2; z3 += gamma[j + 3] * x3
+                let xv = Self.load4(row + j)
+                e += Self.load4(beta + j) * xv
+                z += Self.load4(gamma + j) * xv
                 j += 4
             }
             while j < p {
-                e0 += beta[j] * row[j]; z0 += gamma[j] * row[j]
+                e[0] += beta[j] * row[j]; z[0] += gamma[j] * row[j]
                 j += 1
             }
-            out.logOdds[i] = b0 + ((e0 + e1) + (e2 + e3))
-            out.coxEta[i] = ((z0 + z1) + (z2 + z3)) - centre
+            out.logOdds[i] = b0 + ((e[0] + e[1]) + (e[2] + e[3]))
+            out.coxEta[i] = ((z[0] + z[1]) + (z[2] + z[3])) - centre
 
             // Reason pulls, in column order (as ReasonGroups.top sums them: 0 + d_a + d_b + …),
             // into the block's group-major table.
             guard reasons else { continue }
             let r = i - range.lowerBound
             if let starts = c.groupStart {
-                for j in 0..<p { pull[j] = beta[j] * (row[j] - means[j]) }
+                var j = 0
+                while j + 4 <= p {
+                    Self.store4(Self.load4(beta + j) * (Self.load4(row + j) - Self.load4(means + j)), pull + j)
+                    j += 4
+                }
+                while j < p { pull[j] = beta[j] * (row[j] - means[j]); j += 1 }
                 for g in 0..<groupCount {
                     let end = Int(starts[g + 1])
                     var j = Int(starts[g]), s = 0.0
@@ -349,6 +355,24 @@ public struct ScoringKernel: Sendable {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
     }
 
+    @inline(__always)
+    static func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+    }
+
+    @inline(__always)
+    static func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+    }
+
+    /// min(max(v, −limit), limit) lane by lane, as `Swift.min(Swift.max(v, −limit), limit)`
+    /// (NaN stays NaN).
+    @inline(__always)
+    static func clamp(_ v: SIMD4<Double>, _ limit: Double) -> SIMD4<Double> {
+        let low = v.replacing(with: -limit, where: v .<= SIMD4(repeating: -limit))
+        return low.replacing(with: limit, where: low .> SIMD4(repeating: limit))
+    }
+
     /// Second loop over a block: p, points, the horizon probabilities and the median from
     /// η and ζ; then the rare rows outside the fast range (or at a median threshold) again
     /// with the reference formulas.
@@ -357,12 +381,22 @@ public struct ScoringKernel: Sendable {
         let offset = pointsOffset, factor = pointsFactor, limit = Self.fastRange
         let k = hazards.count, m = baselineTimes.count
         let lo = range.lowerBound, count = range.count, risk = c.risk
-        // Straight-line loops without calls or branches, so the compiler vectorises them.
-        for r in 0..<count {
+        // Four rows at a time in SIMD lanes (the same operations as the scalar tail, so
+        // the same bits), straight-line: no calls, no branches.
+        var r = 0
+        while r + 4 <= count {
+            let eta = Self.load4(out.logOdds + lo + r), zeta = Self.load4(out.coxEta + lo + r)
+            Self.store4(1 / (1 + KernelMath.exp(Self.clamp(-eta, limit))), out.p + lo + r)
+            Self.store4(offset + factor * eta, out.points + lo + r)
+            Self.store4(KernelMath.exp(Self.clamp(zeta, limit)), risk + r)
+            r += 4
+        }
+        while r < count {
             let eta = out.logOdds[lo + r], zeta = out.coxEta[lo + r]
             out.p[lo + r] = 1 / (1 + KernelMath.exp(Swift.min(Swift.max(-eta, -limit), limit)))
             out.points[lo + r] = offset + factor * eta
             risk[r] = KernelMath.exp(Swift.min(Swift.max(zeta, -limit), limit))
+            r += 1
         }
         var outsideRows = 0
         for r in 0..<count {
@@ -371,13 +405,12 @@ public struct ScoringKernel: Sendable {
         }
         let outside = outsideRows > 0
         if k == 4 {
-            let h0 = -hazards[0], h1 = -hazards[1], h2 = -hazards[2], h3 = -hazards[3]
+            // The four horizons of a row in the four lanes: 1 − S(tₕ) = −expm1(max(−Hₕ·r, −40)).
+            let minus = -SIMD4(hazards[0], hazards[1], hazards[2], hazards[3])
+            let floor = SIMD4<Double>(repeating: -40)
             for r in 0..<count {
-                let q = risk[r], row = out.recovered + (lo + r) * 4
-                row[0] = -KernelMath.expm1(Swift.max(h0 * q, -40))
-                row[1] = -KernelMath.expm1(Swift.max(h1 * q, -40))
-                row[2] = -KernelMath.expm1(Swift.max(h2 * q, -40))
-                row[3] = -KernelMath.expm1(Swift.max(h3 * q, -40))
+                let a = minus * risk[r]
+                Self.store4(-KernelMath.expm1(a.replacing(with: floor, where: a .< floor)), out.recovered + (lo + r) * 4)
             }
         } else {
             for r in 0..<count {
@@ -597,6 +630,49 @@ enum KernelMath {
         q = q * r + 1.0 / 6.0
         q = q * r + 0.5
         return q
+    }
+
+    /// `reduce` in four lanes (the same operations lane by lane).
+    @inline(__always)
+    static func reduce(_ x: SIMD4<Double>) -> (r: SIMD4<Double>, scale: SIMD4<Double>) {
+        let t = x * log2e + shifter
+        let k = t - shifter
+        let r = (x - k * ln2Hi) - k * ln2Lo
+        let bits = SIMD4<UInt64>(repeating: UInt64(1023) << 52) &+ (unsafeBitCast(t, to: SIMD4<UInt64>.self) &<< 52)
+        return (r, unsafeBitCast(bits, to: SIMD4<Double>.self))
+    }
+
+    /// `tail` in four lanes.
+    @inline(__always)
+    static func tail(_ r: SIMD4<Double>) -> SIMD4<Double> {
+        var q = SIMD4<Double>(repeating: 1.0 / 6227020800.0)
+        q = q * r + 1.0 / 479001600.0
+        q = q * r + 1.0 / 39916800.0
+        q = q * r + 1.0 / 3628800.0
+        q = q * r + 1.0 / 362880.0
+        q = q * r + 1.0 / 40320.0
+        q = q * r + 1.0 / 5040.0
+        q = q * r + 1.0 / 720.0
+        q = q * r + 1.0 / 120.0
+        q = q * r + 1.0 / 24.0
+        q = q * r + 1.0 / 6.0
+        q = q * r + 0.5
+        return q
+    }
+
+    /// e^x lane by lane for |x| ≤ 708 (the bits of the scalar `exp`).
+    @inline(__always)
+    static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        let (r, scale) = reduce(x)
+        return ((tail(r) * r + 1) * r + 1) * scale
+    }
+
+    /// e^x − 1 lane by lane for |x| ≤ 708 (the bits of the scalar `expm1`).
+    @inline(__always)
+    static func expm1(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        let (r, scale) = reduce(x)
+        let em = tail(r) * r * r + r
+        return scale * em + (scale - 1)
     }
 
     /// e^x for |x| ≤ 708.
