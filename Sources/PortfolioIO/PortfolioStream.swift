@@ -542,3 +542,29 @@ struct IDHashSet {
         }
     }
 }
+
+extension AccountTable {
+    /// Appends row `i` of `other` (every column, extra columns by position): building a
+    /// small table of chosen accounts, such as a streamed worklist's. The header facts
+    /// (`presentColumns`, `hasLabels`, the extra columns' names and typing) come from
+    /// `other` when this table is empty.
+    public mutating func appendRow(_ i: Int, of other: AccountTable) {
+        if count == 0 {
+            presentColumns = other.presentColumns
+            hasLabels = other.hasLabels
+            extraColumns = other.extraColumns.map { ExtraColumn(name: $0.name, text: [], numeric: [], isNumeric: $0.isNumeric) }
+        }
+        accountID.append(other.accountID[i]); balance.append(other.balance[i]); daysPastDue.append(other.daysPastDue[i])
+        creditLimit.append(other.creditLimit[i]); product.append(other.product[i]); state.append(other.state[i])
+        lastPaymentDate.append(other.lastPaymentDate[i]); bankruptcy.append(other.bankruptcy[i])
+        ceaseAndDesist.append(other.ceaseAndDesist[i]); dispute.append(other.dispute[i]); deceased.append(other.deceased[i])
+        callsLast7d.append(other.callsLast7d[i]); lastConversationDate.append(other.lastConversationDate[i])
+        daysToRecovery.append(other.daysToRecovery[i]); recovered.append(other.recovered[i]); sourceLine.append(other.sourceLine[i])
+        if !other.outcome.isEmpty { outcome.append(other.outcome[i]) }
+        if !other.caseWeights.isEmpty { caseWeights.append(other.caseWeights[i]) }
+        for k in other.extraColumns.indices {
+            extraColumns[k].text.append(other.extraColumns[k].text[i])
+            extraColumns[k].numeric.append(other.extraColumns[k].numeric[i])
+        }
+    }
+}
