@@ -40,6 +40,13 @@ public struct Rank: ParsableCommand {
             holds file next_contact_date; and the run with every decision is recorded \
             in the ledger (arrears ledger show ACCOUNT).
 
+            Memory: without --ledger, with regular input files and file outputs, the \
+            portfolio is ranked chunk by chunk (the worklist as a running top-k, the \
+            holds file merged from sorted runs spilled beside it), in bounded memory when \
+            the payments are grouped by account in the accounts' order; other input is \
+            detected and read whole instead, with the same outputs. Progress as for \
+            'arrears score'.
+
             Example:
               arrears rank --model models/arrears-model.json \\
                 --accounts data/accounts.csv --payments data/payments.csv \\

@@ -23,6 +23,15 @@ public struct Score: ParsableCommand {
             standard error), and the counts on standard error always add up: rows read = \
             rows scored + rows rejected.
 
+            Memory: when --accounts and --payments are regular files and the outputs are \
+            files, the portfolio is scored in chunks of accounts with their statements \
+            and each chunk's rows are written as they are ready, in bounded memory (under \
+            1 GB at 10M accounts) when the payments are grouped by account in the \
+            accounts' order (as 'arrears generate' writes them). Input that is not \
+            grouped is detected and read whole instead; the output is the same either \
+            way. Progress on standard error: one line updated in place on a terminal, \
+            a line per 10 % otherwise (none for a run under a second), none with --quiet.
+
             Example:
               arrears score --model models/arrears-model.json \\
                 --accounts data/accounts.csv --payments data/payments.csv \\

@@ -31,8 +31,8 @@
 ///
 /// - Complexity: O(bytes) time; the accounts file is scanned twice (once for record
 ///   boundaries, once parsed). Memory: the window of accounts read ahead (about four
-///   chunks with their statements), one payments block, 16 bytes per account for the
-///   ids seen (an 8-byte hash at load ≤ ½), and the rejected rows.
+///   chunks with their statements), one payments block, 11–21 bytes per account for the
+///   ids seen (an 8-byte hash at load ≤ ¾), and the rejected rows.
 public final class PortfolioStream {
     /// Chunk and window sizes. The outputs never depend on them.
     public struct Layout: Sendable {
@@ -496,8 +496,8 @@ public struct StreamFallback: Error, Sendable, CustomStringConvertible {
     public var description: String { reason }
 }
 
-/// A set of 64-bit hashes (open addressing, linear probing, load ≤ ½; 0 marks an empty
-/// slot, so the hash 0 is stored as 1). 16 bytes per id or less.
+/// A set of 64-bit hashes (open addressing, linear probing, load ≤ ¾; 0 marks an empty
+/// slot, so the hash 0 is stored as 1): 11–21 bytes per id.
 struct IDHashSet {
     private var slots = [UInt64](repeating: 0, count: 1 << 16)
     private var count = 0
@@ -520,7 +520,7 @@ struct IDHashSet {
     }
 
     mutating func insert(_ h: UInt64) {
-        if (count + 1) * 2 > slots.count { grow() }
+        if (count + 1) * 4 > slots.count * 3 { grow() }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h) & mask
         while slots[i] != 0 {
