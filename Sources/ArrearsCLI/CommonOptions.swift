@@ -70,6 +70,12 @@ struct Console {
         if showsProgress { Self.write(2, "… " + line + "\n") }
     }
 
+    /// A progress meter for one stage: in place on a terminal, plain lines (at most one
+    /// per 10 %) when standard error is a file or pipe, nothing with `--quiet`.
+    func meter(_ stage: String, unit: String = "bytes") -> ProgressMeter {
+        ProgressMeter(stage: stage, mode: quiet ? .off : isatty(2) == 1 ? .terminal : .lines, unit: unit) { Self.write(2, $0) }
+    }
+
     /// A line on standard error (counts, where files went).
     func note(_ line: String) { Self.write(2, line + "\n") }
 

@@ -40,6 +40,13 @@ public struct Rank: ParsableCommand {
             holds file next_contact_date; and the run with every decision is recorded \
             in the ledger (arrears ledger show ACCOUNT).
 
+            Memory: without --ledger, with regular input files and file outputs, the \
+            portfolio is ranked chunk by chunk (the worklist as a running top-k, the \
+            holds file merged from sorted runs spilled beside it), in bounded memory when \
+            the payments are grouped by account in the accounts' order; other input is \
+            detected and read whole instead, with the same outputs. Progress as for \
+            'arrears score'.
+
             Example:
               arrears rank --model models/arrears-model.json \\
                 --accounts data/accounts.csv --payments data/payments.csv \\
@@ -103,6 +110,11 @@ public struct Rank: ParsableCommand {
         let rules = try loadPolicy(policy)
         var clock = StageClock()
         let artifact = try loadModel(model)
+        if ledger == nil, StreamingOptions.canStream(portfolio.source), out != "-", holdsPath != "-", rejectsPath != "-",
+           try runStreaming(artifact, rules: rules, holdsPath: holdsPath, rejectsPath: rejectsPath, metaPath: metaPath,
+                            clock: &clock, console: console) {
+            return
+        }
         let scored = try cli { () throws(PipelineError) in
             try Pipeline.score(portfolio.source, with: artifact, asOf: portfolio.asOf, strict: strict, reasons: false,
                                progress: console.progress)
@@ -148,5 +160,66 @@ public struct Rank: ParsableCommand {
                         to: meta, role: "<out>-meta.json")
         }
         return outputs
+    }
+
+    /// The bounded-memory run (DESIGN §9, `Pipeline.streamRank`): the worklist as a running
+    /// top-k, the holds file merged from sorted runs spilled beside it. Returns false when
+    /// the input cannot stream or any error stopped it: then nothing was written and the
+    /// caller reads the portfolio whole (same outputs, or the error as it always was).
+    func runStreaming(_ artifact: ModelArtifact, rules: Policy, holdsPath: String, rejectsPath: String?, metaPath: String?,
+                      clock: inout StageClock, console: Console) throws -> Bool {
+        let outputs = StreamingOutputSet()
+        let ranking: StreamedRanking
+        let meter = console.meter("rank")
+        do {
+            let worklistHandle = try outputs.open(out, role: "--out")
+            let holdsHandle = try outputs.open(holdsPath, role: "--holds")
+            let directory = holdsPath.lastIndex(of: "/").map { String(holdsPath[..<$0]) } ?? "."
+            ranking = try Pipeline.streamRank(accounts: portfolio.accounts, payments: portfolio.payments, with: artifact,
+                                              asOf: portfolio.asOf, policy: rules, capacity: capacity, format: format,
+                                              spillDirectory: directory.isEmpty ? "/" : directory, progress: meter.update,
+                                              worklist: { try outputs.append($0, to: worklistHandle) },
+                                              holds: { try outputs.append($0, to: holdsHandle) })
+        } catch {
+            outputs.discard()
+            meter.abandon("reading the whole portfolio instead of streaming it: \(error)")
+            return false
+        }
+        meter.finish()
+        clock.lap("read, features, scores, rank, render")
+        let streamed = ranking.streamed
+        if strict, let error = streamed.strictError {
+            outputs.discard()
+            throw CommandFailure(error)
+        }
+        var stale: [String] = []
+        let rejected = rejectsPath == nil ? streamed.totals.paymentRejects : streamed.rejects
+        if let rejectsPath {
+            if rejects != nil || !rejected.isEmpty {
+                try cli { () throws(PipelineError) in try Score.write(rejectsBytes(rejected), outputs, rejectsPath, "--rejects") }
+            } else {
+                stale.append(rejectsPath)
+            }
+        } else {
+            for r in rejected { console.note("rejected: \(r)") }
+        }
+        let check = AsOfCheck(streamed, maxDaysAfterTraining: rules.maxDaysAfterTraining)
+        if let metaPath {
+            try cli { () throws(PipelineError) in
+                try Score.write(RunMetadata(command: "rank", streamed: streamed, check: check, figures: ranking.counts.figures).jsonBytes(),
+                                outputs, metaPath, "<out>-meta.json")
+            }
+        }
+        do throws(OutputError) { try outputs.commit() } catch { throw CommandFailure(message: error.message) }
+        for path in stale where FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
+        clock.lap("write")
+        let t = streamed.totals
+        console.note(ranking.counts.description)
+        console.note("payments: \(t.paymentRows) rows read = \(t.paymentsUsed) used + \(streamed.rejectedPaymentRows) rejected")
+        console.note("timings: \(clock.summary)")
+        printAsOfNotes(check, asOf: portfolio.asOf, console: console)
+        console.note("worklist → \(out); other classes and rejected accounts → \(holdsPath)"
+                     + (rejectsPath.map { streamed.rejects.isEmpty && rejects == nil ? "" : "; rejected rows → \($0)" } ?? ""))
+        return true
     }
 }

@@ -18,17 +18,31 @@ public struct AsOfCheck: Sendable {
 
     public init(_ scored: ScoredPortfolio, maxDaysAfterTraining: Int = AsOfCheck.defaultMaxDaysAfterTraining) {
         let m = scored.matrix
-        statementsAfterAsOf = m.statementsAfterAsOf
-        if m.statementsUsed == 0 && m.statementsAfterAsOf > 0 {
-            warnings.append("every one of the \(m.statementsAfterAsOf) statements is dated after the as-of day \(scored.asOf), so every account is scored as if it had no payment history; check the as-of date")
+        self.init(statementsUsed: m.statementsUsed, statementsAfterAsOf: m.statementsAfterAsOf,
+                  unseenSummaries: m.unseenLevels.map(\.summary), asOf: scored.asOf, model: scored.model,
+                  maxDaysAfterTraining: maxDaysAfterTraining)
+    }
+
+    /// The same checks over a streamed run's totals.
+    public init(_ streamed: StreamedPortfolio, maxDaysAfterTraining: Int = AsOfCheck.defaultMaxDaysAfterTraining) {
+        self.init(statementsUsed: streamed.statementsUsed, statementsAfterAsOf: streamed.statementsAfterAsOf,
+                  unseenSummaries: streamed.unseen.map(\.summary), asOf: streamed.asOf, model: streamed.model,
+                  maxDaysAfterTraining: maxDaysAfterTraining)
+    }
+
+    init(statementsUsed: Int, statementsAfterAsOf: Int, unseenSummaries: [String], asOf: CalendarDay, model: ModelArtifact,
+         maxDaysAfterTraining: Int) {
+        self.statementsAfterAsOf = statementsAfterAsOf
+        if statementsUsed == 0 && statementsAfterAsOf > 0 {
+            warnings.append("every one of the \(statementsAfterAsOf) statements is dated after the as-of day \(asOf), so every account is scored as if it had no payment history; check the as-of date")
         }
         // Levels the model never saw are scored as `other`: said here so that the
         // standard error, the run's metadata and the evaluation report count them.
-        for unseen in m.unseenLevels { warnings.append(unseen.summary) }
-        if let trained = CalendarDay(scored.model.training.asOf) {
-            let days = scored.asOf - trained
+        warnings += unseenSummaries
+        if let trained = CalendarDay(model.training.asOf) {
+            let days = asOf - trained
             if days > maxDaysAfterTraining {
-                warnings.append("the as-of day \(scored.asOf) is \(days) days after the model's training as-of \(trained) (more than \(maxDaysAfterTraining)); the model may no longer describe this portfolio: retrain it or check the as-of date")
+                warnings.append("the as-of day \(asOf) is \(days) days after the model's training as-of \(trained) (more than \(maxDaysAfterTraining)); the model may no longer describe this portfolio: retrain it or check the as-of date")
             }
         }
     }
@@ -68,6 +82,25 @@ public struct RunMetadata: Codable, Sendable {
         paymentRows = p.paymentRows
         paymentsUsed = p.payments.count
         paymentRowsRejected = p.rejectedPaymentRows
+        statementsAfterAsOf = check.statementsAfterAsOf
+        self.figures = figures
+        warnings = check.warnings
+    }
+
+    /// The same record of a streamed run.
+    public init(command: String, streamed: StreamedPortfolio, check: AsOfCheck, figures: [String: Int] = [:]) {
+        let t = streamed.totals
+        self.command = command
+        asOf = streamed.asOf.description
+        model = streamed.model.source ?? "(in memory)"
+        modelTrainingAsOf = streamed.model.training.asOf
+        modelTrainedAt = streamed.model.training.trainedAt
+        accountRows = t.accountRows
+        accountsKept = t.accountsKept
+        accountRowsRejected = streamed.rejectedAccountRows
+        paymentRows = t.paymentRows
+        paymentsUsed = t.paymentsUsed
+        paymentRowsRejected = streamed.rejectedPaymentRows
         statementsAfterAsOf = check.statementsAfterAsOf
         self.figures = figures
         warnings = check.warnings

@@ -3,7 +3,8 @@ import PortfolioIO
 import Scoring
 import Training
 
-/// A finished training run: the portfolio read, the trainer's result (artifact, split,
+/// A finished training run: the portfolio read (its accounts and rejects; the statements
+/// are released once the features are built, so `portfolio.payments` is empty), the trainer's result (artifact, split,
 /// scores) with the inputs' sizes and SHA-256 (of the bytes parsed) recorded in the
 /// artifact, and the stage timings (reading, fitting).
 public struct TrainingRun: Sendable {
@@ -37,20 +38,23 @@ extension Pipeline {
         var clock = StageClock()
         // The inputs are hashed as they are parsed: the recorded sizes and SHA-256 are
         // those of the bytes trained on, even for a pipe or a file appended to meanwhile.
-        let portfolio = try read(source, labels: true, options: ReadOptions(fingerprint: true, weightsColumn: options.weightsColumn))
+        var portfolio = try read(source, labels: true, options: ReadOptions(fingerprint: true, weightsColumn: options.weightsColumn))
         clock.lap("read")
         try check(portfolio)
         guard portfolio.accounts.count > 0 else {
             throw PipelineError(code: .data, message: "\(source.accountsName): no valid accounts to train on (\(portfolio.rejectedAccountRows) rows rejected)")
         }
+        let inputs = InputFile.fingerprints(of: portfolio, accounts: source.recordedAccountsPath,
+                                            payments: source.recordedPaymentsPath)
         var result: TrainingResult
         do throws(TrainingError) {
-            result = try Trainer.train(portfolio, asOf: asOf, options: options, inputs: [])
+            // The statements are released once the features are built: the fits hold the
+            // feature matrix and the accounts, not the raw payment history.
+            result = try Trainer.train(releasingStatements: &portfolio, asOf: asOf, options: options, inputs: [])
         } catch {
             throw PipelineError(.training, error)
         }
-        result.artifact.training.inputs = InputFile.fingerprints(of: portfolio, accounts: source.recordedAccountsPath,
-                                                                payments: source.recordedPaymentsPath)
+        result.artifact.training.inputs = inputs
         return TrainingRun(portfolio: portfolio, result: result, timings: clock.laps + result.timings)
     }
 }
