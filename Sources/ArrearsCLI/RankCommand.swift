@@ -128,11 +128,16 @@ public struct Rank: ParsableCommand {
         }
         clock.lap("rank")
         let check = AsOfCheck(scored, maxDaysAfterTraining: rules.maxDaysAfterTraining)
+        // The audit trail is written while the outputs render; it commits only after them.
+        let audit = try ledgerRank?.startRecording(ranked.result, asOf: portfolio.asOf.dayNumber, model: model, policy: policy)
         let outputs = files(ranked, check: check, holds: holdsPath, rejects: rejectsPath, meta: metaPath, console: console)
-        try outputs.commit()
+        do { try outputs.commit() } catch {
+            try? audit?.finish(commit: false)
+            throw error
+        }
         clock.lap("write")
-        if let ledgerRank {
-            console.note(try ledgerRank.record(ranked.result, asOf: portfolio.asOf.dayNumber, model: model, policy: policy))
+        if let audit {
+            console.note(try audit.finish(commit: true))
             clock.lap("ledger audit")
         }
         console.note(ranked.counts.description)

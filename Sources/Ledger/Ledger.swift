@@ -72,9 +72,15 @@ public final class Ledger: Sendable {
 
     /// One write transaction that holds the write lock from its start (`BEGIN
     /// IMMEDIATE`), so a second process waits instead of failing on upgrade.
-    func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+    ///
+    /// `foreignKeys: false` turns SQLite's foreign-key checks off for the transaction (a
+    /// pragma that only takes effect outside one, restored after): for bulk imports whose
+    /// every key was resolved against its parent table in the same transaction.
+    func write<T>(foreignKeys: Bool = true, _ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
             return try pool.writeWithoutTransaction { db in
+                if !foreignKeys { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
+                defer { if !foreignKeys { try? db.execute(sql: "PRAGMA foreign_keys = ON") } }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)

@@ -31,25 +31,37 @@ extension Ledger {
     ///   concurrently).
     public func facts(for accounts: AccountTable, asOf: Int32) throws(LedgerError) -> LedgerFacts {
         let n = accounts.count
-        var row: [String: Int32] = [:]
-        row.reserveCapacity(n)
-        for (i, id) in accounts.accountID.enumerated() { row[id] = Int32(i) }
+        // The portfolio's ids in a byte hash table (row numbers), so the ledger's ids are
+        // looked up without a `String` each; zones are interned (most are longer than a
+        // small string, and a portfolio has a few dozen).
+        let row = AccountIDTable(expectedCount: n)
+        for (i, id) in accounts.accountID.enumerated() {
+            var id = id
+            id.withUTF8 { _ = row.insert($0, value: Int32(i)) }
+        }
         var facts = ContactFacts(count: n)
         var keys = [Int64](repeating: 0, count: n)
         var rowOfKey: [Int32] = []
         var known = 0
+        let zoneIndex = AccountIDTable(expectedCount: 64)
+        var zones: [String] = []
         try read { db in
-            func text(_ s: OpaquePointer, _ k: Int32) -> String {
-                String(decoding: UnsafeBufferPointer(start: sqlite3_column_text(s, k), count: Int(sqlite3_column_bytes(s, k))), as: UTF8.self)
+            func bytes(_ s: OpaquePointer, _ k: Int32) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(start: sqlite3_column_text(s, k), count: Int(sqlite3_column_bytes(s, k)))
             }
             try Self.forEachRow(db, "SELECT account_key, account_id, state, time_zone, call_opt_out FROM accounts") { s in
                 let key = sqlite3_column_int64(s, 0)
-                guard let i = row[text(s, 1)] else { return }
+                guard let i = row.find(bytes(s, 1)) else { return }
                 if Int(key) >= rowOfKey.count { rowOfKey += Array(repeating: -1, count: Int(key) + 1 - rowOfKey.count) }
                 rowOfKey[Int(key)] = i
                 keys[Int(i)] = key
-                facts.state[Int(i)] = text(s, 2)
-                facts.timeZone[Int(i)] = text(s, 3)
+                facts.state[Int(i)] = String(decoding: bytes(s, 2), as: UTF8.self)
+                let zone = bytes(s, 3)
+                if !zone.isEmpty {
+                    let z = zoneIndex.insert(zone, value: Int32(zones.count)) ?? Int32(zones.count)
+                    if Int(z) == zones.count { zones.append(String(decoding: zone, as: UTF8.self)) }
+                    facts.timeZone[Int(i)] = zones[Int(z)]
+                }
                 facts.callOptOut[Int(i)] = sqlite3_column_int64(s, 4) != 0
                 known += 1
             }

@@ -76,7 +76,12 @@ struct ImportFile {
     @inline(__always)
     func field(at k: Int?) -> UnsafeBufferPointer<UInt8> {
         guard let k, k < reader.fieldCount else { return UnsafeBufferPointer(start: nil, count: 0) }
-        let f = reader.field(k)
+        return Self.trimmed(reader.field(k))
+    }
+
+    /// `f` without leading and trailing spaces.
+    @inline(__always)
+    static func trimmed(_ f: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var lo = 0, hi = f.count
         while lo < hi && f[lo] == 32 { lo += 1 }
         while hi > lo && f[hi - 1] == 32 { hi -= 1 }
@@ -202,94 +207,6 @@ extension Ledger {
                        arguments: [s.rowsRead, s.added, s.alreadyPresent, s.rejected.count, id])
     }
 
-    // MARK: Contacts
-
-    /// Imports a dialer/CRM export of contact attempts: columns `account_id`,
-    /// `timestamp` (or `at`; ISO 8601 with `Z` or an offset, see `Timestamp`),
-    /// `channel` (call, sms, email, letter, visit), `outcome` (no_answer, voicemail,
-    /// right_party, wrong_number, refused, promise, dispute, cease_request) and optional
-    /// `collector`; names case-insensitive, other columns ignored.
-    ///
-    /// A row is rejected with its line, column and reason for a malformed timestamp, an
-    /// account the ledger does not have (import the accounts first), an unknown channel
-    /// or outcome, or when it repeats an earlier row of the same file (same account,
-    /// second, channel, outcome and collector). A valid row the ledger already holds is
-    /// counted as already present, so importing a file twice changes nothing. The whole
-    /// file is one transaction.
-    ///
-    /// - Complexity: O(n log n) for n rows (one sort, then inserts in key order).
-    public func importContacts(path: String) throws(LedgerError) -> ImportSummary {
-        let file = try ImportFile(path: path, required: [["account_id"], ["timestamp", "at", "time"], ["channel"], ["outcome"]],
-                                  optional: [["collector", "collector_id"]])
-        return try write { db in
-            let accounts = try Self.accountKeys(db)
-            var collectors = try Self.collectors(db)
-            let importID = try Self.beginImport("contacts", path, db)
-            var summary = ImportSummary(kind: "contacts", file: path)
-            var rows: [PendingContact] = []
-            let idColumn = file.index["account_id"], timeColumn = file.index["timestamp"]
-            let channelColumn = file.index["channel"], outcomeColumn = file.index["outcome"], collectorColumn = file.index["collector"]
-            // Collectors are few: the last one seen and its key, before the dictionary.
-            var lastCollector: [UInt8] = [], lastCollectorKey: Int64 = 0
-            if let none = collectors[""] { lastCollectorKey = none }
-            while try file.next() {
-                summary.rowsRead += 1
-                let id = file.string(at: idColumn)
-                if let r = file.raggedReject(account: id) { summary.rejected.append(r); continue }
-                guard let key = accounts[id] else {
-                    summary.rejected.append(file.reject("account_id", id.isEmpty ? .missingValue : .unknownAccount,
-                        id.isEmpty ? "account_id is empty" : "account '\(id)' is not in the ledger; import it first with `arrears ledger import accounts FILE`", account: id))
-                    continue
-                }
-                guard let at = Timestamp.parse(file.field(at: timeColumn)) else {
-                    summary.rejected.append(file.reject("timestamp", .badTimestamp,
-                        "'\(file.string("timestamp"))' is not an ISO 8601 timestamp with an offset (e.g. 2026-03-04T14:05:00Z or 2026-03-04T09:05:00-05:00)", account: id))
-                    continue
-                }
-                guard let channel = ContactChannel(code: file.field(at: channelColumn)) else {
-                    summary.rejected.append(file.reject("channel", .unknownChannel,
-                        "'\(file.string("channel"))' is not a channel; use one of \(ContactChannel.allCases.map(\.code).joined(separator: ", "))", account: id))
-                    continue
-                }
-                guard let outcome = ContactOutcome(code: file.field(at: outcomeColumn)) else {
-                    summary.rejected.append(file.reject("outcome", .unknownOutcome,
-                        "'\(file.string("outcome"))' is not an outcome; use one of \(ContactOutcome.allCases.map(\.code).joined(separator: ", "))", account: id))
-                    continue
-                }
-                let collectorBytes = file.field(at: collectorColumn)
-                if !collectorBytes.elementsEqual(lastCollector) {
-                    lastCollector = Array(collectorBytes)
-                    lastCollectorKey = try Self.collectorKey(String(decoding: collectorBytes, as: UTF8.self), &collectors, db)
-                }
-                let collector = lastCollectorKey
-                rows.append(PendingContact(account: key, at: at, channel: channel.rawValue, outcome: outcome.rawValue,
-                                           collector: collector, line: Int32(file.line)))
-            }
-            rows.sort()
-            let insert = try BulkInsert(db, "INSERT OR IGNORE INTO contacts (account_key, at, channel, outcome, collector_key, import_id) VALUES (?, ?, ?, ?, ?, ?)")
-            var previous: PendingContact?
-            var idOfKey: [Int64: String] = [:]
-            for row in rows {
-                if let p = previous, p.sameKey(row) {
-                    if idOfKey.isEmpty { idOfKey = Dictionary(accounts.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a }) }
-                    summary.rejected.append(LedgerReject(file: path, line: Int(row.line), column: nil, code: .duplicateRow,
-                        reason: "repeats line \(p.line) (same account, timestamp, channel, outcome and collector)",
-                        accountID: idOfKey[row.account] ?? ""))
-                    continue
-                }
-                previous = row
-                if try insert.run(row.account, row.at, Int64(row.channel), Int64(row.outcome), row.collector, importID) == 1 {
-                    summary.added += 1
-                } else {
-                    summary.alreadyPresent += 1
-                }
-            }
-            summary.rejected.sort { $0.line < $1.line }
-            try Self.finishImport(importID, summary, db)
-            return summary
-        }
-    }
-
     /// Logs one contact attempt (`arrears ledger log`); the same event twice is stored once.
     public func log(account: String, at: Int64, channel: ContactChannel, outcome: ContactOutcome,
                     collector: String) throws(LedgerError) -> ImportSummary {
@@ -312,13 +229,14 @@ extension Ledger {
 }
 
 /// A parsed contact row waiting for its insert, ordered by the table's key then line.
+/// Fields laid out widest first: 32 bytes a row.
 struct PendingContact: Comparable {
     var account: Int64
     var at: Int64
-    var channel: UInt8
-    var outcome: UInt8
     var collector: Int64
     var line: Int32
+    var channel: UInt8
+    var outcome: UInt8
 
     func sameKey(_ o: PendingContact) -> Bool {
         account == o.account && at == o.at && channel == o.channel && outcome == o.outcome && collector == o.collector

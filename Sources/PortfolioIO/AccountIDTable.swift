@@ -6,7 +6,7 @@
 ///
 /// Keys live in one byte arena; slots hold entry numbers; load factor ≤ 1/2.
 /// - Complexity: expected O(key length) per lookup and insert.
-final class AccountIDTable {
+public final class AccountIDTable {
     private var arena: [UInt8] = []
     private var keyStart: [Int] = []
     private var keyLength: [Int32] = []
@@ -15,7 +15,7 @@ final class AccountIDTable {
     private var slots: [Int32]
     private var mask: Int
 
-    init(expectedCount: Int = 1024) {
+    public init(expectedCount: Int = 1024) {
         var size = 16
         while size < expectedCount * 2 { size <<= 1 }
         slots = Array(repeating: -1, count: size)
@@ -27,7 +27,7 @@ final class AccountIDTable {
         values.reserveCapacity(expectedCount)
     }
 
-    var count: Int { values.count }
+    public var count: Int { values.count }
 
     /// A 64-bit hash of the bytes: 8 bytes at a time, multiply–xorshift mixing.
     @inline(__always)
@@ -57,7 +57,7 @@ final class AccountIDTable {
 
     /// The value stored for `key`, or `nil`.
     @inline(__always)
-    func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
+    public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
         let h = Self.hash(key)
         return find(key, hash: h).entry.map { values[$0] }
     }
@@ -86,7 +86,7 @@ final class AccountIDTable {
     /// Inserts `key` → `value` unless the key is present.
     /// - Returns: the existing value when the key was already there (nothing changes).
     @discardableResult
-    func insert(_ key: UnsafeBufferPointer<UInt8>, value: Int32) -> Int32? {
+    public func insert(_ key: UnsafeBufferPointer<UInt8>, value: Int32) -> Int32? {
         let h = Self.hash(key)
         let (slot, entry) = find(key, hash: h)
         if let entry { return values[entry] }

@@ -3,18 +3,24 @@ import Dispatch
 /// How the parallel reader cuts its input. Results never depend on these numbers (nor on
 /// the core count): pieces are merged in file order and a piece whose presumed start was
 /// not a record boundary is parsed again. Tests make them tiny to exercise every seam.
-struct ParallelReadLayout: Sendable {
+public struct ParallelReadLayout: Sendable {
     /// Bytes read from the file per block (a block is parsed, then merged, then the
     /// next one is read). It grows only when one record is longer than a block.
-    var blockSize = 32 << 20
+    public var blockSize = 32 << 20
     /// Pieces each block is cut into; they are parsed concurrently, several per core so
     /// that uneven pieces still keep every core busy.
-    var piecesPerBlock = 16
+    public var piecesPerBlock = 16
     /// Extra bytes a piece's reader copies past its piece at first, for the record that
     /// straddles the cut (it copies more when that record is longer).
-    var overlap = 64 << 10
+    public var overlap = 64 << 10
 
-    static let standard = ParallelReadLayout()
+    public static let standard = ParallelReadLayout()
+
+    public init(blockSize: Int = 32 << 20, piecesPerBlock: Int = 16, overlap: Int = 64 << 10) {
+        self.blockSize = blockSize
+        self.piecesPerBlock = piecesPerBlock
+        self.overlap = overlap
+    }
 }
 
 /// A value handed to the concurrent pieces that the compiler cannot prove safe to share:
@@ -55,7 +61,7 @@ struct PieceOutcome<Result> {
 /// - Complexity: O(bytes) work over all cores, plus one copy of each byte into a piece
 ///   reader's buffer; memory one block, the pieces' buffers (about one more block) and
 ///   their results.
-func readPieces<Result>(of reader: CSVReader, layout: ParallelReadLayout = .standard,
+public func readPieces<Result>(of reader: CSVReader, layout: ParallelReadLayout = .standard,
                         parse: @escaping (CSVReader) throws(InputError) -> Result,
                         merge: (Result, _ firstLine: Int) throws(InputError) -> Void) throws(InputError) {
     var capacity = max(16, layout.blockSize)

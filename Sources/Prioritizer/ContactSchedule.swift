@@ -26,6 +26,10 @@ public final class ContactSchedule: Sendable {
     public let promises: [PromiseOutcome]
     /// Account row → the promise behind its follow-up rule (`promise_due`/`promise_broken`).
     public let followUps: [Int32: (rule: Rule, promise: PromiseOutcome)]
+    /// The distinct binding limits of the run (nil: no limit applies), and each account's
+    /// index into them: resolved once per state, not per account and output cell.
+    let limits: [(limit: Int, key: String)?]
+    let limitIndex: [UInt16]
 
     /// Builds the schedule; the accounts file's `state` is used where the ledger has none.
     public init(facts: ContactFacts, policy: Policy, accounts: AccountTable, asOf: Int32, payments: PaymentTable) {
@@ -35,8 +39,23 @@ public final class ContactSchedule: Sendable {
         // Windows by zone (accounts with a zone) and by state (the others): few keys.
         var byZone: [String: Int32] = [:], byState: [String: Int32] = [:]
         var index = [Int32](repeating: 0, count: facts.count)
+        var limits: [(limit: Int, key: String)?] = [Self.callLimit(policy: policy, state: "")]
+        var limitOfState: [String: UInt16] = ["": 0]
+        var limitIndex = [UInt16](repeating: 0, count: facts.count)
         for i in 0..<facts.count {
             let state = facts.state[i].isEmpty ? (accounts.state.isEmpty ? "" : accounts.state[i]) : facts.state[i]
+            if !policy.stateRules.isEmpty {
+                if let k = limitOfState[state] {
+                    limitIndex[i] = k
+                } else {
+                    let limit = Self.callLimit(policy: policy, state: state)
+                    // Distinct limits: at most one per state rule + 1 (two-letter codes: < 65536).
+                    let k = limits.firstIndex { $0?.limit == limit?.limit && $0?.key == limit?.key } ?? limits.count
+                    if k == limits.count { limits.append(limit) }
+                    limitOfState[state] = UInt16(k)
+                    limitIndex[i] = UInt16(k)
+                }
+            }
             let zone = facts.timeZone[i]
             if let known = zone.isEmpty ? byState[state] : byZone[zone] { index[i] = known; continue }
             var zones = StateTimeZones.candidates(zone: zone, state: state)
@@ -53,6 +72,8 @@ public final class ContactSchedule: Sendable {
         }
         self.windows = windows
         self.windowIndex = index
+        self.limits = limits
+        self.limitIndex = limitIndex
         let resolved = policy.promises.resolve(facts.promises, payments: payments, asOf: asOf)
         self.promises = resolved
         var byAccount: [Int32: [PromiseOutcome]] = [:]
@@ -67,12 +88,19 @@ public final class ContactSchedule: Sendable {
     public func window(_ i: Int) -> CallWindow { windows[Int(windowIndex[i])] }
 
     /// The binding 7-day call limit of account i: (limit, policy key), nil when no
-    /// limit applies.
-    func callLimit(_ i: Int, policy: Policy, state: String) -> (limit: Int, key: String)? {
+    /// limit applies (see `callLimit(policy:state:)`).
+    @inline(__always)
+    func callLimit(_ i: Int) -> (limit: Int, key: String)? {
+        limits[Int(limitIndex[i])]
+    }
+
+    /// The binding 7-day call limit in `state` (the ledger's, else the accounts file's):
+    /// the lower of Regulation F's `max_calls_7d` (when `call_limit` is on) and the
+    /// state's `[state_rules.XX] max_calls_7d`, with its policy key; nil when none applies.
+    static func callLimit(policy: Policy, state s: String) -> (limit: Int, key: String)? {
         var best: (limit: Int, key: String)? = policy.contactRules.callLimit
             ? (policy.contactRules.maxCalls7d, "contact_rules.max_calls_7d") : nil
         guard !policy.stateRules.isEmpty else { return best }
-        let s = facts.state[i].isEmpty ? state : facts.state[i]
         if let rule = policy.stateRules[s] ?? policy.stateRules[s.uppercased()], rule.maxCalls7d < (best?.limit ?? .max) {
             best = (rule.maxCalls7d, "state_rules.\(s.uppercased()).max_calls_7d")
         }
@@ -80,8 +108,8 @@ public final class ContactSchedule: Sendable {
     }
 
     /// Calls left today under the binding limit (nil when no limit applies).
-    func callsLeft(_ i: Int, policy: Policy, state: String) -> Int? {
-        callLimit(i, policy: policy, state: state).map { max(0, $0.limit - facts.calls(i)) }
+    func callsLeft(_ i: Int) -> Int? {
+        callLimit(i).map { max(0, $0.limit - facts.calls(i)) }
     }
 }
 
@@ -108,7 +136,7 @@ extension AccountRules {
         if s.facts.callOptOut[i] { return .callOptOut }
         let calls = s.facts.calls(i)
         if rules.callLimit && calls >= rules.maxCalls7d { return .callLimit }
-        if let limit = s.callLimit(i, policy: policy, state: state(i)), calls >= limit.limit { return .stateCallLimit }
+        if let limit = s.callLimit(i), calls >= limit.limit { return .stateCallLimit }
         if rules.conversationCooldown && inConversationCooldown(i) { return .conversationCooldown }
         if s.window(i).isEmpty { return .noCallWindow }
         return nil
@@ -124,7 +152,7 @@ extension AccountRules {
     func nextContactDay(_ i: Int) -> Int32? {
         guard let s = schedule, !s.facts.callOptOut[i] else { return nil }
         var day: Int32? = nil
-        if let limit = s.callLimit(i, policy: policy, state: state(i)), s.facts.calls(i) >= limit.limit {
+        if let limit = s.callLimit(i), s.facts.calls(i) >= limit.limit {
             day = s.facts.firstDayBelow(limit: limit.limit, account: i, asOf: asOf)
         }
         if policy.contactRules.conversationCooldown && inConversationCooldown(i) {

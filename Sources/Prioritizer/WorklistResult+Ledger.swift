@@ -1,3 +1,4 @@
+import Dispatch
 import PortfolioIO
 
 /// The columns and reason texts `rank --ledger` adds (see `ContactSchedule`).
@@ -19,7 +20,7 @@ extension WorklistResult {
         let window = s.window(i)
         out.text(window.utcText)
         out.text(window.localText)
-        let limit = s.callLimit(i, policy: policy, state: rules.state(i))
+        let limit = s.callLimit(i)
         out.decimal(limit.map { Double(max(0, $0.limit - s.facts.calls(i))) } ?? .nan, 0)
         out.text(limit?.key ?? "")
     }
@@ -27,9 +28,7 @@ extension WorklistResult {
     /// Calls left today for account row i under the binding limit (nil without a ledger
     /// or without any limit).
     public func callsLeftToday(account i: Int) -> Int? {
-        guard let s = schedule else { return nil }
-        let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: s)
-        return s.callsLeft(i, policy: policy, state: rules.state(i))
+        schedule?.callsLeft(i)
     }
 
     /// The next contact day of account row i (see `ledgerHoldsColumns`), or nil.
@@ -66,7 +65,7 @@ extension WorklistResult {
         case .callOptOut:
             return "opted out of telephone calls (ledger contact point); write or email instead"
         case .callLimit, .stateCallLimit:
-            let limit = s.callLimit(i, policy: policy, state: rules.state(i))
+            let limit = s.callLimit(i)
             var text = "\(f.calls(i)) calls in the 7 days \(day(asOf - 6))..\(day(asOf))"
             if rule[i] == .callLimit {
                 text += " >= contact_rules.max_calls_7d \(policy.contactRules.maxCalls7d)"
@@ -95,17 +94,35 @@ extension WorklistResult {
     /// rules for the whole run (the audit trail's columns).
     public func auditFigures() -> (callsLeft: [Int?], nextContact: [Int32?]) {
         let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
-        let left: [Int?] = (0..<accounts.count).map { i in schedule?.callsLeft(i, policy: policy, state: rules.state(i)) }
+        let left: [Int?] = (0..<accounts.count).map { i in schedule?.callsLeft(i) }
         return (left, (0..<accounts.count).map { nextContactDay($0, rules) })
     }
 
     /// Per account row: the holds file's reason, with one set of rules for the whole
     /// run; "" for cold calls and over-capacity rows, whose reason is their rank against
     /// the run's capacity (the audit trail stores both, and `ledger show` says it).
+    /// Computed in chunks on every core (the texts do not depend on the order).
     public func auditReasons() -> [String] {
         let rules = AccountRules(policy: policy, accounts: accounts, asOf: asOf, schedule: schedule)
-        return (0..<accounts.count).map { i in
-            rule[i] == .none || rule[i] == .overCapacity ? "" : explanation(account: i, rules)
+        let n = accounts.count
+        let chunk = 16_384
+        let result = self
+        return [String](unsafeUninitializedCapacity: n) { buffer, count in
+            let out = SendableBuffer(buffer)
+            DispatchQueue.concurrentPerform(iterations: (n + chunk - 1) / chunk) { c in
+                // Each chunk initializes its own slots [c·chunk, min(n, (c+1)·chunk)).
+                for i in (c * chunk)..<min(n, (c + 1) * chunk) {
+                    let text = result.rule[i] == .none || result.rule[i] == .overCapacity ? "" : result.explanation(account: i, rules)
+                    (out.buffer.baseAddress! + i).initialize(to: text)
+                }
+            }
+            count = n
         }
     }
+}
+
+/// A buffer whose disjoint slots the chunks of `auditReasons` initialize concurrently.
+private struct SendableBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<String>
+    init(_ buffer: UnsafeMutableBufferPointer<String>) { self.buffer = buffer }
 }
