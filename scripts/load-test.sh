@@ -78,12 +78,21 @@ end
 LUA
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+# The server's CPU time so far (user + system), in clock ticks.
+cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+tick=$(getconf CLK_TCK)
 if [ -z "${SOAK:-}" ]; then
   wrk -t1 -c16 -d3s -s "$work/score.lua" "http://127.0.0.1:$port" >/dev/null   # warm-up
+  # Besides wrk's figures: the CPU time the server and wrk spent per request (µs), which
+  # the other work on a shared machine does not inflate as much as it does latency.
   for c in 1 16 64; do
-    threads=$(( c < 2 ? 1 : 2 ))
-    line=$(wrk -t"$threads" -c"$c" -d"${duration}s" --latency -s "$work/score.lua" "http://127.0.0.1:$port" | grep RESULT)
-    echo "connections=$c $line"
+    before=$(cpu)
+    line=$(/usr/bin/time -f "WRKCPU %U %S" wrk -t1 -c"$c" -d"${duration}s" --latency -s "$work/score.lua" "http://127.0.0.1:$port" 2>&1 \
+           | grep -E "RESULT|WRKCPU" | tr '\n' ' ')
+    used=$(( $(cpu) - before ))
+    requests=$(echo "$line" | sed -n 's/.*requests=\([0-9]*\).*/\1/p')
+    wrkcpu=$(echo "$line" | awk '{for (i = 1; i <= NF; i++) if ($i == "WRKCPU") print $(i + 1) + $(i + 2)}')
+    echo "connections=$c ${line%% WRKCPU*} server_cpu_us=$(( used * 1000000 / tick / requests )) wrk_cpu_us=$(awk -v t="$wrkcpu" -v n="$requests" 'BEGIN {printf "%.0f", t * 1e6 / n}')"
   done
   echo "server RSS: $(rss) KiB"
 else

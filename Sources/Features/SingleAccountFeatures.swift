@@ -14,7 +14,12 @@ public struct SingleAccountFeaturePlan: Sendable {
     public let columns: Int
     /// The extra account columns the plan reads, in `SingleAccount.extraText` order.
     public let extraColumns: [String]
-    let builtins: [(slot: Int, col: Int)]
+    /// Built-in slot → output column.
+    struct Builtin: Sendable {
+        var slot: Int
+        var col: Int
+    }
+    let builtins: [Builtin]
     struct Numeric: Sendable {
         var extra: Int
         var median: Double
@@ -34,7 +39,11 @@ public struct SingleAccountFeaturePlan: Sendable {
         var otherHadTrainingRows: Bool
     }
     let categoricals: [Categorical]
-    let caps: [(col: Int, cap: FeatureCap)]
+    struct Cap: Sendable {
+        var col: Int
+        var cap: FeatureCap
+    }
+    let caps: [Cap]
     /// Scratch size: built-in slots.
     static let slots = BuiltinFeature.allCases.count
 
@@ -45,7 +54,7 @@ public struct SingleAccountFeaturePlan: Sendable {
         self.columns = spec.count
         self.extraColumns = extraColumns
         let keys = extraColumns.map { $0.lowercased() }
-        var builtins: [(slot: Int, col: Int)] = []
+        var builtins: [Builtin] = []
         var numerics: [Numeric] = [], numericIndex: [String: Int] = [:]
         var categoricals: [Categorical] = [], categoricalIndex: [String: Int] = [:]
         func extra(_ name: String) -> Int? { keys.firstIndex(of: name.lowercased()) }
@@ -53,7 +62,7 @@ public struct SingleAccountFeaturePlan: Sendable {
         for (j, column) in spec.columns.enumerated() {
             switch column.kind {
             case .builtin(let b):
-                builtins.append((b.slot, j))
+                builtins.append(Builtin(slot: b.slot, col: j))
             case .numeric(let name, _), .missingIndicator(let name):
                 let k: Int
                 if let existing = numericIndex[name] {
@@ -103,7 +112,7 @@ public struct SingleAccountFeaturePlan: Sendable {
         self.builtins = builtins
         self.numerics = numerics
         self.categoricals = categoricals
-        caps = spec.columns.enumerated().compactMap { j, c -> (col: Int, cap: FeatureCap)? in c.cap.map { (col: j, cap: $0) } }
+        caps = spec.columns.enumerated().compactMap { j, c in c.cap.map { Cap(col: j, cap: $0) } }
     }
 
     /// Writes the feature row of `account` as of `asOf` into `row` (`columns` values) and
@@ -169,7 +178,7 @@ public struct SingleAccountFeaturePlan: Sendable {
                                            otherHadTrainingRows: categorical.otherHadTrainingRows))
             }
         }
-        for (col, cap) in caps { row[col] = cap.apply(row[col]) }
+        for c in caps { row[c.col] = c.cap.apply(row[c.col]) }
         return unseen
     }
 }

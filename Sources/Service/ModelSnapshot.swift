@@ -7,8 +7,9 @@ import Scoring
 
 /// The model and policy one request uses, loaded together and swapped whole on SIGHUP:
 /// a request takes the snapshot once at its start, so it sees the old pair or the new
-/// one, never a mix.
-public struct ModelSnapshot: Sendable {
+/// one, never a mix. A class, so taking it is one reference count, not a copy of every
+/// field.
+public final class ModelSnapshot: Sendable {
     public let model: ModelArtifact
     public let policy: Policy
     /// `<first 12 hex digits of the model file's SHA-256>` (the `/metrics` model version).
