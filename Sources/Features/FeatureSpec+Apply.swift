@@ -343,7 +343,7 @@ private func processChunk(_ range: Range<Int>, context c: KernelContext, plan: A
             used += n
             if n == 0 { empty += 1 }
             let limit = c.limit?[i] ?? .nan
-            historyFeatures(UnsafePointer(slice), count: n, context: c, asOf: asOf,
+            historyFeatures(UnsafePointer(slice), count: n, date: c.date, due: c.due, paid: c.paid, asOf: asOf,
                             balance: c.balance[i], daysPastDue: c.dpd[i], creditLimit: limit, into: feature)
             let row = c.out + i * cols
             for pair in builtins { row[pair.col] = feature[pair.slot] }
@@ -379,9 +379,11 @@ private func processChunk(_ range: Range<Int>, context c: KernelContext, plan: A
 
 /// The built-in features of one account, in `BuiltinFeature.allCases` order, from its
 /// `n` statements `rows[0..<n]` (payment row numbers sorted by date, oldest first).
-/// Walks the statements once from the latest backwards (position 0 = latest).
+/// Walks the statements once from the latest backwards (position 0 = latest). `date`,
+/// `due` and `paid` are the payment columns the row numbers index.
 @inline(__always)
-private func historyFeatures(_ rows: UnsafePointer<Int32>, count n: Int, context c: KernelContext, asOf: Int32,
+func historyFeatures(_ rows: UnsafePointer<Int32>, count n: Int, date: UnsafePointer<Int32>, due dueColumn: UnsafePointer<Double>,
+                     paid paidColumn: UnsafePointer<Double>, asOf: Int32,
                              balance: Double, daysPastDue: Double, creditLimit: Double,
                              into f: UnsafeMutableBufferPointer<Double>) {
     var due3 = 0.0, paid3 = 0.0, due6 = 0.0, paid6 = 0.0, due12 = 0.0, paid12 = 0.0
@@ -397,7 +399,7 @@ private func historyFeatures(_ rows: UnsafePointer<Int32>, count n: Int, context
     var covCount = 0, covMean = 0.0, covM2 = 0.0, fullCount = 0
     for pos in 0 ..< n {
         let r = Int(rows[n - 1 - pos])
-        let due = c.due[r], paid = c.paid[r]
+        let due = dueColumn[r], paid = paidColumn[r]
         let missed = paid < 0.1 * due
         if pos < 12 {
             due12 += due; paid12 += paid
@@ -429,7 +431,7 @@ private func historyFeatures(_ rows: UnsafePointer<Int32>, count n: Int, context
             streakOpen = false
         }
         if sincePayment < 0 && paid > 0 { sincePayment = pos }
-        if fullDate == CalendarDay.missing && paid > 0 && paid >= due { fullDate = c.date[r] }
+        if fullDate == CalendarDay.missing && paid > 0 && paid >= due { fullDate = date[r] }
     }
     let paymentCap = BuiltinFeature.monthsSincePaymentCap
     let fullCap = BuiltinFeature.daysSinceFullPaymentCap

@@ -94,16 +94,17 @@ public final class ArrearsService: Sendable {
     /// The API caller from `Authorization: Bearer <token>`, rate-limited per token.
     func bearer(_ request: Request) throws(APIError) -> Principal {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw .unauthorized }
-        guard let principal = store.verify(header.dropFirst("Bearer ".count)) else {
+        let now = Date().timeIntervalSince1970
+        guard let principal = store.verify(header.dropFirst("Bearer ".count), now: now) else {
             throw APIError(.unauthorized, code: "bad_token", message: "the token is not valid (revoked, mistyped or from another server)",
                            field: "Authorization")
         }
-        try limit(principal)
+        try limit(principal, now: now)
         return principal
     }
 
-    func limit(_ principal: Principal) throws(APIError) {
-        guard limiter.allow(principal.tokenID, now: Date().timeIntervalSince1970) else {
+    func limit(_ principal: Principal, now: Double = Date().timeIntervalSince1970) throws(APIError) {
+        guard limiter.allow(principal.tokenID, now: now) else {
             throw APIError(.tooManyRequests, code: "rate_limited",
                            message: "more than \(Int(config.ratePerSecond)) requests per second for this token; slow down and retry")
         }
@@ -159,8 +160,10 @@ struct ServiceMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         service.metrics.record(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
         if service.config.logRequests {
+            var ms: [UInt8] = []
+            appendDecimal(seconds * 1000, 3, to: &ms)
             var metadata: Logger.Metadata = ["method": "\(request.method.rawValue)", "route": "\(route)",
-                                             "status": "\(response.status.code)", "ms": "\(String(format: "%.3f", seconds * 1000))"]
+                                             "status": "\(response.status.code)", "ms": "\(String(decoding: ms, as: UTF8.self))"]
             if let id = context.parameters.get("id") { metadata["account_id"] = "\(id)" }
             service.logger.info("request", metadata: metadata)
         }

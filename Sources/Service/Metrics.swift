@@ -14,7 +14,17 @@ public final class Metrics: Sendable {
     static let bounds: [Double] = [0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
     struct Key: Hashable { var route: String; var method: String; var status: Int }
-    struct Histogram { var counts = [UInt64](repeating: 0, count: Metrics.bounds.count + 1); var sum = 0.0; var count: UInt64 = 0 }
+    struct Histogram {
+        var counts = [UInt64](repeating: 0, count: Metrics.bounds.count + 1)
+        var sum = 0.0
+        var count: UInt64 = 0
+
+        mutating func record(bucket: Int, seconds: Double) {
+            counts[bucket] += 1
+            sum += seconds
+            count += 1
+        }
+    }
     struct State {
         var requests: [Key: UInt64] = [:]
         var latency: [String: Histogram] = [:]
@@ -29,13 +39,11 @@ public final class Metrics: Sendable {
     /// never become labels) that took `seconds`.
     func record(route: String, method: String, status: Int, seconds: Double) {
         let bucket = Self.bounds.firstIndex { seconds <= $0 } ?? Self.bounds.count
+        // In place (the `default:` subscripts modify the stored values): no copy of a
+        // histogram's counts per request, so the lock is held for two hash lookups.
         state.withLock { s in
             s.requests[Key(route: route, method: method, status: status), default: 0] += 1
-            var h = s.latency[route] ?? Histogram()
-            h.counts[bucket] += 1
-            h.sum += seconds
-            h.count += 1
-            s.latency[route] = h
+            s.latency[route, default: Histogram()].record(bucket: bucket, seconds: seconds)
         }
     }
 

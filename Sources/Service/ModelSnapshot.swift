@@ -7,8 +7,9 @@ import Scoring
 
 /// The model and policy one request uses, loaded together and swapped whole on SIGHUP:
 /// a request takes the snapshot once at its start, so it sees the old pair or the new
-/// one, never a mix.
-public struct ModelSnapshot: Sendable {
+/// one, never a mix. A class, so taking it is one reference count, not a copy of every
+/// field.
+public final class ModelSnapshot: Sendable {
     public let model: ModelArtifact
     public let policy: Policy
     /// `<first 12 hex digits of the model file's SHA-256>` (the `/metrics` model version).
@@ -20,8 +21,12 @@ public struct ModelSnapshot: Sendable {
     /// carry each (null when unknown), as the accounts file must have the column.
     let modelColumns: [String]
     /// The model's scoring kernel, built once per snapshot (its median table is most of
-    /// the cost of scoring one account when built per request).
-    let kernel: ScoringKernel
+    /// the cost of scoring one account when built per request); nil for a model that
+    /// needs more than one pass (a stratified Cox model, competing outcomes), which is
+    /// scored through `Pipeline.score`.
+    let kernel: ScoringKernel?
+    /// The one-account path of `POST /v1/score` (nil when the model needs the general one).
+    let fast: FastScorePath?
 
     /// Loads both files.
     /// - Throws: `ServiceError` naming `--model` or `--policy`.
@@ -38,15 +43,13 @@ public struct ModelSnapshot: Sendable {
     }
 
     /// The accounts file's schema columns without the labels (docs/schema.md).
-    static let schemaColumns = ["account_id", "balance", "days_past_due", "credit_limit", "product", "state",
-                                "last_payment_date", "bankruptcy", "cease_and_desist", "dispute", "deceased",
-                                "calls_last_7d", "last_conversation_date"]
+    static let schemaColumns = SingleAccount.schemaColumns
 
     public init(model: ModelArtifact, policy: Policy, version: String) {
         self.model = model
         self.policy = policy
         self.version = version
-        kernel = ScoringKernel(model)
+        kernel = model.strata == nil && model.stratumLevels == nil && model.competingRisks == nil ? ScoringKernel(model) : nil
         let schema = Set(Self.schemaColumns)
         // The extra account columns the features read: numeric pass-throughs, their
         // missing indicators and one-hot text columns other than the schema's.
@@ -61,6 +64,7 @@ public struct ModelSnapshot: Sendable {
         extras.subtract(schema)
         allowedColumns = schema.union(extras)
         modelColumns = extras.sorted()
+        fast = FastScorePath(model: model, modelColumns: modelColumns)
     }
 
     /// Scores parsed requests as one portfolio with the same reader, features and
@@ -153,13 +157,20 @@ public struct ModelSnapshot: Sendable {
         var rows: [ArraySlice<UInt8>] = []
         if portfolio.accounts.count > 0 {
             // `Pipeline.score` with the kernel kept: the same features, kernel and table.
-            let matrix: FeatureMatrix
-            do { matrix = try model.features.apply(to: portfolio, asOf: asOf) } catch {
-                throw APIError(.unprocessableContent, code: "features", message: error.message)
+            let scored: ScoredPortfolio
+            if let kernel {
+                let matrix: FeatureMatrix
+                do { matrix = try model.features.apply(to: portfolio, asOf: asOf) } catch {
+                    throw APIError(.unprocessableContent, code: "features", message: error.message)
+                }
+                let scores = kernel.score(matrix, horizonDays: model.horizonDays, horizons: model.predictionHorizons,
+                                          parallel: false, reasons: true)
+                scored = ScoredPortfolio(portfolio: portfolio, matrix: matrix, scores: scores, model: model)
+            } else {
+                do throws(PipelineError) { scored = try Pipeline.score(portfolio, with: model, asOf: asOf) } catch {
+                    throw APIError(.unprocessableContent, code: "features", message: error.message)
+                }
             }
-            let scores = kernel.score(matrix, horizonDays: model.horizonDays, horizons: model.predictionHorizons,
-                                      parallel: false, reasons: true)
-            let scored = ScoredPortfolio(portfolio: portfolio, matrix: matrix, scores: scores, model: model)
             let bytes = scored.table.rendered(format: .jsonl)
             rows = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
         }

@@ -20,6 +20,7 @@ extension ArrearsService {
             _ = try self.bearer(request)
             let body = try await self.body(request, limit: self.config.maxBody)
             let snapshot = self.snapshot
+            if let line = snapshot.fast?.score(body, defaultAsOf: self.asOf) { return Self.json(line, model: snapshot.version) }
             let parsed = try ScoreRequest.parse(body, allowedColumns: snapshot.allowedColumns)
             switch try snapshot.score([parsed], defaultAsOf: self.asOf)[0] {
             case .success(let row): return Self.json(Array(row) + [0x0A], model: snapshot.version)
@@ -58,7 +59,7 @@ extension ArrearsService {
             }
             var headers = HTTPFields()
             headers[.contentType] = "application/jsonl"
-            headers[HTTPField.Name("X-Arrears-Model")!] = snapshot.version
+            headers[Self.modelHeader] = snapshot.version
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
         }
         router.get("/v1/worklist") { request, _ -> Response in
@@ -92,10 +93,13 @@ extension ArrearsService {
         }
     }
 
+    /// `X-Arrears-Model: <model version>` on every score response.
+    static let modelHeader = HTTPField.Name("X-Arrears-Model")!
+
     static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok, model: String? = nil) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        if let model { headers[HTTPField.Name("X-Arrears-Model")!] = model }
+        if let model { headers[Self.modelHeader] = model }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

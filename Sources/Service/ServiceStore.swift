@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import PortfolioIO
+import Synchronization
 
 /// Who a token belongs to and what it may do (DESIGN §13).
 public enum Role: String, Sendable, CaseIterable {
@@ -38,6 +39,23 @@ public final class ServiceStore: Sendable {
     let pool: DatabasePool
     public let path: String
     static let schemaVersion = 1
+
+    /// A token's stored row, as `verify` reads it.
+    struct StoredToken: Sendable {
+        var name: String
+        var role: Role
+        var salt: [UInt8]
+        var hash: [UInt8]
+        /// When the row must be read again (seconds since 1970).
+        var expires: Double
+    }
+    /// The rows of tokens verified recently, by token id, kept `tokenCacheSeconds`: a
+    /// request then costs the hash and the constant-time comparison, not a database
+    /// read. Only ids found in the database are kept (so the cache holds at most one
+    /// entry per token); a token revoked in the database (`revoked = 1`) is refused
+    /// from at most `tokenCacheSeconds` later.
+    private let tokenCache = Mutex([String: StoredToken]())
+    static let tokenCacheSeconds = 2.0
 
     /// Opens (and if needed creates) the service tables in the ledger at `path`.
     /// - Throws: `APIError`-free `ServiceError` naming `--ledger` when the file cannot be used.
@@ -111,19 +129,35 @@ public final class ServiceStore: Sendable {
 
     /// Verifies a token's text: looks its id up, hashes the secret with the stored salt and
     /// compares in constant time. Unknown ids hash against a fixed salt so both paths take
-    /// the same work. Returns nil for any token that does not verify.
-    public func verify(_ token: some StringProtocol) -> Principal? {
+    /// the same work. Returns nil for any token that does not verify. The id's row comes
+    /// from the cache while fresh (`tokenCacheSeconds`); `now` is seconds since 1970.
+    public func verify(_ token: some StringProtocol, now: Double = Date().timeIntervalSince1970) -> Principal? {
         let parts = token.split(separator: "_", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "arr", parts[1].utf8.count == 16, parts[2].utf8.count == 64 else { return nil }
         let id = String(parts[1]), secret = Array(parts[2].utf8)
+        let token = storedToken(id, now: now)
+        let salt = token?.salt ?? [UInt8](repeating: 0, count: 16)
+        let stored = token?.hash ?? [UInt8](repeating: 0, count: 32)
+        let equal = Self.constantTimeEqual(Self.hash(salt: salt, secret: secret), stored)
+        guard let token, equal else { return nil }
+        return Principal(name: token.name, role: token.role, tokenID: id)
+    }
+
+    /// The live (not revoked) token `id`: from the cache while fresh, else read from the
+    /// database and cached; nil when there is none.
+    func storedToken(_ id: String, now: Double) -> StoredToken? {
+        if let cached = tokenCache.withLock({ $0[id] }), cached.expires > now { return cached }
         let row = try? pool.read { db in
             try Row.fetchOne(db, sql: "SELECT name, role, salt, hash FROM service_tokens WHERE token_id = ? AND revoked = 0", arguments: [id])
         }
-        let salt: [UInt8] = row.map { [UInt8]($0["salt"] as Data) } ?? [UInt8](repeating: 0, count: 16)
-        let stored: [UInt8] = row.map { [UInt8]($0["hash"] as Data) } ?? [UInt8](repeating: 0, count: 32)
-        let equal = Self.constantTimeEqual(Self.hash(salt: salt, secret: secret), stored)
-        guard let row, equal, let role = Role(rawValue: row["role"]) else { return nil }
-        return Principal(name: row["name"], role: role, tokenID: id)
+        guard let row, let role = Role(rawValue: row["role"]) else {
+            tokenCache.withLock { _ = $0.removeValue(forKey: id) }
+            return nil
+        }
+        let token = StoredToken(name: row["name"], role: role, salt: [UInt8](row["salt"] as Data), hash: [UInt8](row["hash"] as Data),
+                                expires: now + Self.tokenCacheSeconds)
+        tokenCache.withLock { $0[id] = token }
+        return token
     }
 
     /// The collectors with a live token, by name.
