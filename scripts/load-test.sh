@@ -3,7 +3,8 @@
 # accounts from data/ at 1, 16 and 64 connections, DURATION seconds each (default 20),
 # then prints throughput and latency percentiles. Release build; the server logs at
 # warning level (no per-request lines) and its rate limit is lifted for the test token.
-#   scripts/load-test.sh [DURATION]          (ARREARS_BIN=path uses that binary, unbuilt)
+#   scripts/load-test.sh [DURATION]          (ARREARS_BIN=path uses that binary, unbuilt;
+#                                            LOG_LEVEL=info logs one line per request)
 # SOAK=600 scripts/load-test.sh runs the soak instead: 600 s of scoring at 64 connections
 # while scripts/contact_client.py logs contact outcomes (POST /v1/accounts/{id}/contacts),
 # then checks no error responses (wrk's socket errors and timeouts included), the
@@ -33,7 +34,7 @@ common=(--model models/arrears-model.json --ledger "$ledger" --accounts data/acc
 "$bin" serve --init-admin "${common[@]}" >/dev/null 2>&1
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 "$bin" serve "${common[@]}" --as-of 2026-01-01 --host 127.0.0.1 --port "$port" --rate-limit 10000000 \
-  --log-level warning >"$work/serve.log" 2>&1 &
+  --log-level "${LOG_LEVEL:-warning}" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
   python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/healthz', timeout=1)" 2>/dev/null && break

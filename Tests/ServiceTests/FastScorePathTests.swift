@@ -44,8 +44,12 @@ final class FastScorePathTests: XCTestCase {
     func testVariantsAgreeWithTheGeneralPath() throws {
         let f = try ServiceFixture()
         let requests = try ScoreAPITests.requests(root: f.root)
-        let one = requests[1].json   // A0000002: card, credit limit 1200, channel partner
-        let first = requests[0].json // A0000001: no credit limit
+        let first = requests[0].json // A0000001: no credit limit, 12 statements
+        let statementsOfFirst = String(first[first.range(of: "\"statements\":[")!.upperBound...].dropLast(2))
+        XCTAssertTrue(statementsOfFirst.hasPrefix("{\"date\""))
+        // A0000002 (card, credit limit 1200, channel partner; none on file) with A0000001's statements.
+        let one = requests[1].json.replacingOccurrences(of: "\"statements\":[]", with: "\"statements\":[\(statementsOfFirst)]")
+        XCTAssertNotEqual(one, requests[1].json)
         func edit(_ body: String, _ pairs: [(String, String)]) -> String {
             var s = body
             for (a, b) in pairs {
@@ -137,7 +141,7 @@ final class FastScorePathTests: XCTestCase {
                                          body: ByteBuffer(string: body)) { response in
                     XCTAssertEqual(response.status, .ok)
                     XCTAssertEqual(String(buffer: response.body), expected[1] + "\n")
-                    XCTAssertEqual(response.headers[HTTPField.Name("X-Arrears-Model")!], f.service.snapshot.version)
+                    XCTAssertEqual(response.headers[ArrearsService.modelHeader], f.service.snapshot.version)
                 }
             }
             let negative = requests[1].json.replacingOccurrences(of: "\"balance\":938.67", with: "\"balance\":-1")

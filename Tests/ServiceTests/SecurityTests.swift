@@ -193,4 +193,23 @@ final class SecurityTests: XCTestCase {
         XCTAssertFalse(limiter.allow("t", now: 100.5))
         XCTAssertTrue(limiter.allow("other", now: 100.5), "buckets are per token")
     }
+
+    /// A token's row is cached for `tokenCacheSeconds`: a wrong secret for a cached id is
+    /// still refused, and a token revoked in the ledger file is refused once its entry
+    /// is stale.
+    func testATokenRevokedInTheLedgerIsRefusedOnceItsCacheEntryIsStale() throws {
+        let f = try ServiceFixture()
+        let now = 1_000_000.0
+        XCTAssertEqual(f.service.store.verify(f.c01, now: now)?.name, "C01")
+        let wrongSecret = String(f.c01.dropLast()) + (f.c01.hasSuffix("0") ? "1" : "0")
+        XCTAssertNil(f.service.store.verify(wrongSecret, now: now + 0.5), "the cached row still needs the right secret")
+        let id = String(f.c01.split(separator: "_")[1])
+        try f.service.store.pool.write { db in
+            try db.execute(sql: "UPDATE service_tokens SET revoked = 1 WHERE token_id = ?", arguments: [id])
+        }
+        XCTAssertEqual(f.service.store.verify(f.c01, now: now + 1)?.name, "C01", "within the cache time the row is not read again")
+        XCTAssertNil(f.service.store.verify(f.c01, now: now + ServiceStore.tokenCacheSeconds + 0.1))
+        XCTAssertNil(f.service.store.verify(f.c01, now: now + 1), "a refused id leaves the cache")
+        XCTAssertEqual(f.service.store.verify(f.c02, now: now)?.name, "C02")
+    }
 }
