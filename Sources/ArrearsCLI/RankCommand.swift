@@ -110,6 +110,7 @@ public struct Rank: ParsableCommand {
         let rules = try loadPolicy(policy)
         var clock = StageClock()
         let artifact = try loadModel(model)
+        let enrich = try LedgerFeatureInput.enrichment(for: artifact, modelPath: model, ledger: ledger, asOf: portfolio.asOf)
         if ledger == nil, StreamingOptions.canStream(portfolio.source), out != "-", holdsPath != "-", rejectsPath != "-",
            try runStreaming(artifact, rules: rules, holdsPath: holdsPath, rejectsPath: rejectsPath, metaPath: metaPath,
                             clock: &clock, console: console) {
@@ -117,7 +118,7 @@ public struct Rank: ParsableCommand {
         }
         let scored = try cli { () throws(PipelineError) in
             try Pipeline.score(portfolio.source, with: artifact, asOf: portfolio.asOf, strict: strict, reasons: false,
-                               progress: console.progress)
+                               progress: console.progress, enrich: enrich)
         }
         let data = scored.portfolio
         clock.lap("read, features, scores")

@@ -55,6 +55,12 @@ public struct Score: ParsableCommand {
     @Option(help: ArgumentHelp("Write rejected rows here (CSV; default <out>-rejects.csv, created when a row is rejected).", valueName: "file"))
     var rejects: String?
 
+    @Option(help: ArgumentHelp("""
+        Contact ledger for a model trained with 'train --ledger': its ledger features from the \
+        events dated on or before --as-of. Needed exactly when the model uses them.
+        """, valueName: "file"))
+    var ledger: String?
+
     @Flag(help: "Stop with an error when any input row is rejected.")
     var strict = false
 
@@ -68,15 +74,20 @@ public struct Score: ParsableCommand {
         let rejectsPath = rejects ?? siblingPath(of: out, suffix: "rejects")
         let metaPath = siblingPath(of: out, suffix: "meta", extension: ".json")
         try Outputs.check([(out, "--out"), (rejectsPath, "--rejects"), (metaPath, "<out>-meta.json")],
-                          inputs: portfolio.inputs + [(model, "--model")])
+                          inputs: portfolio.inputs + [(model, "--model")] + (ledger.map { [($0, "--ledger")] } ?? []))
         var clock = StageClock()
         let artifact = try loadModel(model)
-        if StreamingOptions.canStream(portfolio.source), out != "-", rejectsPath != "-",
+        let enrich = try LedgerFeatureInput.enrichment(for: artifact, modelPath: model, ledger: ledger, asOf: portfolio.asOf)
+        if ledger != nil, enrich == nil {
+            console.note("--ledger: the model uses no ledger features; the ledger is not read")
+        }
+        if enrich == nil, StreamingOptions.canStream(portfolio.source), out != "-", rejectsPath != "-",
            try runStreaming(artifact, rejectsPath: rejectsPath, metaPath: metaPath, clock: &clock, console: console) {
             return
         }
         let scored = try cli { () throws(PipelineError) in
-            try Pipeline.score(portfolio.source, with: artifact, asOf: portfolio.asOf, strict: strict, progress: console.progress)
+            try Pipeline.score(portfolio.source, with: artifact, asOf: portfolio.asOf, strict: strict, progress: console.progress,
+                               enrich: enrich)
         }
         let data = scored.portfolio
         clock.lap("read, features, scores")

@@ -42,6 +42,11 @@ public struct Train: ParsableCommand {
               arrears train --accounts data/accounts.csv \\
                 --payments data/payments.csv --as-of 2026-01-01 \\
                 --out models/arrears-model.json
+
+            With the contact ledger's features (then score/rank with --ledger too):
+              arrears train --accounts data/accounts.csv \\
+                --payments data/payments.csv --as-of 2026-01-01 \\
+                --ledger arrears.db --out model-with-ledger.json
             """
     )
 
@@ -49,6 +54,14 @@ public struct Train: ParsableCommand {
 
     @Option(help: ArgumentHelp("Where to write the model artifact (JSON; '-' for standard output).", valueName: "file"))
     var out: String
+
+    @Option(help: ArgumentHelp("""
+        Contact ledger (arrears ledger init): add the ledger features — promise_kept_rate, \
+        contacts_30d, right_party_contacts_30d, days_since_conversation, broken_promises_90d — \
+        from its events dated on or before --as-of (none later), as extra account columns; \
+        score and rank then need --ledger too.
+        """, valueName: "file"))
+    var ledger: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("H: the logistic label is 'recovered within H days'.", valueName: "days"))
     var horizon: Int = 90
@@ -170,16 +183,18 @@ public struct Train: ParsableCommand {
     public func run() throws {
         let console = Console(quiet: quiet)
         let rejectsPath = rejects ?? siblingPath(of: out, suffix: "rejects")
-        try Outputs.check([(out, "--out"), (rejectsPath, "--rejects"), (holdoutIDs, "--holdout-ids")], inputs: portfolio.inputs)
+        try Outputs.check([(out, "--out"), (rejectsPath, "--rejects"), (holdoutIDs, "--holdout-ids")],
+                          inputs: portfolio.inputs + (ledger.map { [($0, "--ledger")] } ?? []))
+        let enrich = try ledger.map { try LedgerFeatureInput.enrichment(ledger: $0, asOf: portfolio.asOf) }
         console.progress("reading \(portfolio.accounts) and \(portfolio.payments), then fitting")
         var outputs = Outputs()
         var unusable: Portfolio?
         let run: TrainingRun
         do throws(PipelineError) {
-            run = try Pipeline.train(portfolio.source, asOf: portfolio.asOf, options: options) { data throws(PipelineError) in
+            run = try Pipeline.train(portfolio.source, asOf: portfolio.asOf, options: options, afterReading: { data throws(PipelineError) in
                 if data.accounts.count == 0 { unusable = data }
                 try data.checkStrict(strict)
-            }
+            }, enrich: enrich)
         } catch {
             if let data = unusable, data.accounts.count == 0 {
                 // A portfolio without a valid account: its rejects say why.

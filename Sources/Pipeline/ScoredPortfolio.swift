@@ -81,12 +81,16 @@ extension Pipeline {
 extension Pipeline {
     /// What `score`, `rank` and `evaluate` share: reads `source` (`labels` requires the
     /// training labels), refuses it when `strict` and a row was rejected (`.strict`), then
-    /// scores it as `score(_:with:asOf:reasons:)`. `progress` hears each stage's start.
+    /// scores it as `score(_:with:asOf:reasons:)`. `progress` hears each stage's start;
+    /// `enrich` changes the portfolio read before its features are built (`rank --ledger`
+    /// adds the ledger features' columns there).
     public static func score(_ source: PortfolioSource, with model: ModelArtifact, asOf: CalendarDay, labels: Bool = false,
                              strict: Bool = false, reasons: Bool = true,
-                             progress: (String) -> Void = { _ in }) throws(PipelineError) -> ScoredPortfolio {
+                             progress: (String) -> Void = { _ in },
+                             enrich: ((inout Portfolio) throws(PipelineError) -> Void)? = nil) throws(PipelineError) -> ScoredPortfolio {
         progress("reading \(source.accountsName) and \(source.paymentsName)")
-        let portfolio = try read(source, labels: labels)
+        var portfolio = try read(source, labels: labels)
+        if let enrich { try enrich(&portfolio) }
         if strict, let first = portfolio.rejects.first {
             throw PipelineError(code: .strict, message: "\(portfolio.rejects.count) rows rejected, first: \(first)")
         }

@@ -31,8 +31,11 @@ extension Pipeline {
     /// the rejects of a portfolio without a valid account).
     /// - Throws: `PipelineError` `.input`, `.data` (no valid accounts), `.training` (with
     ///   the `TrainingError`, whose cause is the fit's error) or `.inputFile`.
+    /// `enrich` then changes it before the features are fitted (`train --ledger` adds the
+    /// ledger features as extra account columns there).
     public static func train(_ source: PortfolioSource, asOf: CalendarDay, options: TrainingOptions,
-                             afterReading check: (Portfolio) throws(PipelineError) -> Void = { _ throws(PipelineError) in })
+                             afterReading check: (Portfolio) throws(PipelineError) -> Void = { _ throws(PipelineError) in },
+                             enrich: ((inout Portfolio) throws(PipelineError) -> Void)? = nil)
         throws(PipelineError) -> TrainingRun {
         do throws(TrainingError) { try options.validate() } catch { throw PipelineError(.training, error) }
         var clock = StageClock()
@@ -44,6 +47,7 @@ extension Pipeline {
         guard portfolio.accounts.count > 0 else {
             throw PipelineError(code: .data, message: "\(source.accountsName): no valid accounts to train on (\(portfolio.rejectedAccountRows) rows rejected)")
         }
+        if let enrich { try enrich(&portfolio) }
         let inputs = InputFile.fingerprints(of: portfolio, accounts: source.recordedAccountsPath,
                                             payments: source.recordedPaymentsPath)
         var result: TrainingResult
