@@ -2,7 +2,7 @@
 // Arrears — delinquency scoring for debt collections.
 // Layout (arrows point to users):
 //   ArrearsCore (the error protocol) → LinearAlgebra, PortfolioIO
-//   CLinearAlgebra → LinearAlgebra → Models
+//   CLinearAlgebra → LinearAlgebra → Models;  CScan (C: AVX2 scanning, SHA-NI) → PortfolioIO
 //   PortfolioIO → Features → Scoring → Training;  Models → Scoring
 //   PortfolioIO → Prioritizer;  Models → Report;  Prioritizer → Ledger (GRDB/SQLite)
 //   Scoring, Training, Prioritizer, Report → Pipeline (the library entry points, DESIGN §14)

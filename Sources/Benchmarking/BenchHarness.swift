@@ -249,7 +249,7 @@ extension BenchHarness {
             p.withUnsafeBytes { h.update($0) }
             _ = h.finalize()
             stages.append(.init(stage: portable ? "SHA-256 alone, portable" : "SHA-256 alone, SHA-NI",
-                                seconds: seconds(since: hashStart), accounts: nil, bytes: a.count + p.count))
+                                seconds: seconds(since: hashStart), accounts: n, bytes: a.count + p.count))
         }
         return stages
     }

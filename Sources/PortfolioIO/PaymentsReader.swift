@@ -211,32 +211,26 @@ func sameBytes(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>, _ n: Int) 
 }
 
 extension PaymentTable {
-    /// True when the rows are grouped by account (each account's statements on
-    /// consecutive rows, as the generator and most exports write them) with strictly
-    /// increasing dates inside each group: then no two statements of one account share a
-    /// date, so none is a duplicate. One pass over two columns, no sort; false only means
-    /// "look closer".
-    func hasNoDuplicatesByOrder(accounts n: Int) -> Bool {
+    /// The start of each account's run of rows when the rows are grouped by account
+    /// (each account's statements on consecutive rows, as the generator and most exports
+    /// write them), plus `count` at the end; nil when some account's rows are apart.
+    /// One pass over the account column.
+    func accountGroups(accounts n: Int) -> [Int]? {
         var seen = [Bool](repeating: false, count: n)
-        return accountIndex.withUnsafeBufferPointer { a in
-            date.withUnsafeBufferPointer { d in
-                seen.withUnsafeMutableBufferPointer { seen in
-                    var current = a[0]
-                    seen[Int(current)] = true
-                    for r in 1..<a.count {
-                        let x = a[r]
-                        if x == current {
-                            if d[r] <= d[r - 1] { return false }
-                        } else {
-                            if seen[Int(x)] { return false }
-                            seen[Int(x)] = true
-                            current = x
-                        }
-                    }
-                    return true
+        var starts = [0]
+        let grouped = accountIndex.withUnsafeBufferPointer { a in
+            seen.withUnsafeMutableBufferPointer { seen in
+                for r in 1..<a.count where a[r] != a[r - 1] {
+                    seen[Int(a[r - 1])] = true
+                    if seen[Int(a[r])] { return false }
+                    starts.append(r)
                 }
+                return true
             }
         }
+        guard grouped else { return nil }
+        starts.append(count)
+        return starts
     }
 
     /// Reserves room for `n` statements in every column.
@@ -257,14 +251,6 @@ extension PaymentTable {
     mutating func removeDuplicateStatements(file: String, accountIDs: [String]) -> [Reject] {
         let m = count, n = accountIDs.count
         guard m > 1 else { return [] }
-        if hasNoDuplicatesByOrder(accounts: n) { return [] }
-        // Rows grouped by account (stable counting sort).
-        var offsets = [Int](repeating: 0, count: n + 1)
-        for a in accountIndex { offsets[Int(a) + 1] += 1 }
-        for a in 0..<n { offsets[a + 1] += offsets[a] }
-        var cursor = offsets
-        var order = [Int](repeating: 0, count: m)
-        for r in 0..<m { let a = Int(accountIndex[r]); order[cursor[a]] = r; cursor[a] += 1 }
         func less(_ x: Int, _ y: Int) -> Bool {
             if date[x] != date[y] { return date[x] < date[y] }
             if amountDue[x] != amountDue[y] { return amountDue[x] < amountDue[y] }
@@ -272,8 +258,9 @@ extension PaymentTable {
             return x < y
         }
         var duplicateOf: [(row: Int, first: Int)] = []
-        for a in 0..<n where offsets[a + 1] - offsets[a] > 1 {
-            let lo = offsets[a], hi = offsets[a + 1]
+        /// One account's rows `order[lo..<hi]` (in row order): sorted, then each row equal
+        /// to the first of its run is a duplicate of it.
+        func collect(_ order: inout [Int], _ lo: Int, _ hi: Int) {
             for k in (lo + 1)..<hi {
                 let r = order[k]
                 var j = k
@@ -288,6 +275,49 @@ extension PaymentTable {
                 } else {
                     first = r
                 }
+            }
+        }
+        if let starts = accountGroups(accounts: n) {
+            // Grouped: a group whose dates are all distinct has no duplicate (checked with
+            // a stamped 1024-slot hash of its dates, no clearing); only the others are sorted.
+            var slots = [UInt64](repeating: 0, count: 1024)
+            var order: [Int] = []
+            for g in 0..<(starts.count - 1) {
+                let lo = starts[g], hi = starts[g + 1]
+                guard hi - lo > 1 else { continue }
+                var distinct = hi - lo <= 512
+                if distinct {
+                    let stamp = UInt64(g + 1) << 32
+                    date.withUnsafeBufferPointer { d in
+                        slots.withUnsafeMutableBufferPointer { t in
+                            for r in lo..<hi where distinct {
+                                let key = stamp | UInt64(UInt32(bitPattern: d[r]))
+                                var s = Int((UInt32(bitPattern: d[r]) &* 0x9E37_79B1) >> 22)
+                                while true {
+                                    let e = t[s]
+                                    if e == key { distinct = false; break }
+                                    if e >> 32 != stamp >> 32 { t[s] = key; break }
+                                    s = (s + 1) & 1023
+                                }
+                            }
+                        }
+                    }
+                }
+                if distinct { continue }
+                order.removeAll(keepingCapacity: true)
+                order.append(contentsOf: lo..<hi)
+                collect(&order, 0, hi - lo)
+            }
+        } else {
+            // Rows grouped by account (stable counting sort).
+            var offsets = [Int](repeating: 0, count: n + 1)
+            for a in accountIndex { offsets[Int(a) + 1] += 1 }
+            for a in 0..<n { offsets[a + 1] += offsets[a] }
+            var cursor = offsets
+            var order = [Int](repeating: 0, count: m)
+            for r in 0..<m { let a = Int(accountIndex[r]); order[cursor[a]] = r; cursor[a] += 1 }
+            for a in 0..<n where offsets[a + 1] - offsets[a] > 1 {
+                collect(&order, offsets[a], offsets[a + 1])
             }
         }
         guard !duplicateOf.isEmpty else { return [] }

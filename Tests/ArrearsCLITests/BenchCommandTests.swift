@@ -19,7 +19,7 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertTrue(report.generated)
         XCTAssertEqual(report.features, 26)
         let names = report.stages.map(\.stage)
-        for stage in ["generate", "read CSV", "features (fit spec)", "logistic fit", "Cox fit", "features",
+        for stage in ["generate", "read CSV", "read CSV + SHA-256", "features (fit spec)", "logistic fit", "Cox fit", "features",
                       "score (fused kernel)", "score (models, no reasons)", "score (with allocation)",
                       "score (per-stage reference)", "rank"] {
             XCTAssertTrue(names.contains(stage), "stage \(stage) missing from \(names)")
