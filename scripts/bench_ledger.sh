@@ -2,7 +2,8 @@
 # Ledger benchmarks (release build): import speed of a ~10M-row contact log, and
 # `rank --ledger` on 1M accounts with ~10M contacts vs `rank` without the ledger.
 #   scripts/bench_ledger.sh [ACCOUNTS=1000000] [DIR=/tmp/arrears-ledger-bench]
-# Prints /usr/bin/time wall seconds and peak RSS per step; results go to
+# Prints /usr/bin/time wall seconds, CPU seconds (user + system, which moves less than
+# the wall time when others load the machine) and peak RSS per step; results go to
 # Benchmarks/results/ledger-<ACCOUNTS>.txt. The machine is shared: compare ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,10 +17,12 @@ result="Benchmarks/results/ledger-$n.txt"
 log() { echo "$@" | tee -a "$result"; }
 timed() { # label, command...
   local label="$1"; shift
-  /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" > "$dir/out.txt" 2> "$dir/err.txt"
-  read -r wall kb < "$dir/time.txt"
-  log "$(printf '%-34s %8.2f s  %6d MB' "$label" "$wall" $((kb / 1024)))"
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/time.txt" "$@" > "$dir/out.txt" 2> "$dir/err.txt"
+  read -r wall kb user sys < "$dir/time.txt"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+  log "$(printf '%-34s %8.2f s  cpu %7.2f s  %6d MB  (load %s)' "$label" "$wall" "$cpu" $((kb / 1024)) "$(cut -d' ' -f1 /proc/loadavg)")"
   echo "$wall"  > "$dir/last-wall.txt"
+  echo "$cpu"  > "$dir/last-cpu.txt"
 }
 log "arrears ledger benchmarks, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ ! -f "$dir/.generated-$n" ]; then
@@ -33,8 +36,8 @@ rm -f "$db" "$db-wal" "$db-shm"
 "$bin" ledger init --ledger "$db" >/dev/null
 timed "ledger import accounts" "$bin" ledger import accounts "$dir/contact_points.csv" --ledger "$db"
 timed "ledger import contacts" "$bin" ledger import contacts "$dir/contacts.csv" --ledger "$db"
-wall=$(cat "$dir/last-wall.txt")
-log "$(awk -v r="$contacts" -v s="$wall" 'BEGIN { printf "import speed: %.0f rows/s (%d rows in %.2f s)", r / s, r, s }')"
+wall=$(cat "$dir/last-wall.txt"); cpu=$(cat "$dir/last-cpu.txt")
+log "$(awk -v r="$contacts" -v s="$wall" -v c="$cpu" 'BEGIN { printf "import speed: %.0f rows/s (%d rows in %.2f s wall; %.0f rows per CPU second)", r / s, r, s, r / c }')"
 timed "ledger import contacts (again)" "$bin" ledger import contacts "$dir/contacts.csv" --ledger "$db"
 tail -1 "$dir/err.txt" | tee -a "$result"
 timed "ledger import promises" "$bin" ledger import promises "$dir/promises.csv" --ledger "$db"
@@ -42,12 +45,12 @@ log "ledger file: $(du -m "$db" | cut -f1) MB"
 verbose=(--model models/arrears-model.json --accounts "$dir/accounts.csv" --payments "$dir/payments.csv"
          --as-of 2026-01-01 --policy policies/example-policy.toml --capacity 500)
 common=("${verbose[@]}" --quiet)
-for round in 1 2; do
+for round in 1 2 3; do
   timed "rank (round $round)" "$bin" rank "${common[@]}" --out "$dir/w-plain.csv"
-  plain=$(cat "$dir/last-wall.txt")
+  plain=$(cat "$dir/last-wall.txt"); plaincpu=$(cat "$dir/last-cpu.txt")
   timed "rank --ledger (round $round)" "$bin" rank "${common[@]}" --out "$dir/w-ledger.csv" --ledger "$db"
-  with=$(cat "$dir/last-wall.txt")
-  log "$(awk -v a="$with" -v b="$plain" 'BEGIN { printf "  ratio rank --ledger / rank: %.2f", a / b }')"
+  with=$(cat "$dir/last-wall.txt"); withcpu=$(cat "$dir/last-cpu.txt")
+  log "$(awk -v a="$with" -v b="$plain" -v c="$withcpu" -v d="$plaincpu" 'BEGIN { printf "  ratio rank --ledger / rank: %.2f wall, %.2f CPU", a / b, c / d }')"
 done
 log "stage timings of one more run of each (standard error):"
 "$bin" rank "${verbose[@]}" --out "$dir/w-plain.csv" 2>&1 >/dev/null | grep -E '^timings' | tee -a "$result" || true

@@ -31,13 +31,29 @@ extension Ledger {
     ///   concurrently).
     public func facts(for accounts: AccountTable, asOf: Int32) throws(LedgerError) -> LedgerFacts {
         let n = accounts.count
-        // The portfolio's ids in a byte hash table (row numbers), so the ledger's ids are
-        // looked up without a `String` each; zones are interned (most are longer than a
-        // small string, and a portfolio has a few dozen).
-        let row = AccountIDTable(expectedCount: n)
-        for (i, id) in accounts.accountID.enumerated() {
-            var id = id
-            id.withUTF8 { _ = row.insert($0, value: Int32(i)) }
+        // Ledger id → portfolio row. The ledger's accounts usually come from the same
+        // export as the portfolio, in the same order: the row after the last match is
+        // tried first (compared byte for byte), and only a miss consults a byte hash
+        // table of the portfolio's ids (built at the first miss). Zones are interned (most
+        // are longer than a small string, and a portfolio has a few dozen).
+        var table: AccountIDTable?
+        var nextRow = 0
+        func row(of id: UnsafeBufferPointer<UInt8>) -> Int32? {
+            if nextRow < n && accounts.accountID[nextRow].utf8.elementsEqual(id) {
+                nextRow += 1
+                return Int32(nextRow - 1)
+            }
+            if table == nil {
+                let t = AccountIDTable(expectedCount: n)
+                for (i, id) in accounts.accountID.enumerated() {
+                    var id = id
+                    id.withUTF8 { _ = t.insert($0, value: Int32(i)) }
+                }
+                table = t
+            }
+            guard let i = table!.find(id) else { return nil }
+            nextRow = Int(i) + 1
+            return i
         }
         var facts = ContactFacts(count: n)
         var keys = [Int64](repeating: 0, count: n)
@@ -49,9 +65,9 @@ extension Ledger {
             func bytes(_ s: OpaquePointer, _ k: Int32) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(start: sqlite3_column_text(s, k), count: Int(sqlite3_column_bytes(s, k)))
             }
-            try Self.forEachRow(db, "SELECT account_key, account_id, state, time_zone, call_opt_out FROM accounts") { s in
+            try Self.forEachRow(db, "SELECT account_key, account_id, state, time_zone, call_opt_out FROM accounts ORDER BY account_key") { s in
                 let key = sqlite3_column_int64(s, 0)
-                guard let i = row.find(bytes(s, 1)) else { return }
+                guard let i = row(of: bytes(s, 1)) else { return }
                 if Int(key) >= rowOfKey.count { rowOfKey += Array(repeating: -1, count: Int(key) + 1 - rowOfKey.count) }
                 rowOfKey[Int(key)] = i
                 keys[Int(i)] = key

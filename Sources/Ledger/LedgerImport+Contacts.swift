@@ -185,8 +185,12 @@ struct ContactRowParser: @unchecked Sendable {
     func parse(_ reader: CSVReader) throws(InputError) -> ContactPiece {
         var piece = ContactPiece()
         if let size = reader.knownSize { piece.rows.reserveCapacity(size / 40 + 16) }
+        // Collector ids of up to 7 bytes resolve through `packed` (their bytes and length in
+        // one word: a few dozen keys), longer ones through a byte table.
+        var packed: [UInt64: Int64] = [:]
         let collectors = AccountIDTable(expectedCount: 64)
-        var lastCollector: [UInt8] = [], lastCollectorIndex: Int64 = -1
+        // The last account looked up: exports are usually grouped by account.
+        var lastID: [UInt8] = [], lastKey: Int64? = nil
         func field(_ k: Int?) -> UnsafeBufferPointer<UInt8> {
             guard let k, k < reader.fieldCount else { return UnsafeBufferPointer(start: nil, count: 0) }
             return ImportFile.trimmed(reader.field(k))
@@ -203,7 +207,11 @@ struct ContactRowParser: @unchecked Sendable {
                        account: String(decoding: idBytes, as: UTF8.self))
                 continue
             }
-            guard let key = accounts.key(idBytes) else {
+            if !idBytes.elementsEqual(lastID) {
+                lastID = Array(idBytes)
+                lastKey = accounts.key(idBytes)
+            }
+            guard let key = lastKey else {
                 let id = String(decoding: idBytes, as: UTF8.self)
                 reject("account_id", id.isEmpty ? .missingValue : .unknownAccount,
                        id.isEmpty ? "account_id is empty" : "account '\(id)' is not in the ledger; import it first with `arrears ledger import accounts FILE`",
@@ -229,18 +237,36 @@ struct ContactRowParser: @unchecked Sendable {
                 continue
             }
             let collectorBytes = field(collectorColumn)
-            if lastCollectorIndex < 0 || !collectorBytes.elementsEqual(lastCollector) {
-                lastCollector = Array(collectorBytes)
+            let collector: Int64
+            if let word = Self.packed(collectorBytes) {
+                if let k = packed[word] {
+                    collector = k
+                } else {
+                    collector = Int64(piece.collectors.count)
+                    packed[word] = collector
+                    piece.collectors.append(Array(collectorBytes))
+                }
+            } else {
                 let next = Int32(piece.collectors.count)
                 let k = collectors.insert(collectorBytes, value: next) ?? next
-                if k == next { piece.collectors.append(lastCollector) }
-                lastCollectorIndex = Int64(k)
+                if k == next { piece.collectors.append(Array(collectorBytes)) }
+                collector = Int64(k)
             }
-            piece.rows.append(PendingContact(account: key, at: at, collector: lastCollectorIndex, line: Int32(reader.line),
+            piece.rows.append(PendingContact(account: key, at: at, collector: collector, line: Int32(reader.line),
                                              channel: channel.rawValue, outcome: outcome.rawValue))
         }
         piece.rows.sort()
         return piece
+    }
+
+    /// Up to 7 bytes and their count in one word (count in the top byte), nil when longer:
+    /// distinct byte strings give distinct words.
+    @inline(__always)
+    static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard bytes.count <= 7 else { return nil }
+        var w = UInt64(bytes.count) << 56
+        for k in 0..<bytes.count { w |= UInt64(bytes[k]) << (8 * UInt64(k)) }
+        return w
     }
 }
 

@@ -123,6 +123,10 @@ final class LedgerBulkTests: XCTestCase {
                 }
                 let collectors = try ledger.pool.read { db in try String.fetchAll(db, sql: "SELECT collector_id FROM collectors ORDER BY collector_key") }
                 XCTAssertTrue(try ledger.check().isHealthy)
+                // The import ran with SQLite's foreign-key checks off: every key must still hold.
+                XCTAssertEqual(try ledger.pool.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count }, 0)
+                XCTAssertEqual(try ledger.pool.write { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") }, true,
+                               "the checks are back on for the next write")
                 s.file = ""
                 results.append((s, try rowsInLedger(ledger), collectors))
                 // Again: everything is already there.
