@@ -317,9 +317,11 @@ public struct BenchReport: Codable, Sendable {
         lines.append("scoring: median of \(scoringPasses.count) passes into preallocated outputs; DESIGN §9 asks for ≥ 0.5 of the bound")
         if let blas {
             let r = blas.rate
-            lines.append("BLAS: OpenBLAS \(blas.core) kernels" + (blas.requestedCore.map { " (OPENBLAS_CORETYPE=\($0))" } ?? "")
-                         + String(format: "; Gram of \(r.blockRows)-row blocks × \(r.columns) columns: dsyrk %.1f GFLOP/s (1 thread), %.1f (\(r.cores) cores); "
-                                  + "dgemm %.1f, %.1f", r.syrkGFLOPS, r.syrkGFLOPSAllCores, r.gemmGFLOPS, r.gemmGFLOPSAllCores))
+            let core = "BLAS: OpenBLAS \(blas.core) kernels" + (blas.requestedCore.map { " (OPENBLAS_CORETYPE=\($0))" } ?? "")
+            let shape = "; Gram of \(r.blockRows)-row blocks × \(r.columns) columns: "
+            let rates = String(format: "dsyrk %.1f GFLOP/s (1 thread), %.1f (%d cores); dgemm %.1f, %.1f",
+                               r.syrkGFLOPS, r.syrkGFLOPSAllCores, r.cores, r.gemmGFLOPS, r.gemmGFLOPSAllCores)
+            lines.append(core + shape + rates)
             lines.append("fits: the BLAS bound is iterations × the least time to form XᵀX (faster kernel, all cores); DESIGN §9 asks for ≤ 3×")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -172,6 +172,15 @@ public func syrkUpper(_ a: UnsafePointer<Double>, rows: Int, cols: Int, beta: Do
     }
 }
 
+/// y ← Aᵀ·x + y for a row-major `rows × cols` block A at `a` (`dgemv`, transposed,
+/// β = 1): accumulates Σᵢ xᵢ·aᵢ over the block's rows into `y` (cols).
+public func gemvRowsTransposedAdding(_ a: UnsafePointer<Double>, rows: Int, cols: Int, _ x: UnsafePointer<Double>,
+                                     into y: UnsafeMutablePointer<Double>) {
+    precondition(rows >= 0 && cols >= 0, "gemvRowsTransposedAdding: negative dimension")
+    if rows == 0 || cols == 0 { return }
+    cblas_dgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(cols), 1, a, Int32(cols), x, 1, 1, y, 1)
+}
+
 /// y ← A·x for a row-major `rows × cols` block A at `a` (`dgemv`, no transpose).
 public func gemvRows(_ a: UnsafePointer<Double>, rows: Int, cols: Int, _ x: UnsafePointer<Double>,
                      into y: UnsafeMutablePointer<Double>) {

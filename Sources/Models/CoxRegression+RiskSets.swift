@@ -204,12 +204,13 @@ struct CoxEvaluation: Sendable {
 /// where H_g = Σ_{g′ ≤ g} h_{g′} (row i belongs to the risk sets of every event time up to
 /// its own); every wᵢ ≥ 0 since h − h_f = Σ_k (1 − f_k)/den_k. The sums only change at
 /// the G distinct event times, so the loops over rows and over groups separate:
-///   1. (rows, parallel) ηᵢ = zᵢ·β̃ and the maximum c;
+///   1. (rows, parallel) ηᵢ = zᵢ·β̃ (`dgemv`) and the maximum c;
 ///   2. (rows, parallel) rᵢ and the per-group scalar sums Σ_{censored in g} rᵢ, D0_g;
 ///   3. (groups, O(G)) S0 backward, Efron's k-loop only where d > 1, ℓ, the factors
 ///      H_{g−1} + (h − h_f)_g and H_g of wᵢ;
 ///   4. (rows, parallel, blocks of `blockRows`) wᵢ, the per-group vector sums
-///      Σ_{censored in g} rᵢzᵢ and D1_g, and the rows √wᵢ·zᵢ written into a reused block
+///      Σ_{censored in g} rᵢzᵢ and D1_g (`dgemv`ᵀ per run of rows of one group and role),
+///      and the rows √wᵢ·zᵢ written into a reused block
 ///      buffer that one `dsyrk` (β = 1) adds to the stripe's Σ wᵢzᵢzᵢᵀ while it is in L2;
 ///   5. (groups, O(G·p²)) S1 backward, U and the rank-2 terms of I.
 /// Rows are cut into a fixed number of stripes (from the row count alone, never from
@@ -467,19 +468,15 @@ private final class CoxStripe: @unchecked Sendable {
         groupRZ = .init(repeating: 0, count: 2 * Swift.max(0, groupCount) * p)
     }
 
-    /// Pass 1: ηᵢ = zᵢ·β̃ for the stripe's rows, and their maximum.
+    /// Pass 1: ηᵢ = zᵢ·β̃ for the stripe's rows (`dgemv`), and their maximum.
     func linearPredictor(_ w: CoxWorkspace) {
-        let p = self.p
         var top = -Double.infinity
-        w.sets.z.storage.withUnsafeBufferPointer { zb in
-            let z = zb.baseAddress!, beta = w.beta, eta = w.risk
-            for i in lo..<hi {
-                let row = z + i * p
-                var e = 0.0
-                for j in 0..<p { e += row[j] * beta[j] }
-                eta[i] = e
-                top = max(top, e)
+        if hi > lo {
+            w.sets.z.storage.withUnsafeBufferPointer { zb in
+                gemvRows(zb.baseAddress! + lo * p, rows: hi - lo, cols: p, w.beta, into: w.risk + lo)
             }
+            let eta = w.risk
+            for i in lo..<hi { top = max(top, eta[i]) }
         }
         maxEta = top
     }
@@ -511,7 +508,10 @@ private final class CoxStripe: @unchecked Sendable {
         }}
     }
 
-    /// Pass 4: wᵢ = rᵢ·factor, the per-group Σ rᵢzᵢ, and Σ wᵢzᵢzᵢᵀ by one `dsyrk` per block.
+    /// Pass 4: wᵢ = rᵢ·factor, the per-group Σ rᵢzᵢ, and Σ wᵢzᵢzᵢᵀ by one Gram call per
+    /// block. Within a block the rows of one group's events (or of its censored rows) are
+    /// contiguous: each such run adds Σ rᵢzᵢ with one `dgemv`ᵀ; the rows √wᵢ·zᵢ go to the
+    /// block buffer.
     func secondMoments(_ w: CoxWorkspace) {
         let p = self.p
         for k in groupRZ.indices { groupRZ[k] = 0 }
@@ -525,30 +525,29 @@ private final class CoxStripe: @unchecked Sendable {
         gram.withUnsafeMutableBufferPointer { gb in
             let z = zb.baseAddress!, blk = bb.baseAddress!, r = w.risk
             let starts = w.sets.groupStart, events = w.sets.groupEvents
-            var g = firstGroup
-            var eventEnd = starts[g] + events[g], groupEnd = starts[g + 1]
             var start = lo
+            var g = firstGroup
             while start < hi {
-                let m = Swift.min(blockRows, hi - start)
-                for i in start..<(start + m) {
-                    while i >= groupEnd {
-                        g += 1
-                        eventEnd = starts[g] + events[g]
-                        groupEnd = starts[g + 1]
-                    }
-                    let ri = r[i]
-                    let isEvent = i < eventEnd
-                    let s = (ri * (isEvent ? w.eventFactor[g] : w.censoredFactor[g])).squareRoot()
-                    let src = z + i * p, dst = blk + (i - start) * p
+                let end = Swift.min(start + blockRows, hi)
+                // Runs of rows [a, b) in one group and one role (events, then censored).
+                var a = start
+                while a < end {
+                    while a >= starts[g + 1] { g += 1 }
+                    let eventEnd = starts[g] + events[g]
+                    let isEvent = a < eventEnd
+                    let b = Swift.min(end, isEvent ? eventEnd : starts[g + 1])
+                    let factor = isEvent ? w.eventFactor[g] : w.censoredFactor[g]
                     let sum = acc.baseAddress! + (2 * (g - firstGroup) + (isEvent ? 1 : 0)) * p
-                    for j in 0..<p {
-                        let v = src[j]
-                        sum[j] += ri * v
-                        dst[j] = s * v
+                    gemvRowsTransposedAdding(z + a * p, rows: b - a, cols: p, r + a, into: sum)
+                    for i in a..<b {
+                        let s = (r[i] * factor).squareRoot()
+                        let src = z + i * p, dst = blk + (i - start) * p
+                        for j in 0..<p { dst[j] = s * src[j] }
                     }
+                    a = b
                 }
-                syrkUpper(blk, rows: m, cols: p, beta: start == lo ? 0 : 1, into: gb.baseAddress!)
-                start += m
+                syrkUpper(blk, rows: end - start, cols: p, beta: start == lo ? 0 : 1, into: gb.baseAddress!)
+                start = end
             }
         }}}}
     }

@@ -25,6 +25,8 @@ struct NewtonPoint {
 private final class Stripe: @unchecked Sendable {
     /// `blockRows × q` doubles: rows √wᵢ·zᵢ of the current block, zᵢ = [1 | (xᵢ − m)/s].
     var block: [Double]
+    /// Per row of the block: ηᵢ, cᵢ(yᵢ − pᵢ), √wᵢ (3 × blockRows).
+    var rows: [Double]
     /// Σ cᵢ(yᵢ − pᵢ)·zᵢ over the stripe (q).
     var gradient: [Double]
     /// Σ wᵢ·zᵢzᵢᵀ over the stripe, upper triangle (q × q, row-major).
@@ -33,6 +35,7 @@ private final class Stripe: @unchecked Sendable {
 
     init(blockRows: Int, q: Int) {
         block = .init(repeating: 0, count: blockRows * q)
+        rows = .init(repeating: 0, count: 3 * blockRows)
         gradient = .init(repeating: 0, count: q)
         gram = .init(repeating: 0, count: q * q)
     }
@@ -43,15 +46,15 @@ private final class Stripe: @unchecked Sendable {
 /// Rows are cut into a fixed number of stripes (from n alone, never from the core
 /// count, so sums and results are identical on every machine), run concurrently with
 /// `DispatchQueue.concurrentPerform`. Each stripe walks its rows in blocks of at most
-/// `maxBlockRows`, and for each row i of a block, in one fused loop while the row is in L1:
-///   zᵢ = [1 | (xᵢ − m)/s],  ηᵢ = zᵢ·β̃,  t = e^(−|ηᵢ|),  pᵢ = logistic(ηᵢ),
-///   wᵢ = cᵢ·pᵢ(1 − pᵢ) = cᵢ·t/(1 + t)²,  g += cᵢ(yᵢ − pᵢ)·zᵢ,
-///   D/2 += cᵢ·(softplus(ηᵢ) − yᵢηᵢ) = cᵢ·(max(ηᵢ, 0) + log1p(t) − yᵢηᵢ),
-/// and stores the row √wᵢ·zᵢ into the stripe's block buffer (cᵢ the case weight, 1 when
-/// unweighted). The block's Σ wᵢzᵢzᵢᵀ is then one `dsyrk` (`syrkUpper`, β = 1) on that
-/// L2-resident buffer, accumulated in the stripe's upper triangle: per evaluation X is
-/// read once, Z is never stored, and all second moments are BLAS-3. Stripe sums are
-/// added in stripe order.
+/// `maxBlockRows`; for each block it writes Z_b = [1 | (X_b − m)/s] into the stripe's
+/// L2-resident block buffer, forms η_b = Z_b·β̃ (`dgemv`), then per row
+///   t = e^(−|ηᵢ|),  pᵢ = logistic(ηᵢ),  wᵢ = cᵢ·pᵢ(1 − pᵢ) = cᵢ·t/(1 + t)²,
+///   rᵢ = cᵢ(yᵢ − pᵢ),  D/2 += cᵢ·(softplus(ηᵢ) − yᵢηᵢ) = cᵢ·(max(ηᵢ, 0) + log1p(t) − yᵢηᵢ)
+/// (cᵢ the case weight, 1 when unweighted), accumulates g += Z_bᵀr (`dgemv`ᵀ), scales
+/// the rows in place to √wᵢ·zᵢ, and adds Σ wᵢzᵢzᵢᵀ with one Gram call on the block
+/// (`syrkUpper`, β = 1) to the stripe's upper triangle: per evaluation X is read once, Z
+/// is never stored, and all second moments are BLAS-3. Stripe sums are added in stripe
+/// order.
 /// - Complexity: n·(q² + O(q)) flops (q = p + 1), one exp and one log1p per row, one
 ///   read of X per evaluation; memory per stripe q² + `maxBlockRows`·q doubles.
 struct NewtonEngine {
@@ -119,7 +122,9 @@ struct NewtonEngine {
         return point
     }
 
-    /// One stripe's share of `evaluate`: the fused row loop and one `dsyrk` per block.
+    /// One stripe's share of `evaluate`: per block, the standardized rows, η (`dgemv`),
+    /// the per-row scalars, the gradient (`dgemv`ᵀ), the √w scaling in place and one
+    /// Gram call (`syrkUpper`).
     private func run(stripe index: Int, beta: [Double]) {
         let ws = stripes[index]
         let (p, q, b) = (x.cols, self.q, blockRows)
@@ -131,45 +136,46 @@ struct NewtonEngine {
         inverseSD.withUnsafeBufferPointer { rb in
         beta.withUnsafeBufferPointer { betab in
         ws.block.withUnsafeMutableBufferPointer { zb in
+        ws.rows.withUnsafeMutableBufferPointer { rowb in
         ws.gradient.withUnsafeMutableBufferPointer { gb in
         ws.gram.withUnsafeMutableBufferPointer { hb in
             let xp = xb.baseAddress!, mean = meanb.baseAddress!, r = rb.baseAddress!
-            let bt = betab.baseAddress!, zp = zb.baseAddress!, g = gb.baseAddress!
+            let zp = zb.baseAddress!, g = gb.baseAddress!
+            let eta = rowb.baseAddress!, res = eta + b, root = eta + 2 * b
             let cases = caseWeights
             for j in 0..<q { g[j] = 0 }
             var first = true
             var start = lo
             while start < hi {
                 let m = Swift.min(b, hi - start)
+                // Z_b = [1 | (X_b − m)/s].
                 for i in 0..<m {
                     let src = xp + (start + i) * p, z = zp + i * q
                     z[0] = 1
-                    var e = bt[0]
-                    for j in 0..<p {
-                        let v = (src[j] - mean[j]) * r[j]
-                        z[1 + j] = v
-                        e += bt[1 + j] * v
-                    }
-                    let yi = yb[start + i]
+                    for j in 0..<p { z[1 + j] = (src[j] - mean[j]) * r[j] }
+                }
+                gemvRows(zp, rows: m, cols: q, betab.baseAddress!, into: eta)          // η_b = Z_b·β̃
+                for i in 0..<m {
+                    let e = eta[i], yi = yb[start + i]
                     let c = cases?[start + i] ?? 1
                     let t = exp(-Swift.abs(e))           // e^(−|η|) ∈ (0, 1]
                     let u = 1 / (1 + t)
                     let prob = e >= 0 ? u : t * u        // sign-split logistic
-                    let w = c * t * u * u                // c·p(1 − p), no 1 − p cancellation
-                    let res = c * (yi - prob)
+                    res[i] = c * (yi - prob)
+                    root[i] = (c * t * u * u).squareRoot()   // √(c·p(1 − p)), no 1 − p cancellation
                     deviance += c * (Swift.max(e, 0) + log1p(t) - yi * e)   // c·(softplus(η) − yη)
-                    let s = w.squareRoot()
-                    for j in 0..<q {
-                        g[j] += res * z[j]
-                        z[j] *= s
-                    }
+                }
+                gemvRowsTransposedAdding(zp, rows: m, cols: q, res, into: g)           // g += Z_bᵀ·r
+                for i in 0..<m {
+                    let z = zp + i * q, s = root[i]
+                    for j in 0..<q { z[j] *= s }
                 }
                 syrkUpper(zp, rows: m, cols: q, beta: first ? 0 : 1, into: hb.baseAddress!)
                 first = false
                 start += m
             }
             if first { for k in 0..<(q * q) { hb[k] = 0 } }
-        }}}}}}}}
+        }}}}}}}}}
         ws.deviance = deviance
     }
 

@@ -234,16 +234,20 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         let bad: Int? = x.storage.withUnsafeBufferPointer { xp in
             low.withUnsafeMutableBufferPointer { lo in
                 high.withUnsafeMutableBufferPointer { hi in
+                    // Per row: 0·value is 0 for every finite value and NaN for ±∞ and NaN, so
+                    // one comparison of the row's sum finds a bad row; the ranges use plain
+                    // comparisons (no NaN rules to honour once the row is finite), which
+                    // vectorize.
                     for i in 0..<n {
-                        let row = i * p
-                        var finite = true
+                        let row = xp.baseAddress! + i * p
+                        var probe = 0.0
+                        for j in 0..<p { probe += row[j] * 0 }
+                        if probe.isNaN { return (i * p..<((i + 1) * p)).first { !xp[$0].isFinite } }
                         for j in 0..<p {
-                            let value = xp[row + j]
-                            finite = finite && value.isFinite
-                            lo[j] = Swift.min(lo[j], value)
-                            hi[j] = Swift.max(hi[j], value)
+                            let value = row[j]
+                            lo[j] = value < lo[j] ? value : lo[j]
+                            hi[j] = value > hi[j] ? value : hi[j]
                         }
-                        if !finite { return (row..<(row + p)).first { !xp[$0].isFinite } }
                     }
                     return nil
                 }
