@@ -46,11 +46,26 @@ public enum OpenBLAS {
     /// shape than SkylakeX's.
     public static func fasterCore() -> String? {
         if avx512Cores.contains(coreName) { return nil }
-        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
-        let flags = Set(line.split(separator: " ").map(String.init))
+        guard let line = cpuFlagsLine() else { return nil }
+        let flags = Set(line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init))
         let needed = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
         return needed.allSatisfy(flags.contains) ? "SkylakeX" : nil
+    }
+
+    /// The first "flags" line of /proc/cpuinfo, read line by line (procfs files report
+    /// size 0, so whole-file readers that trust the size see nothing); nil elsewhere.
+    static func cpuFlagsLine() -> String? {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
+        defer { fclose(file) }
+        var buffer: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(buffer) }
+        while getline(&buffer, &capacity, file) > 0 {
+            guard let b = buffer else { break }
+            let line = String(cString: b)
+            if line.hasPrefix("flags") { return line }
+        }
+        return nil
     }
 
     /// Restarts the process with `OPENBLAS_CORETYPE` set to `fasterCore()` when the user
