@@ -3,7 +3,8 @@
 
   run_peers.py ACCOUNTS PAYMENTS --design OUT.bin [--repeat 3] [--skip-pandas]
 
-Stages (wall time, each repeated --repeat times except pandas features, run once):
+Stages (wall time and process CPU time, each repeated --repeat times except pandas
+features, run once):
   features_pandas   CSV → DESIGN §3 core features, scripts/features_reference.py (pandas)
   features_polars   the same in polars (features_polars.py, lazy, all cores)
   logistic_sklearn  LogisticRegression(solver="newton-cholesky", no penalty, tol 1e-10)
@@ -34,12 +35,15 @@ HORIZONS = [30, 60, 90, 180]
 
 
 def timed(fn, repeat):
-    times, out = [], None
+    """Wall seconds (median, all) and process CPU seconds (all threads: "cpu", least
+    "cpu_min"); on a shared machine the CPU seconds are the steadier figure."""
+    times, cpu, out = [], [], None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = fn()
         times.append(time.perf_counter() - t)
-    return out, {"median": float(np.median(times)), "all": times}
+        cpu.append(time.process_time() - c)
+    return out, {"median": float(np.median(times)), "all": times, "cpu": cpu, "cpu_min": float(min(cpu))}
 
 
 def pandas_features(accounts, payments, as_of="2026-01-01"):

@@ -25,7 +25,11 @@ public struct Bench: ParsableCommand {
             sum over the feature matrix on all cores, interleaved with the scoring \
             passes (median GB/s, and the least time reading the matrix can take). The \
             scoring row shows that least time divided by the scoring time: 1 is the \
-            physical limit, DESIGN §9 asks for at least 0.5.
+            physical limit, DESIGN §9 asks for at least 0.5. After training it measures \
+            the machine's BLAS-3 rate on the fits' shape (dsyrk and dgemm, one thread \
+            and all cores) and shows each fit's time as a multiple of its BLAS bound: \
+            iterations × the least time to form the rows' Gram matrix (DESIGN §9 asks \
+            for at most 3×), and which OpenBLAS kernels ran.
 
             Timings are wall clock on a machine that may be shared; rerun and compare \
             ratios from one run. --format json prints the same report for machines.

@@ -1,6 +1,7 @@
 import Dispatch
 import Features
 import Foundation
+import LinearAlgebra
 import Pipeline
 import PortfolioGenerator
 import PortfolioIO
@@ -44,6 +45,7 @@ public enum BenchHarness {
         let asOfDay = options.asOf, accounts = options.accounts, seed = options.seed, model = options.model
         let `repeat` = options.repeats
         var stages: [BenchReport.Stage] = []
+        var blas: BenchReport.BLAS?
         var temporary: String?
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
 
@@ -101,10 +103,30 @@ public enum BenchHarness {
             let lap = { (name: String) in result.timings.first { $0.stage == name }?.seconds ?? .nan }
             let p = result.artifact.features.count
             stages.append(.init(stage: "features (fit spec)", seconds: lap("features"), accounts: n))
-            stages.append(.init(stage: "logistic fit", seconds: lap("logistic fit"), accounts: nil,
-                                rows: result.artifact.training.logisticRows, columns: p))
-            stages.append(.init(stage: "Cox fit", seconds: lap("Cox fit"), accounts: nil,
-                                rows: result.artifact.training.coxRows, columns: p))
+            // The fits against the BLAS bound: Newton steps × one Gram matrix of the rows
+            // (q = columns + 1 with the logistic intercept) at the machine's faster
+            // dsyrk/dgemm rate on all cores, measured here on the same shape (DESIGN §9: ≤ 3×).
+            progress("measuring the BLAS rate (dsyrk, dgemm)")
+            let rate = BLASRate.measure(columns: p + 1)
+            blas = .init(core: OpenBLAS.coreName, config: OpenBLAS.config, requestedCore: OpenBLAS.requestedCore, rate: rate)
+            func bound(rows: Int, q: Int, steps: Int?) -> Double? {
+                guard let steps, steps > 0 else { return nil }
+                return Double(steps) * rate.gramSeconds(rows: rows, columns: q)
+            }
+            let training = result.artifact.training
+            var logisticStage = BenchReport.Stage(stage: "logistic fit", seconds: lap("logistic fit"), accounts: nil,
+                                                  rows: training.logisticRows, columns: p)
+            logisticStage.iterations = result.artifact.logistic?.iterations
+            logisticStage.blasBoundSeconds = bound(rows: training.logisticRows, q: p + 1, steps: logisticStage.iterations)
+            logisticStage.timesBLASBound = logisticStage.blasBoundSeconds.map { logisticStage.seconds / $0 }
+            stages.append(logisticStage)
+            var coxStage = BenchReport.Stage(stage: "Cox fit", seconds: lap("Cox fit"), accounts: nil,
+                                             rows: training.coxRows, columns: p)
+            coxStage.iterations = result.artifact.cox?.iterations
+            coxStage.blasBoundSeconds = bound(rows: training.coxRows, q: result.artifact.cox?.coefficients.count ?? p,
+                                              steps: coxStage.iterations)
+            coxStage.timesBLASBound = coxStage.blasBoundSeconds.map { coxStage.seconds / $0 }
+            stages.append(coxStage)
             artifact = result.artifact
         }
 
@@ -198,7 +220,7 @@ public enum BenchHarness {
                            stages: stages,
                            bandwidth: .init(bytesPerSecond: bytesPerSecond, matrixBytes: matrixBytes,
                                             minimumSeconds: minimumSeconds, passes: bandwidth),
-                           scoringPasses: scoreTimes, worklist: worklist, checksum: checksum)
+                           scoringPasses: scoreTimes, worklist: worklist, checksum: checksum, blas: blas)
     }
 
     static func time(_ body: () -> Void) -> Double {
@@ -272,6 +294,13 @@ public struct BenchReport: Codable, Sendable {
         public var columns: Int?
         /// The bandwidth bound's time for the matrix divided by this stage's (scoring).
         public var boundRatio: Double?
+        /// Newton steps of a fit (the model's `iterations`).
+        public var iterations: Int?
+        /// A fit's BLAS bound: iterations × the least time to form the rows' q × q Gram
+        /// matrix with the faster of `dsyrk`/`dgemm` on all cores (`BenchReport.blas`), seconds.
+        public var blasBoundSeconds: Double?
+        /// A fit's time divided by its BLAS bound (DESIGN §9 asks for ≤ 3).
+        public var timesBLASBound: Double?
 
         init(stage: String, seconds: Double, accounts: Int?, bytes: Int? = nil, rows: Int? = nil, columns: Int? = nil,
              boundRatio: Double? = nil) {
@@ -317,6 +346,20 @@ public struct BenchReport: Codable, Sendable {
     public var worklist: Int
     /// Σ of the bandwidth passes' sums (keeps them from being optimised away).
     public var checksum: Double
+    /// The OpenBLAS kernel set and its measured BLAS-3 rate (nil when no model was trained).
+    public var blas: BLAS?
+
+    /// Which OpenBLAS kernels ran and how fast: the bound of the fits.
+    public struct BLAS: Codable, Sendable {
+        /// `openblas_get_corename`, e.g. "Haswell".
+        public var core: String
+        /// `openblas_get_config`.
+        public var config: String
+        /// `OPENBLAS_CORETYPE` when set.
+        public var requestedCore: String?
+        /// dsyrk/dgemm GFLOP/s for the fits' shape.
+        public var rate: BLASRate
+    }
 
     /// The report as a table.
     public var text: String {
@@ -331,6 +374,10 @@ public struct BenchReport: Codable, Sendable {
             if let mb = s.megabytesPerSecond { other.append(String(format: "%.1f MB/s", mb)) }
             if let r = s.rows, let c = s.columns { other.append("\(r) rows × \(c) features") }
             if let ratio = s.boundRatio { other.append(String(format: "%.2f of the bandwidth bound", ratio)) }
+            if let it = s.iterations { other.append("\(it) iterations") }
+            if let times = s.timesBLASBound, let b = s.blasBoundSeconds {
+                other.append(String(format: "%.2f× the BLAS bound (", times) + Self.duration(b) + ")")
+            }
             lines.append(Self.pad(s.stage, 28) + Self.lpad(Self.duration(s.seconds), 12)
                          + Self.lpad(s.accountsPerSecond.map(Self.rate) ?? "", 14) + "  " + other.joined(separator: ", "))
         }
@@ -341,6 +388,15 @@ public struct BenchReport: Codable, Sendable {
                      + String(format: "(%.1f MB)", Double(bandwidth.matrixBytes) / 1e6))
         lines.append("scoring: median of \(scoringPasses.count) passes into preallocated outputs; DESIGN §9 asks for ≥ 0.5 of the bound")
         lines.append("render: best of up to 3 passes, in memory (no disk); MB/s of the output bytes, accounts/s = rows/s; DESIGN §9 asks for ≥ 500 MB/s")
+        if let blas {
+            let r = blas.rate
+            let core = "BLAS: OpenBLAS \(blas.core) kernels" + (blas.requestedCore.map { " (OPENBLAS_CORETYPE=\($0))" } ?? "")
+            let shape = "; Gram of \(r.blockRows)-row blocks × \(r.columns) columns: "
+            let rates = String(format: "dsyrk %.1f GFLOP/s (1 thread), %.1f (%d cores); dgemm %.1f, %.1f",
+                               r.syrkGFLOPS, r.syrkGFLOPSAllCores, r.cores, r.gemmGFLOPS, r.gemmGFLOPSAllCores)
+            lines.append(core + shape + rates)
+            lines.append("fits: the BLAS bound is iterations × the least time to form XᵀX (faster kernel, all cores); DESIGN §9 asks for ≤ 3×")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

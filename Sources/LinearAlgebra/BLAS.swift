@@ -60,9 +60,24 @@ public func multiply(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transpo
 
 /// XᵀX for a row-major `n × p` matrix X. BLAS: `dsyrk` (upper triangle, then mirrored).
 /// - Complexity: O(n · p²).
+///
+/// Summed over blocks of 512 rows (one `dsyrk` with β = 1 each): a single `dsyrk` over
+/// millions of rows of a thin matrix runs several times slower than on L2-resident blocks.
 public func gram(_ x: Matrix) -> SymmetricMatrix {
     var g = SymmetricMatrix(n: x.cols)
-    x.storage.withUnsafeBufferPointer { syrkTransposed($0, rows: x.rows, cols: x.cols, into: &g) }
+    let (n, p) = (x.rows, x.cols)
+    if p == 0 || n == 0 { return g }
+    x.storage.withUnsafeBufferPointer { xp in
+        g.storage.withUnsafeMutableBufferPointer { gp in
+            var start = 0
+            while start < n {
+                let m = Swift.min(512, n - start)
+                syrkUpper(xp.baseAddress! + start * p, rows: m, cols: p, beta: start == 0 ? 0 : 1, into: gp.baseAddress!)
+                start += m
+            }
+        }
+    }
+    g.mirrorUpperToLower()
     return g
 }
 
@@ -124,4 +139,56 @@ public func dot(_ x: [Double], _ y: [Double]) -> Double {
     return x.withUnsafeBufferPointer { xp in
         y.withUnsafeBufferPointer { yp in cblas_ddot(Int32(x.count), xp.baseAddress, 1, yp.baseAddress, 1) }
     }
+}
+
+// MARK: - Block kernels for the fits (raw pointers, caller-owned buffers)
+
+/// G ← β·G + AᵀA for a row-major `rows × cols` block A at `a` and a row-major
+/// `cols × cols` output `g`; the upper triangle is always formed, the lower one only by
+/// some kernels (callers read the upper triangle).
+///
+/// BLAS: `dsyrk` (upper, transposed; rows·cols·(cols + 1) flops), or `dgemm` forming the
+/// whole AᵀA (2·rows·cols² flops) when OpenBLAS runs its AVX-512 kernels: for thin blocks
+/// (cols ≈ 18) OpenBLAS's SkylakeX `dgemm` is ~3× faster than its `dsyrk` on this shape,
+/// which more than pays for the doubled flops (`OpenBLAS.gramUsesGEMM`, measured with
+/// `BLASRate`). The choice is fixed per process, so results are reproducible on one machine.
+///
+/// The fits call this once per cache-sized block of rows with `beta: 1`, so the sum
+/// Σᵢ zᵢzᵢᵀ over millions of rows runs as BLAS-3 on data that is already in L2.
+public func syrkUpper(_ a: UnsafePointer<Double>, rows: Int, cols: Int, beta: Double,
+                      into g: UnsafeMutablePointer<Double>) {
+    precondition(rows >= 0 && cols >= 0, "syrkUpper: negative dimension")
+    if cols == 0 { return }
+    if rows == 0 {
+        if beta != 1 { for k in 0..<(cols * cols) { g[k] *= beta } }
+        return
+    }
+    if OpenBLAS.gramUsesGEMM {
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(cols), Int32(cols), Int32(rows),
+                    1, a, Int32(cols), a, Int32(cols), beta, g, Int32(cols))
+    } else {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(cols), Int32(rows),
+                    1, a, Int32(cols), beta, g, Int32(cols))
+    }
+}
+
+/// y ← Aᵀ·x + y for a row-major `rows × cols` block A at `a` (`dgemv`, transposed,
+/// β = 1): accumulates Σᵢ xᵢ·aᵢ over the block's rows into `y` (cols).
+public func gemvRowsTransposedAdding(_ a: UnsafePointer<Double>, rows: Int, cols: Int, _ x: UnsafePointer<Double>,
+                                     into y: UnsafeMutablePointer<Double>) {
+    precondition(rows >= 0 && cols >= 0, "gemvRowsTransposedAdding: negative dimension")
+    if rows == 0 || cols == 0 { return }
+    cblas_dgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(cols), 1, a, Int32(cols), x, 1, 1, y, 1)
+}
+
+/// y ← A·x for a row-major `rows × cols` block A at `a` (`dgemv`, no transpose).
+public func gemvRows(_ a: UnsafePointer<Double>, rows: Int, cols: Int, _ x: UnsafePointer<Double>,
+                     into y: UnsafeMutablePointer<Double>) {
+    precondition(rows >= 0 && cols >= 0, "gemvRows: negative dimension")
+    if rows == 0 { return }
+    if cols == 0 {
+        for i in 0..<rows { y[i] = 0 }
+        return
+    }
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(cols), 1, a, Int32(cols), x, 1, 0, y, 1)
 }
