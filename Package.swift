@@ -63,7 +63,7 @@ let package = Package(
         ),
         // The model artifact, batch scoring and its outputs (DESIGN §4–§5).
         .target(name: "Scoring", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra", "CScoringKernel"]),
-        // The scoring kernel's AVX2 + FMA block loop, chosen at run time (C: per-function target attributes).
+        // The scoring kernel's AVX2 block loop, chosen at run time (C: per-function target attributes).
         .target(name: "CScoringKernel"),
         // Fitting the feature spec and both models into an artifact (`arrears train`).
         .target(name: "Training", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra", "Scoring"]),

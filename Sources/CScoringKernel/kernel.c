@@ -1,15 +1,17 @@
-// The AVX2 + FMA block loop of the scoring kernel. The math, its units and the baseline
+// The AVX2 block loop of the scoring kernel. The math, its units and the baseline
 // path are documented in Sources/Scoring/ScoringKernel.swift (`ScoringKernel`,
-// `KernelMath`); this file repeats the same steps four lanes wide:
-//   η = β₀ + Σⱼ βⱼxⱼ and ζ = Σⱼ γⱼxⱼ − mᵀγ (fused multiply-adds, lane l = j ≡ l mod 4),
+// `KernelMath`); this file repeats the same steps four lanes wide, with the same IEEE
+// operations in the same order — products and sums never fused — so every output has
+// the baseline's bits (fused multiply-adds would round once where the baseline rounds
+// twice, and the model artifact's metrics, written with all 17 digits, would change):
+//   η = β₀ + Σⱼ βⱼxⱼ and ζ = Σⱼ γⱼxⱼ − mᵀγ (lane l = the terms j ≡ l mod 4),
 //   p = 1/(1 + e^−η), points = offset + factor·η, r = e^ζ,
 //   P(recovered by tₕ) = −expm1(max(−Hₕ·r, −40)) for the four horizons of a row,
-//   the reason pulls βⱼ·(xⱼ − x̄ⱼ) summed per group in column order WITHOUT fused
-//   operations (so the pulls, and the reasons ranked from them, are the baseline's bit
-//   for bit), and the top three |pull| per row by the baseline's compare-select network.
+//   the reason pulls βⱼ·(xⱼ − x̄ⱼ) summed per group in column order, and the top three
+//   |pull| per row by the baseline's compare-select network.
 // e^x: x = k·ln2 + r (Cody–Waite, |r| ≤ ln2/2), e^r by the degree-13 Taylor polynomial in
-// Horner form with FMA, 2^k built in the exponent bits; valid for |x| ≤ 708 (the caller
-// clamps to ±700 and redoes rows beyond with libm).
+// Horner form, 2^k built in the exponent bits; valid for |x| ≤ 708 (the caller clamps to
+// ±700 and redoes rows beyond with libm).
 #include "CScoringKernel.h"
 
 #pragma STDC FP_CONTRACT OFF
@@ -17,37 +19,40 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-int arrears_kernel_has_avx2_fma(void) {
+int arrears_kernel_has_avx2(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return __builtin_cpu_supports("avx2");
 }
 
-#define VECTOR __attribute__((target("avx2,fma"), always_inline)) static inline
+#define VECTOR __attribute__((target("avx2"), always_inline)) static inline
 #define BLOCK ARREARS_KERNEL_BLOCK
+// Separate IEEE products and sums in the baseline's order (never fused): the same bits.
+#define MUL _mm256_mul_pd
+#define ADD _mm256_add_pd
 
 VECTOR __m256d tail4(__m256d r) {
     __m256d q = _mm256_set1_pd(1.0 / 6227020800.0);
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 479001600.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 39916800.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 3628800.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 362880.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 40320.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 5040.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 720.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 120.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 24.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(1.0 / 6.0));
-    q = _mm256_fmadd_pd(q, r, _mm256_set1_pd(0.5));
+    q = ADD(MUL(q, r), _mm256_set1_pd(1.0 / 479001600.0));
+    q = ADD(MUL(q, r), _mm256_set1_pd(1.0 / 39916800.0));
+    q = ADD(MUL(q, r), _mm256_set1_pd(1.0 / 3628800.0));
+    q = ADD(MUL(q, r), _mm256_set1_pd(1.0 / 362880.0));
+    q = ADD(MUL(q, r), _mm256_set1_pd(1.0 / 40320.0));
+    q = ADD(MUL(q, r), _mm256_set1_pd(1.0 / 5040.0));
+    q = ADD(MUL(q, r), _mm256_set1_pd(1.0 / 720.0));
+    q = ADD(MUL(q, r), _mm256_set1_pd(1.0 / 120.0));
+    q = ADD(MUL(q, r), _mm256_set1_pd(1.0 / 24.0));
+    q = ADD(MUL(q, r), _mm256_set1_pd(1.0 / 6.0));
+    q = ADD(MUL(q, r), _mm256_set1_pd(0.5));
     return q;
 }
 
 /// x = k·ln2 + r; returns r and sets *scale = 2^k.
 VECTOR __m256d reduce4(__m256d x, __m256d *scale) {
     const __m256d shifter = _mm256_set1_pd(6755399441055744.0);   // 1.5·2^52
-    __m256d t = _mm256_fmadd_pd(x, _mm256_set1_pd(1.4426950408889634), shifter);
+    __m256d t = ADD(MUL(x, _mm256_set1_pd(1.4426950408889634)), shifter);
     __m256d k = _mm256_sub_pd(t, shifter);
-    __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(6.93147180369123816490e-01), x);
-    r = _mm256_fnmadd_pd(k, _mm256_set1_pd(1.90821492927058770002e-10), r);
+    __m256d r = _mm256_sub_pd(_mm256_sub_pd(x, MUL(k, _mm256_set1_pd(6.93147180369123816490e-01))),
+                              MUL(k, _mm256_set1_pd(1.90821492927058770002e-10)));
     __m256i bits = _mm256_add_epi64(_mm256_slli_epi64(_mm256_castpd_si256(t), 52), _mm256_set1_epi64x(1023LL << 52));
     *scale = _mm256_castsi256_pd(bits);
     return r;
@@ -57,14 +62,14 @@ VECTOR __m256d exp4(__m256d x) {
     __m256d scale;
     __m256d r = reduce4(x, &scale);
     const __m256d one = _mm256_set1_pd(1.0);
-    return _mm256_mul_pd(_mm256_fmadd_pd(_mm256_fmadd_pd(tail4(r), r, one), r, one), scale);
+    return MUL(ADD(MUL(ADD(MUL(tail4(r), r), one), r), one), scale);
 }
 
 VECTOR __m256d expm1_4(__m256d x) {
     __m256d scale;
     __m256d r = reduce4(x, &scale);
-    __m256d em = _mm256_fmadd_pd(_mm256_mul_pd(tail4(r), r), r, r);
-    return _mm256_fmadd_pd(scale, em, _mm256_sub_pd(scale, _mm256_set1_pd(1.0)));
+    __m256d em = ADD(MUL(MUL(tail4(r), r), r), r);
+    return ADD(MUL(scale, em), _mm256_sub_pd(scale, _mm256_set1_pd(1.0)));
 }
 
 VECTOR __m256d negate4(__m256d v) { return _mm256_xor_pd(v, _mm256_set1_pd(-0.0)); }
@@ -131,11 +136,11 @@ VECTOR void top_three(const double *v, int groups, int64_t rows, int32_t *out) {
 VECTOR void transform4(const ArrearsKernelConstants *k, __m256d eta, __m256d zeta, __m256d *p, __m256d *points, __m256d *risk) {
     const __m256d one = _mm256_set1_pd(1.0);
     *p = _mm256_div_pd(one, _mm256_add_pd(one, exp4(clamp4(negate4(eta), k->limit))));
-    *points = _mm256_fmadd_pd(_mm256_set1_pd(k->factor), eta, _mm256_set1_pd(k->offset));
+    *points = ADD(_mm256_set1_pd(k->offset), MUL(_mm256_set1_pd(k->factor), eta));
     *risk = exp4(clamp4(zeta, k->limit));
 }
 
-__attribute__((target("avx2,fma")))
+__attribute__((target("avx2")))
 void arrears_kernel_block_avx2(const ArrearsKernelConstants *k, const double *x, int64_t rows,
                                double *logOdds, double *coxEta, double *p, double *points,
                                double *recovered, int32_t *reasons, double *scratch) {
@@ -151,15 +156,15 @@ void arrears_kernel_block_avx2(const ArrearsKernelConstants *k, const double *x,
         int64_t j = 0;
         for (; j + 4 <= cols; j += 4) {
             __m256d xv = _mm256_loadu_pd(row + j);
-            e = _mm256_fmadd_pd(_mm256_loadu_pd(beta + j), xv, e);
-            z = _mm256_fmadd_pd(_mm256_loadu_pd(gamma + j), xv, z);
+            e = ADD(e, MUL(_mm256_loadu_pd(beta + j), xv));
+            z = ADD(z, MUL(_mm256_loadu_pd(gamma + j), xv));
         }
         double es[4], zs[4];
         _mm256_storeu_pd(es, e);
         _mm256_storeu_pd(zs, z);
         for (; j < cols; j++) {
-            es[0] = __builtin_fma(beta[j], row[j], es[0]);
-            zs[0] = __builtin_fma(gamma[j], row[j], zs[0]);
+            es[0] += beta[j] * row[j];
+            zs[0] += gamma[j] * row[j];
         }
         logOdds[i] = k->intercept + ((es[0] + es[1]) + (es[2] + es[3]));
         coxEta[i] = ((zs[0] + zs[1]) + (zs[2] + zs[3])) - k->centre;
@@ -211,7 +216,7 @@ void arrears_kernel_block_avx2(const ArrearsKernelConstants *k, const double *x,
 
 #else
 
-int arrears_kernel_has_avx2_fma(void) { return 0; }
+int arrears_kernel_has_avx2(void) { return 0; }
 
 void arrears_kernel_block_avx2(const ArrearsKernelConstants *k, const double *x, int64_t rows,
                                double *logOdds, double *coxEta, double *p, double *points,

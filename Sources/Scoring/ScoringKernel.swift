@@ -78,19 +78,19 @@ public struct ScoringKernel: Sendable {
     /// Rows per block inside a chunk (the block of rows stays in L1 between the loops).
     public static let block = Int(ARREARS_KERNEL_BLOCK)
 
-    /// Whether this CPU runs the AVX2 + FMA block loop (`CScoringKernel`, checked once at
-    /// run time); `ARREARS_KERNEL=baseline` in the environment keeps the baseline path.
-    public static let cpuHasAVX2FMA: Bool = {
+    /// Whether this CPU runs the AVX2 block loop (`CScoringKernel`, checked once at run
+    /// time); `ARREARS_KERNEL=baseline` in the environment keeps the baseline path.
+    public static let cpuHasAVX2: Bool = {
         if let value = getenv("ARREARS_KERNEL"), String(cString: value) == "baseline" { return false }
-        return arrears_kernel_has_avx2_fma() != 0
+        return arrears_kernel_has_avx2() != 0
     }()
 
-    /// Whether `score` uses the AVX2 + FMA block loop: on a CPU that has it, for four
-    /// horizons and reason groups of consecutive columns (as every spec builds them);
-    /// else the baseline Swift loops. The two agree to a few ulps in η, ζ, p, points and
-    /// P(recovered by tₕ) (fused multiply-adds round once where the baseline rounds
-    /// twice), and exactly in the medians and the reasons (the pulls are summed without
-    /// fused operations, in the same order).
+    /// Whether `score` uses the AVX2 block loop: on a CPU that has it, for four horizons
+    /// and reason groups of consecutive columns (as every spec builds them); else the
+    /// baseline Swift loops. Both give the same bits: the C loop does the same IEEE
+    /// operations in the same order, four rows (or four horizons) per instruction, and
+    /// fuses no multiply-add (a fused one would round once where the baseline rounds
+    /// twice, and change the artifact's full-precision metrics).
     public var usesVectorPath: Bool
 
     /// Rows per parallel work item.
@@ -147,7 +147,7 @@ public struct ScoringKernel: Sendable {
         }
         starts.append(Int32(spec.count))
         groupStart = contiguous && starts.count == reasonGroups.count + 1 ? starts : nil
-        usesVectorPath = Self.cpuHasAVX2FMA && hazards.count == 4 && groupStart != nil && columns > 0 && groups > 0
+        usesVectorPath = Self.cpuHasAVX2 && hazards.count == 4 && groupStart != nil && columns > 0 && groups > 0
     }
 
     /// Cells of the median table.

@@ -1,8 +1,7 @@
-// The scoring kernel's AVX2 + FMA block loop (see Sources/Scoring/ScoringKernel.swift,
-// which owns the math, the baseline path and the rare-row fix-ups). Compiled for the
-// baseline x86-64 target; the AVX2/FMA code sits in functions with
-// __attribute__((target("avx2,fma"))) and runs only after arrears_kernel_has_avx2_fma()
-// said the CPU has both.
+// The scoring kernel's AVX2 block loop (see Sources/Scoring/ScoringKernel.swift, which
+// owns the math, the baseline path and the rare-row fix-ups). Compiled for the baseline
+// x86-64 target; the AVX2 code sits in functions with __attribute__((target("avx2")))
+// and runs only after arrears_kernel_has_avx2() said the CPU has it.
 #ifndef ARREARS_CSCORINGKERNEL_H
 #define ARREARS_CSCORINGKERNEL_H
 
@@ -31,14 +30,15 @@ typedef struct {
 /// Rows in one block (the scratch's group-major pull table has this many per group).
 #define ARREARS_KERNEL_BLOCK 64
 
-/// 1 when the CPU has AVX2 and FMA (run-time check), else 0.
-int arrears_kernel_has_avx2_fma(void);
+/// 1 when the CPU has AVX2 (run-time check), else 0.
+int arrears_kernel_has_avx2(void);
 
 /// One block of `rows` ≤ ARREARS_KERNEL_BLOCK rows of the row-major `x` (rows × columns):
 /// η, ζ, p, points, P(recovered by tₕ) for the four horizons (row-major rows × 4) and,
 /// when `reasons` is not NULL, the top-three reason groups (rows × 3). `scratch` holds
 /// columns + groups·ARREARS_KERNEL_BLOCK + ARREARS_KERNEL_BLOCK doubles.
-/// Must only be called when arrears_kernel_has_avx2_fma() is 1.
+/// The same bits as the baseline Swift loops. Must only be called when
+/// arrears_kernel_has_avx2() is 1.
 void arrears_kernel_block_avx2(const ArrearsKernelConstants *k, const double *x, int64_t rows,
                                double *logOdds, double *coxEta, double *p, double *points,
                                double *recovered, int32_t *reasons, double *scratch);
