@@ -65,7 +65,9 @@ let package = Package(
             dependencies: ["PortfolioIO", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // The model artifact, batch scoring and its outputs (DESIGN §4–§5).
-        .target(name: "Scoring", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra"]),
+        .target(name: "Scoring", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra", "CScoringKernel"]),
+        // The scoring kernel's AVX2 block loop, chosen at run time (C: per-function target attributes).
+        .target(name: "CScoringKernel"),
         // Fitting the feature spec and both models into an artifact (`arrears train`).
         .target(name: "Training", dependencies: ["PortfolioIO", "Features", "Models", "LinearAlgebra", "Scoring"]),
         // The self-contained HTML model report with inline SVG charts (`arrears report`).

@@ -20,8 +20,13 @@ public struct Bench: ParsableCommand {
             order: CSV ingestion of both files (MB/s and accounts/s), the features under \
             the model's spec, training both models (rows × features; skipped with \
             --model), in-memory scoring of the feature matrix with both models (the \
-            median of --repeat passes into preallocated outputs), ranking the worklist \
-            with the default policy, and the machine's memory-bandwidth bound: a tight \
+            median of --repeat passes into preallocated outputs; with the top-3 reasons \
+            for every row as `score` prints them, without, and with reasons for the 500 \
+            rows a worklist prints as `rank` computes them), ranking the worklist with \
+            the default policy, rendering every output in memory (scores, holds and \
+            worklist, CSV and JSON Lines: MB/s of the bytes, best of up to 3 passes; \
+            DESIGN §9 asks for at least 500 MB/s), and the machine's memory-bandwidth \
+            bound: a tight \
             sum over the feature matrix on all cores, interleaved with the scoring \
             passes (median GB/s, and the least time reading the matrix can take). The \
             scoring row shows that least time divided by the scoring time: 1 is the \

@@ -203,13 +203,14 @@ public enum BenchHarness {
                 ("worklist", { ranked.worklistBytes(format: format) }),
             ]
             for (name, render) in outputs {
+                let rows = name == "scores" ? n : name == "holds" ? ranked.result.holdsCount : worklist
+                guard rows > 0 else { continue }
                 var best = Double.infinity, size = 0
                 for _ in 0..<Swift.max(1, Swift.min(`repeat`, 3)) {
                     var bytes: [UInt8] = []
                     best = Swift.min(best, Self.time { bytes = render() })
                     size = bytes.count
                 }
-                let rows = name == "scores" ? n : name == "holds" ? ranked.result.holdsCount : worklist
                 stages.append(.init(stage: "render \(name) \(format.rawValue)", seconds: best, accounts: rows, bytes: size))
             }
         }

@@ -202,11 +202,19 @@ public struct TextOutput {
         firstInRow = false
         if format == .jsonl { keyIndex += 1 }
         if written >= 0 {
-            withUnsafeBytes(of: &scratch) { bytes.append(contentsOf: $0.prefix(written)) }
+            Self.append(&scratch, count: written, to: &bytes)
         } else {
             // Beyond the fixed-point range: the prefix, then Swift's shortest form.
-            withUnsafeBytes(of: &scratch) { bytes.append(contentsOf: $0.prefix(-1 - written)) }
+            Self.append(&scratch, count: -1 - written, to: &bytes)
             bytes.append(contentsOf: String(x).utf8)
+        }
+    }
+
+    /// Appends the first `count` bytes of `scratch` (one typed copy, not a byte loop).
+    @inline(__always)
+    static func append(_ scratch: inout DecimalText.Scratch, count: Int, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: &scratch) { raw in
+            bytes.append(contentsOf: UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count))
         }
     }
 
@@ -224,8 +232,10 @@ public struct TextOutput {
         case .csv:
             if !firstInRow { bytes.append(UInt8(ascii: ",")) }
         case .jsonl:
-            let start = keyIndex == 0 ? 0 : keyEnds[keyIndex - 1]
-            bytes.append(contentsOf: keyBytes[start..<keyEnds[keyIndex]])
+            let start = keyIndex == 0 ? 0 : keyEnds[keyIndex - 1], end = keyEnds[keyIndex]
+            keyBytes.withUnsafeBufferPointer { k in
+                bytes.append(contentsOf: UnsafeBufferPointer(start: k.baseAddress! + start, count: end - start))
+            }
             keyIndex += 1
         }
         firstInRow = false
@@ -391,12 +401,12 @@ public enum DecimalText {
             }
             while end - i < d + 1 { i -= 1; t[i] = UInt8(ascii: "0") }
             let whole = end - i - d
-            p.initialize(from: t + i, count: whole)
+            for k in 0..<whole { p[k] = t[i + k] }           // a few bytes: no memcpy call
             var digits = d
             if trim { while digits > 0 && t[end - d + digits - 1] == UInt8(ascii: "0") { digits -= 1 } }
             guard digits > 0 else { return whole }
             p[whole] = UInt8(ascii: ".")
-            (p + whole + 1).initialize(from: t + end - d, count: digits)
+            for k in 0..<digits { p[whole + 1 + k] = t[end - d + k] }
             return whole + 1 + digits
         }
     }
@@ -461,5 +471,5 @@ public func appendDecimal(_ x: Double, _ decimals: Int, trim: Bool = false, to b
         DecimalText.write(x, decimals, trim: trim, to: raw.baseAddress!.assumingMemoryBound(to: UInt8.self))
     }
     if n < 0 { bytes.append(contentsOf: String(x).utf8); return }
-    withUnsafeBytes(of: &scratch) { bytes.append(contentsOf: $0.prefix(n)) }
+    TextOutput.append(&scratch, count: n, to: &bytes)
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CScoringKernel
 import Dispatch
 import Features
 import Models
@@ -75,7 +76,23 @@ public struct ScoringKernel: Sendable {
     let groupStart: [Int32]?
 
     /// Rows per block inside a chunk (the block of rows stays in L1 between the loops).
-    public static let block = 64
+    public static let block = Int(ARREARS_KERNEL_BLOCK)
+
+    /// Whether this CPU runs the AVX2 block loop (`CScoringKernel`, checked once at run
+    /// time); `ARREARS_KERNEL=baseline` in the environment keeps the baseline path.
+    public static let cpuHasAVX2: Bool = {
+        if let value = getenv("ARREARS_KERNEL"), String(cString: value) == "baseline" { return false }
+        return arrears_kernel_has_avx2() != 0
+    }()
+
+    /// Whether `score` uses the AVX2 block loop: on a CPU that has it, for four horizons
+    /// and reason groups of consecutive columns (as every spec builds them); else the
+    /// baseline Swift loops. Both give the same bits: the C loop does the same IEEE
+    /// operations in the same order, four rows (or four horizons) per instruction, and
+    /// fuses no multiply-add (a fused one would round once where the baseline rounds
+    /// twice, and change the artifact's full-precision metrics).
+    public var usesVectorPath: Bool
+
     /// Rows per parallel work item.
     public static let chunkRows = 8_192
     /// |η| and |ζ| up to which the polynomial exponentials are used.
@@ -130,6 +147,7 @@ public struct ScoringKernel: Sendable {
         }
         starts.append(Int32(spec.count))
         groupStart = contiguous && starts.count == reasonGroups.count + 1 ? starts : nil
+        usesVectorPath = Self.cpuHasAVX2 && hazards.count == 4 && groupStart != nil && columns > 0 && groups > 0
     }
 
     /// Cells of the median table.
@@ -246,11 +264,23 @@ public struct ScoringKernel: Sendable {
                                                      thresholds: thresholds.baseAddress,
                                                      medianStart: start.baseAddress, hazards: hazard.baseAddress,
                                                      pull: base, blockPulls: base + rowPulls, risk: base + rowPulls + blockPulls)
+                                var constants = ArrearsKernelConstants(
+                                    beta: beta.baseAddress, gamma: gamma.baseAddress, means: means.baseAddress,
+                                    groupStart: groupStart.baseAddress, hazards: hazard.baseAddress,
+                                    intercept: intercept, centre: coxCentre, offset: pointsOffset, factor: pointsFactor,
+                                    limit: Self.fastRange, columns: Int32(columns), groups: Int32(groups))
+                                let vector = usesVectorPath
                                 var lo = range.lowerBound
                                 while lo < range.upperBound {
                                     let hi = Swift.min(range.upperBound, lo + Self.block)
-                                    linearPass(lo..<hi, x: xp, c: c, out: out, reasons: reasons)
-                                    transformPass(lo..<hi, c: c, out: out)
+                                    if vector {
+                                        arrears_kernel_block_avx2(&constants, xp + lo * columns, Int64(hi - lo),
+                                                                  out.logOdds + lo, out.coxEta + lo, out.p + lo, out.points + lo,
+                                                                  out.recovered + lo * 4, reasons ? out.reasons + lo * 3 : nil, base)
+                                    } else {
+                                        linearPass(lo..<hi, x: xp, c: c, out: out, reasons: reasons)
+                                    }
+                                    transformPass(lo..<hi, c: c, out: out, exponentials: !vector)
                                     completeOneModel(lo..<hi, out: out)
                                     lo = hi
                                 }
@@ -376,11 +406,14 @@ public struct ScoringKernel: Sendable {
     /// Second loop over a block: p, points, the horizon probabilities and the median from
     /// η and ζ; then the rare rows outside the fast range (or at a median threshold) again
     /// with the reference formulas.
+    /// With `exponentials` false, p, points and the horizon probabilities are already
+    /// there (the AVX2 block loop wrote them): only the medians and the fix-ups run.
     @inline(__always)
-    private func transformPass(_ range: Range<Int>, c: RowConstants, out: OutputPointers) {
+    private func transformPass(_ range: Range<Int>, c: RowConstants, out: OutputPointers, exponentials: Bool) {
         let offset = pointsOffset, factor = pointsFactor, limit = Self.fastRange
         let k = hazards.count, m = baselineTimes.count
         let lo = range.lowerBound, count = range.count, risk = c.risk
+        if exponentials {
         // Four rows at a time in SIMD lanes (the same operations as the scalar tail, so
         // the same bits), straight-line: no calls, no branches.
         var r = 0
@@ -398,12 +431,6 @@ public struct ScoringKernel: Sendable {
             risk[r] = KernelMath.exp(Swift.min(Swift.max(zeta, -limit), limit))
             r += 1
         }
-        var outsideRows = 0
-        for r in 0..<count {
-            let inside = Swift.abs(out.logOdds[lo + r]) <= limit && Swift.abs(out.coxEta[lo + r]) <= limit
-            outsideRows &+= inside ? 0 : 1
-        }
-        let outside = outsideRows > 0
         if k == 4 {
             // The four horizons of a row in the four lanes: 1 − S(tₕ) = −expm1(max(−Hₕ·r, −40)).
             let minus = -SIMD4(hazards[0], hazards[1], hazards[2], hazards[3])
@@ -418,6 +445,13 @@ public struct ScoringKernel: Sendable {
                 for h in 0..<k { row[h] = -KernelMath.expm1(Swift.max(-hazards[h] * q, -40)) }
             }
         }
+        }
+        var outsideRows = 0
+        for r in 0..<count {
+            let inside = Swift.abs(out.logOdds[lo + r]) <= limit && Swift.abs(out.coxEta[lo + r]) <= limit
+            outsideRows &+= inside ? 0 : 1
+        }
+        let outside = outsideRows > 0
         if let thresholds = c.thresholds, let start = c.medianStart, m > 0 {
             let low = medianLow, perUnit = medianCellsPerUnit, last = Double(Self.medianCells - 1)
             for i in range {

@@ -21,7 +21,8 @@ final class BenchCommandTests: XCTestCase {
         let names = report.stages.map(\.stage)
         for stage in ["generate", "read CSV", "read CSV + SHA-256", "features (fit spec)", "logistic fit", "Cox fit", "features",
                       "score (fused kernel)", "score (models, no reasons)", "score (with allocation)",
-                      "score (per-stage reference)", "rank"] {
+                      "score (per-stage reference)", "score (reasons for 500 rows)", "rank",
+                      "render scores csv", "render scores jsonl", "render holds csv", "render holds jsonl"] {
             XCTAssertTrue(names.contains(stage), "stage \(stage) missing from \(names)")
         }
         for s in report.stages {

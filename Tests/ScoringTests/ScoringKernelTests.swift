@@ -230,4 +230,71 @@ final class ScoringKernelTests: XCTestCase {
         XCTAssertLessThan(worstExp, 5e-16, "e^x within ~2 ulps")
         XCTAssertLessThan(worstExpm1, 5e-16, "e^x − 1 within ~2 ulps, tiny x included")
     }
+
+    /// The AVX2 block loop (where this CPU has it) and the baseline Swift loops give the
+    /// same bits in every output, on the trained model and on random models with rows
+    /// beyond the fast range, with and without reasons.
+    func testVectorAndBaselinePathsGiveTheSameBits() throws {
+        let base = Self.artifact!
+        try XCTSkipUnless(ScoringKernel(base).usesVectorPath, "this CPU has no AVX2 (or ARREARS_KERNEL=baseline)")
+        for seed in [UInt64(0), 3, 7] {
+            let a = seed == 0 ? base : Self.randomModel(base, seed: seed)
+            let m = seed == 0 ? Self.matrix! : Self.randomMatrix(columns: a.features.count, rows: 2 * ScoringKernel.chunkRows + 61,
+                                                                 seed: seed, names: a.features.names, oneHot: [])
+            var vector = ScoringKernel(a), baseline = ScoringKernel(a)
+            vector.usesVectorPath = true
+            baseline.usesVectorPath = false
+            for reasons in [true, false] {
+                let v = vector.score(m, horizonDays: a.horizonDays, horizons: a.predictionHorizons, reasons: reasons)
+                let b = baseline.score(m, horizonDays: a.horizonDays, horizons: a.predictionHorizons, reasons: reasons)
+                XCTAssertEqual(v.reasons, b.reasons, "reasons (seed \(seed))")
+                for (name, x, y) in [("η", v.logOdds, b.logOdds), ("ζ", v.coxLinearPredictor, b.coxLinearPredictor),
+                                     ("p", v.pRecover, b.pRecover), ("recovered", v.recoveredBy, b.recoveredBy),
+                                     ("median", v.medianDays, b.medianDays), ("points", v.scorePoints, b.scorePoints)] {
+                    XCTAssertEqual(x.map(\.bitPattern), y.map(\.bitPattern), "\(name) (seed \(seed), reasons \(reasons))")
+                }
+                if reasons { assertAgrees(v, a, m) }
+            }
+        }
+    }
+
+    /// The four-lane exponentials are the scalar ones lane by lane, bit for bit.
+    func testFourLaneExponentialsEqualTheScalarOnes() {
+        var rng = SeededGenerator(seed: 41)
+        for _ in 0..<20_000 {
+            let x = SIMD4<Double>(Double.random(in: -708...708, using: &rng), Double.random(in: -1...1, using: &rng),
+                                  Double.random(in: -1e-9...1e-9, using: &rng), Double.random(in: -40...0, using: &rng))
+            let e = KernelMath.exp(x), m = KernelMath.expm1(x)
+            for l in 0..<4 {
+                XCTAssertEqual(e[l].bitPattern, KernelMath.exp(x[l]).bitPattern)
+                XCTAssertEqual(m[l].bitPattern, KernelMath.expm1(x[l]).bitPattern)
+            }
+        }
+    }
+
+    /// `ScoreTable.render(rows:)` over consecutive ranges, serial or parallel, gives the
+    /// bytes of `rendered`, in both formats; every row has its reasons' texts.
+    func testScoreRowRangesConcatenateToTheWholeFile() {
+        let a = Self.artifact!, m = Self.matrix!
+        let table = ScoreTable(accountIDs: (0..<m.rows).map { "A\($0)" }, scores: a.score(m), matrix: m, artifact: a)
+        for format in OutputFormat.allCases {
+            let whole = table.rendered(format: format)
+            var pieces = table.headerBytes(format: format)
+            var lo = 0, step = 1
+            while lo < m.rows {
+                let hi = min(m.rows, lo + step)
+                table.render(rows: lo..<hi, format: format, into: &pieces, parallel: step % 2 == 0)
+                lo = hi
+                step = step * 3 + 1
+            }
+            XCTAssertEqual(pieces, whole, "\(format)")
+            let text = String(decoding: whole, as: UTF8.self)
+            XCTAssertEqual(text.split(separator: "\n").count, m.rows + (format == .csv ? 1 : 0))
+            if format == .csv {
+                let first = text.split(separator: "\n")[1]
+                let r = table.reason(0, 0)!
+                XCTAssertTrue(first.contains(r.text), "\(first) has \(r.text)")
+            }
+        }
+    }
 }
