@@ -240,9 +240,9 @@ func rejectsBytes(_ rejects: [Reject]) -> [UInt8] {
 
 extension Portfolio {
     /// "accounts: 5000 rows read = 5000 <verb> + 0 rejected; payments: …".
-    func countsLine(_ verb: String, accountsKept: Int? = nil) -> String {
+    func countsLine(_ verb: String, accountsKept: Int? = nil, paymentsUsed: Int? = nil) -> String {
         "accounts: \(accountRows) rows read = \(accountsKept ?? accounts.count) \(verb) + \(rejectedAccountRows) rejected; "
-            + "payments: \(paymentRows) rows read = \(payments.count) used + \(rejectedPaymentRows) rejected"
+            + "payments: \(paymentRows) rows read = \(paymentsUsed ?? payments.count) used + \(rejectedPaymentRows) rejected"
     }
 
     /// Throws for `--strict` when any row was rejected.

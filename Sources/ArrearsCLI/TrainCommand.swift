@@ -214,7 +214,7 @@ public struct Train: ParsableCommand {
 
         let summary = run.artifact.summaryText()
         if out == "-" { console.note(summary) } else { try console.print(summary) }
-        console.note(data.countsLine("used") + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
+        console.note(data.countsLine("used", paymentsUsed: run.paymentsUsed) + (data.rejects.isEmpty ? "" : " → \(rejectsPath ?? "standard error")"))
         console.note("timings: " + StageClock.summary(of: run.timings))
         console.note("model → \(out == "-" ? "standard output" : out)")
     }

@@ -11,6 +11,8 @@ public struct TrainingRun: Sendable {
     public var portfolio: Portfolio
     public var result: TrainingResult
     public var timings: [(stage: String, seconds: Double)]
+    /// Valid statements read (`portfolio.payments.count` before they were released).
+    public var paymentsUsed: Int
 
     /// The artifact to write.
     public var artifact: ModelArtifact { result.artifact }
@@ -48,6 +50,7 @@ extension Pipeline {
             throw PipelineError(code: .data, message: "\(source.accountsName): no valid accounts to train on (\(portfolio.rejectedAccountRows) rows rejected)")
         }
         if let enrich { try enrich(&portfolio) }
+        let paymentsUsed = portfolio.payments.count
         let inputs = InputFile.fingerprints(of: portfolio, accounts: source.recordedAccountsPath,
                                             payments: source.recordedPaymentsPath)
         var result: TrainingResult
@@ -59,6 +62,6 @@ extension Pipeline {
             throw PipelineError(.training, error)
         }
         result.artifact.training.inputs = inputs
-        return TrainingRun(portfolio: portfolio, result: result, timings: clock.laps + result.timings)
+        return TrainingRun(portfolio: portfolio, result: result, timings: clock.laps + result.timings, paymentsUsed: paymentsUsed)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import PortfolioIO
+import Prioritizer
 import Scoring
 import XCTest
 import _TestSupport
@@ -208,5 +209,37 @@ final class StreamingTests: XCTestCase {
         XCTAssertEqual(out.count, 1)
         XCTAssertTrue(out[0].hasPrefix("\rread: 10 rows of 10 rows (100 %), "), out[0])
         XCTAssertTrue(out[0].hasSuffix("\u{1B}[K\n"))
+    }
+}
+
+/// The streamed `rank` against `Pipeline.rank` over the whole portfolio: the worklist and
+/// holds files byte for byte (both formats, several capacities and chunk sizes) and the
+/// class counts.
+final class StreamingRankTests: XCTestCase {
+    func testStreamedRankGivesTheSameFiles() throws {
+        let root = repositoryRoot()
+        let a = root.appendingPathComponent("data/accounts.csv").path, p = root.appendingPathComponent("data/payments.csv").path
+        let model = try ModelArtifact.load(path: root.appendingPathComponent("models/arrears-model.json").path)
+        let policy = try Policy.load(path: root.appendingPathComponent("policies/example-policy.toml").path)
+        let asOf = CalendarDay("2026-01-01")!
+        let scored = try Pipeline.score(.files(accounts: a, payments: p), with: model, asOf: asOf, reasons: false)
+        let spill = makeTemporaryDirectory().path
+        for capacity in [1, 200, 20000] {
+            let ranked = try Pipeline.rank(scored, policy: policy, capacity: capacity)
+            for format in [OutputFormat.csv, .jsonl] {
+                let expectedWorklist = ranked.worklistBytes(format: format), expectedHolds = ranked.holdsBytes(format: format)
+                for layout in [PortfolioStream.Layout(chunkAccounts: 700, lagAccounts: 0, paymentBlockBytes: 100_000, piecesPerBlock: 4),
+                               PortfolioStream.Layout()] {
+                    var worklist: [UInt8] = [], holds: [UInt8] = []
+                    let got = try Pipeline.streamRank(accounts: a, payments: p, with: model, asOf: asOf, policy: policy,
+                                                      capacity: capacity, format: format, options: StreamingOptions(layout: layout),
+                                                      spillDirectory: spill, worklist: { worklist += $0 }, holds: { holds += $0 })
+                    XCTAssertEqual(got.counts, ranked.counts, "capacity \(capacity)")
+                    XCTAssertTrue(worklist == expectedWorklist, "worklist, capacity \(capacity), \(format), chunk \(layout.chunkAccounts)")
+                    XCTAssertTrue(holds == expectedHolds, "holds, capacity \(capacity), \(format), chunk \(layout.chunkAccounts)")
+                }
+            }
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: spill), [], "the spill file is unlinked")
     }
 }
