@@ -127,6 +127,10 @@ public enum BenchHarness {
                                               steps: coxStage.iterations)
             coxStage.timesBLASBound = coxStage.blasBoundSeconds.map { coxStage.seconds / $0 }
             stages.append(coxStage)
+            if result.timings.contains(where: { $0.stage == "proportional-hazards check" }) {
+                stages.append(BenchReport.Stage(stage: "proportional-hazards check", seconds: lap("proportional-hazards check"),
+                                                accounts: nil, rows: training.coxRows, columns: p))
+            }
             artifact = result.artifact
         }
 

@@ -327,18 +327,19 @@ public enum Trainer {
                              weights: weights.map { w in trainRows.map { w[$0] } },
                              strata: rowStrata.map { s in trainRows.map { s[$0] } })
                 }
+                clock.lap("Cox fit")
                 if coxStrata != nil {
                     cox = fitted.widened(to: spec.names, means: spec.columns.map(\.mean),
                                          standardDeviations: spec.columns.map(\.standardDeviation))
                 } else {
                     cox = fitted
                     proportionalHazards = fitted.proportionalHazardsTest(coxX, time: time, event: event)
+                    clock.lap("proportional-hazards check")
                 }
             } catch {
                 throw TrainingError(code: .coxFit, message: error.description
                     + (options.models == .both ? " (or fit the logistic model alone (models = .logistic))" : ""), cause: error)
             }
-            clock.lap("Cox fit")
         }
 
         // Competing outcomes: one cause-specific Cox model per outcome label, on the same
