@@ -118,7 +118,7 @@ extension Pipeline {
             guard r.worklist.count == winners.count else {
                 throw StreamFallback(reason: "the worklist's accounts did not rank again as the worklist")
             }
-            let drivers = MedianDrivers(balance: balances, p: ps)
+            let drivers = ValueDrivers(balance: balances, p: ps)
             for (position, a) in r.worklist.enumerated() {
                 let i = Int(a)
                 guard r.accounts.accountID[i] == winners[position].key.id else {
@@ -329,38 +329,6 @@ struct TopK {
 
     /// The entries, best first.
     func sorted() -> [Entry] { heap.sorted { $0.key.precedes($1.key) } }
-}
-
-/// `ValueDrivers` of the worklist file with the medians of every scored account.
-struct MedianDrivers {
-    let medianBalance: Double
-    let medianP: Double
-
-    init(balance: [Double], p: [Double]) {
-        medianBalance = Self.median(balance)
-        medianP = Self.median(p)
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.filter { $0.isFinite }.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let n = sorted.count
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
-
-    func text(balance: Double, p: Double) -> String {
-        guard medianBalance > 0, medianP > 0, balance > 0, p > 0 else { return "" }
-        let rb = balance / medianBalance, rp = p / medianP
-        return log(rb) >= log(rp)
-            ? "mostly balance (\(Self.ratio(rb))x the median balance; p \(Self.ratio(rp))x the median)"
-            : "mostly p_recover (\(Self.ratio(rp))x the median p; balance \(Self.ratio(rb))x the median)"
-    }
-
-    static func ratio(_ x: Double) -> String {
-        var bytes: [UInt8] = []
-        appendDecimal(x, x < 0.1 ? 2 : 1, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }
 
 /// Sorted runs of holds rows on disk: one unlinked temporary file, appended run by run,

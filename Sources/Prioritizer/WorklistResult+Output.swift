@@ -344,12 +344,13 @@ extension WorklistResult {
 /// What drives an account's expected value EV = balance × rate × p, compared with the
 /// typical scored account: the ratios of its balance and of its p to their medians over
 /// all scored accounts; the larger ratio (on a log scale) drives it. E.g. "mostly
-/// balance (8.6x the median balance; p 1.4x the median)".
-struct ValueDrivers {
+/// balance (8.6x the median balance; p 1.4x the median)". The streamed `rank` builds it
+/// from the balances and p of every scored account, as the whole-portfolio one does.
+public struct ValueDrivers: Sendable {
     let medianBalance: Double
     let medianP: Double
 
-    init(balance: [Double], p: [Double]) {
+    public init(balance: [Double], p: [Double]) {
         medianBalance = Self.median(balance)
         medianP = Self.median(p)
     }
@@ -361,7 +362,7 @@ struct ValueDrivers {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
     }
 
-    func text(balance: Double, p: Double) -> String {
+    public func text(balance: Double, p: Double) -> String {
         guard medianBalance > 0, medianP > 0, balance > 0, p > 0 else { return "" }
         let rb = balance / medianBalance, rp = p / medianP
         return log(rb) >= log(rp)
