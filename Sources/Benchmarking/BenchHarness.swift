@@ -108,7 +108,8 @@ public enum BenchHarness {
             // dsyrk/dgemm rate on all cores, measured here on the same shape (DESIGN §9: ≤ 3×).
             progress("measuring the BLAS rate (dsyrk, dgemm)")
             let rate = BLASRate.measure(columns: p + 1)
-            blas = .init(core: OpenBLAS.coreName, config: OpenBLAS.config, requestedCore: OpenBLAS.requestedCore, rate: rate)
+            blas = .init(core: OpenBLAS.coreName, config: OpenBLAS.config, requestedCore: OpenBLAS.requestedCore,
+                         fasterCore: OpenBLAS.fasterCore(), rate: rate)
             func bound(rows: Int, q: Int, steps: Int?) -> Double? {
                 guard let steps, steps > 0 else { return nil }
                 return Double(steps) * rate.gramSeconds(rows: rows, columns: q)
@@ -362,6 +363,8 @@ public struct BenchReport: Codable, Sendable {
         public var config: String
         /// `OPENBLAS_CORETYPE` when set.
         public var requestedCore: String?
+        /// A faster kernel set this CPU can run than OpenBLAS's own pick (`OpenBLAS.fasterCore`).
+        public var fasterCore: String?
         /// dsyrk/dgemm GFLOP/s for the fits' shape.
         public var rate: BLASRate
     }
@@ -400,6 +403,9 @@ public struct BenchReport: Codable, Sendable {
             let rates = String(format: "dsyrk %.1f GFLOP/s (1 thread), %.1f (%d cores); dgemm %.1f, %.1f",
                                r.syrkGFLOPS, r.syrkGFLOPSAllCores, r.cores, r.gemmGFLOPS, r.gemmGFLOPSAllCores)
             lines.append(core + shape + rates)
+            if let faster = blas.fasterCore {
+                lines.append("BLAS: this CPU can run OpenBLAS's \(faster) kernels: OPENBLAS_CORETYPE=\(faster) makes the fits faster (their results then differ in the last bits from the default kernels')")
+            }
             lines.append("fits: the BLAS bound is iterations × the least time to form XᵀX (faster kernel, all cores); DESIGN §9 asks for ≤ 3×")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -153,8 +153,10 @@ public func dot(_ x: [Double], _ y: [Double]) -> Double {
 /// which more than pays for the doubled flops (`OpenBLAS.gramUsesGEMM`, measured with
 /// `BLASRate`). The choice is fixed per process, so results are reproducible on one machine.
 ///
-/// The fits call this once per cache-sized block of rows with `beta: 1`, so the sum
-/// Σᵢ zᵢzᵢᵀ over millions of rows runs as BLAS-3 on data that is already in L2.
+/// `gram` calls this once per cache-sized block of rows with `beta: 1`, so the sum
+/// Σᵢ zᵢzᵢᵀ over millions of rows runs as BLAS-3 on data that is already in L2. (The
+/// fits' Newton steps do not: their summation order is kept as it was when the models
+/// were first published, so retraining reproduces a model to the last bit.)
 public func syrkUpper(_ a: UnsafePointer<Double>, rows: Int, cols: Int, beta: Double,
                       into g: UnsafeMutablePointer<Double>) {
     precondition(rows >= 0 && cols >= 0, "syrkUpper: negative dimension")
@@ -170,25 +172,4 @@ public func syrkUpper(_ a: UnsafePointer<Double>, rows: Int, cols: Int, beta: Do
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(cols), Int32(rows),
                     1, a, Int32(cols), beta, g, Int32(cols))
     }
-}
-
-/// y ← Aᵀ·x + y for a row-major `rows × cols` block A at `a` (`dgemv`, transposed,
-/// β = 1): accumulates Σᵢ xᵢ·aᵢ over the block's rows into `y` (cols).
-public func gemvRowsTransposedAdding(_ a: UnsafePointer<Double>, rows: Int, cols: Int, _ x: UnsafePointer<Double>,
-                                     into y: UnsafeMutablePointer<Double>) {
-    precondition(rows >= 0 && cols >= 0, "gemvRowsTransposedAdding: negative dimension")
-    if rows == 0 || cols == 0 { return }
-    cblas_dgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(cols), 1, a, Int32(cols), x, 1, 1, y, 1)
-}
-
-/// y ← A·x for a row-major `rows × cols` block A at `a` (`dgemv`, no transpose).
-public func gemvRows(_ a: UnsafePointer<Double>, rows: Int, cols: Int, _ x: UnsafePointer<Double>,
-                     into y: UnsafeMutablePointer<Double>) {
-    precondition(rows >= 0 && cols >= 0, "gemvRows: negative dimension")
-    if rows == 0 { return }
-    if cols == 0 {
-        for i in 0..<rows { y[i] = 0 }
-        return
-    }
-    cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(cols), 1, a, Int32(cols), x, 1, 0, y, 1)
 }

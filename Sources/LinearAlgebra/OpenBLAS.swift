@@ -39,11 +39,13 @@ public enum OpenBLAS {
     /// the AVX2 kernels `dsyrk` is). Fixed for the life of the process.
     public static let gramUsesGEMM: Bool = avx512Cores.contains(coreName)
 
-    /// The kernel set to run instead of OpenBLAS's own pick, or nil to keep it: "SkylakeX"
-    /// when the CPU has AVX-512 (F, CD, BW, DQ, VL in /proc/cpuinfo) but OpenBLAS chose an
-    /// AVX2 or older set — OpenBLAS 0.3.21 does not recognise AMD Zen 4 (EPYC 9004) and
-    /// runs Haswell kernels there, whose `dsyrk`/`dgemm` are 1.2×/2.5× slower on the fits'
-    /// shape than SkylakeX's.
+    /// A faster kernel set than OpenBLAS's own pick, or nil: "SkylakeX" when the CPU has
+    /// AVX-512 (F, CD, BW, DQ, VL in /proc/cpuinfo) but OpenBLAS chose an AVX2 or older set
+    /// — OpenBLAS 0.3.21 does not recognise some AVX-512 CPUs (AMD Zen 4, some virtual
+    /// Xeons) and runs Haswell or Prescott kernels there, whose `dsyrk`/`dgemm` are
+    /// 1.2–2.5× slower on the fits' shape. `arrears bench` reports it as a hint; Arrears never
+    /// switches kernels itself, because the fits' last bits depend on the kernels' summation
+    /// order and a model must not change with the machine's mood (README, "Performance").
     public static func fasterCore() -> String? {
         if avx512Cores.contains(coreName) { return nil }
         guard let line = cpuFlagsLine() else { return nil }
@@ -66,19 +68,6 @@ public enum OpenBLAS {
             if line.hasPrefix("flags") { return line }
         }
         return nil
-    }
-
-    /// Restarts the process with `OPENBLAS_CORETYPE` set to `fasterCore()` when the user
-    /// has not set `OPENBLAS_CORETYPE` (which OpenBLAS reads only while loading, before
-    /// any Swift code runs) and a faster kernel set exists. Call first thing in `main`,
-    /// before any thread starts; returns normally (nothing changed) when there is nothing
-    /// to do or the restart fails. Setting `OPENBLAS_CORETYPE` (to any value, e.g. the
-    /// name OpenBLAS picks itself) turns this off.
-    public static func selectFasterCoreAtStartup() {
-        guard requestedCore == nil, let core = fasterCore() else { return }
-        setenv("OPENBLAS_CORETYPE", core, 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
-        unsetenv("OPENBLAS_CORETYPE")             // exec failed: carry on with OpenBLAS's pick
     }
 }
 

@@ -47,16 +47,13 @@ public enum CoxTies: String, Sendable, Codable, Equatable {
 /// at the estimate (`dpotri`).
 ///
 /// **Ties and grouping.** One sort by time (a counting sort for whole days) groups the
-/// rows by distinct event time; each evaluation (`CoxEvaluator`) is two parallel passes
-/// over the sorted rows — η = Zβ̃, then the per-row weights of the second moments with
-/// the √w-scaled rows written into a reused cache-sized block and one `dsyrk` per block —
-/// around O(G) and O(G·p²) loops over the G groups (the risk-set sums S0, S1, Efron's
-/// correction only for groups with tied events). The per-row weights fold in every risk
-/// set a row belongs to, so whole-day durations (≤ 365 distinct times, many ties) cost
-/// BLAS-3 on all rows per iteration, not a per-row or per-time p² loop.
-/// - Complexity: O(n log n) or O(n) for the sort; n·p·(p + 1) flops of `dsyrk` plus
-///   O(n·p + G·p²) per iteration; memory a sorted standardized copy of X (n·p doubles)
-///   and n doubles of scratch.
+/// rows by distinct event time; each evaluation is one backward pass over the groups for
+/// the risk-set sums S0, S1 (O(n·p + G·p²)) and one `dsyrk` over all rows for the second
+/// moments, whose per-row weights fold in every risk set a row belongs to (see
+/// `CoxEvaluator`). Whole-day durations (≤ 365 distinct times, many ties) therefore cost
+/// one large BLAS-3 call per iteration, not a per-row or per-time p² loop.
+/// - Complexity: O(n log n) or O(n) for the sort; O(n·p²) per iteration; memory a
+///   sorted standardized copy of X and one scratch buffer of the same size (2·n·p doubles).
 ///
 /// **Diagnostics** (each a `CoxError` naming features): non-finite input, negative
 /// durations, no events, constant features, collinear features

@@ -19,25 +19,25 @@ struct NewtonPoint {
     var gram: SymmetricMatrix
 }
 
-/// One stripe's scratch: a block buffer of standardized, √w-scaled rows and the stripe's
-/// partial sums, reused for every block and every iteration. Only the stripe's own
-/// worker touches it.
+/// One stripe's scratch: a block of the standardized design and its per-row buffers,
+/// reused for every block and every iteration. Only the stripe's own worker touches it.
 private final class Stripe: @unchecked Sendable {
-    /// `blockRows × q` doubles: rows √wᵢ·zᵢ of the current block, zᵢ = [1 | (xᵢ − m)/s].
-    var block: [Double]
-    /// Per row of the block: ηᵢ, cᵢ(yᵢ − pᵢ), √wᵢ (3 × blockRows).
-    var rows: [Double]
-    /// Σ cᵢ(yᵢ − pᵢ)·zᵢ over the stripe (q).
+    var z: Matrix
+    var eta: [Double], weight: [Double], residual: [Double]
+    var scratch: [Double] = []
+    var blockGram: SymmetricMatrix
     var gradient: [Double]
-    /// Σ wᵢ·zᵢzᵢᵀ over the stripe, upper triangle (q × q, row-major).
-    var gram: [Double]
+    var gram: SymmetricMatrix
     var deviance = 0.0
 
     init(blockRows: Int, q: Int) {
-        block = .init(repeating: 0, count: blockRows * q)
-        rows = .init(repeating: 0, count: 3 * blockRows)
+        z = Matrix(rows: blockRows, cols: q)
+        eta = .init(repeating: 0, count: blockRows)
+        weight = eta
+        residual = eta
+        blockGram = SymmetricMatrix(n: q)
         gradient = .init(repeating: 0, count: q)
-        gram = .init(repeating: 0, count: q * q)
+        gram = SymmetricMatrix(n: q)
     }
 }
 
@@ -46,17 +46,13 @@ private final class Stripe: @unchecked Sendable {
 /// Rows are cut into a fixed number of stripes (from n alone, never from the core
 /// count, so sums and results are identical on every machine), run concurrently with
 /// `DispatchQueue.concurrentPerform`. Each stripe walks its rows in blocks of at most
-/// `maxBlockRows`; for each block it writes Z_b = [1 | (X_b − m)/s] into the stripe's
-/// L2-resident block buffer, forms η_b = Z_b·β̃ (`dgemv`), then per row
-///   t = e^(−|ηᵢ|),  pᵢ = logistic(ηᵢ),  wᵢ = cᵢ·pᵢ(1 − pᵢ) = cᵢ·t/(1 + t)²,
-///   rᵢ = cᵢ(yᵢ − pᵢ),  D/2 += cᵢ·(softplus(ηᵢ) − yᵢηᵢ) = cᵢ·(max(ηᵢ, 0) + log1p(t) − yᵢηᵢ)
-/// (cᵢ the case weight, 1 when unweighted), accumulates g += Z_bᵀr (`dgemv`ᵀ), scales
-/// the rows in place to √wᵢ·zᵢ, and adds Σ wᵢzᵢzᵢᵀ with one Gram call on the block
-/// (`syrkUpper`, β = 1) to the stripe's upper triangle: per evaluation X is read once, Z
-/// is never stored, and all second moments are BLAS-3. Stripe sums are added in stripe
-/// order.
-/// - Complexity: n·(q² + O(q)) flops (q = p + 1), one exp and one log1p per row, one
-///   read of X per evaluation; memory per stripe q² + `maxBlockRows`·q doubles.
+/// 2048: it standardizes the block into a cache-resident `Matrix` Z_b = [1 | (X_b − m)/s],
+/// forms η_b = Z_b·β̃ (`dgemv`), then in one loop pᵢ, wᵢ = pᵢ(1 − pᵢ), rᵢ = yᵢ − pᵢ and
+/// softplus(ηᵢ) − yᵢηᵢ (one `exp`, one `log1p`), accumulates Z_bᵀr (`dgemv`, beta = 1)
+/// and Z_bᵀW_bZ_b (`weightedGram`: `dsyrk` on a reused scratch). A partial last block
+/// is padded with zero rows of zero weight. Stripe sums are added in stripe order.
+/// - Complexity: O(n·p²) flops and one read of X per evaluation; O(p²) memory per stripe
+///   plus 2 blocks of 2048 × (p + 1) doubles.
 struct NewtonEngine {
     let x: Matrix
     let y: [Double]
@@ -68,9 +64,12 @@ struct NewtonEngine {
     let l2: Double
     private let stripes: [Stripe]
     private let blockRows: Int
-    /// Rows per `dsyrk`: a 512 × (p + 1) block (74 KB at p = 17) stays in L2 between the
-    /// fused row loop that writes it and the `dsyrk` that reads it.
-    static let maxBlockRows = 512
+    /// Rows per block: a 448 × (p + 1) block stays in L2 cache, and keeps m·(p + 1) for
+    /// p ≤ 19 under OpenBLAS's single-thread threshold for `dgemv` (2304·4 elements), so
+    /// the concurrent stripes do not each wake OpenBLAS's thread pool — that contention
+    /// made 2048-row blocks 2–3× slower on 2 cores. (LinearAlgebra has no wrapper for
+    /// `openblas_set_num_threads`; with one, larger blocks would be ~25 % faster.)
+    static let maxBlockRows = 448
     /// max |zᵢⱼ| per standardized column, for a cheap bound on |Z·δ|.
     let columnBound: [Double]
 
@@ -109,9 +108,8 @@ struct NewtonEngine {
         for s in stripes {
             deviance += s.deviance
             for j in 0..<q { point.gradient[j] += s.gradient[j] }
-            for j in 0..<q { for k in j..<q { point.gram.storage[j * q + k] += s.gram[j * q + k] } }
+            for k in 0..<(q * q) { point.gram.storage[k] += s.gram.storage[k] }
         }
-        for j in 0..<q { for k in (j + 1)..<Swift.max(q, j + 1) { point.gram.storage[k * q + j] = point.gram.storage[j * q + k] } }
         var penalty = 0.0
         for j in 1..<q {
             penalty += beta[j] * beta[j]
@@ -122,60 +120,60 @@ struct NewtonEngine {
         return point
     }
 
-    /// One stripe's share of `evaluate`: per block, the standardized rows, η (`dgemv`),
-    /// the per-row scalars, the gradient (`dgemv`ᵀ), the √w scaling in place and one
-    /// Gram call (`syrkUpper`).
     private func run(stripe index: Int, beta: [Double]) {
         let ws = stripes[index]
         let (p, q, b) = (x.cols, self.q, blockRows)
         let lo = n * index / stripes.count, hi = n * (index + 1) / stripes.count
+        for j in 0..<q { ws.gradient[j] = 0 }
+        for k in 0..<(q * q) { ws.gram.storage[k] = 0 }
         var deviance = 0.0
-        x.storage.withUnsafeBufferPointer { xb in
-        y.withUnsafeBufferPointer { yb in
-        scaling.means.withUnsafeBufferPointer { meanb in
-        inverseSD.withUnsafeBufferPointer { rb in
-        beta.withUnsafeBufferPointer { betab in
-        ws.block.withUnsafeMutableBufferPointer { zb in
-        ws.rows.withUnsafeMutableBufferPointer { rowb in
-        ws.gradient.withUnsafeMutableBufferPointer { gb in
-        ws.gram.withUnsafeMutableBufferPointer { hb in
-            let xp = xb.baseAddress!, mean = meanb.baseAddress!, r = rb.baseAddress!
-            let zp = zb.baseAddress!, g = gb.baseAddress!
-            let eta = rowb.baseAddress!, res = eta + b, root = eta + 2 * b
-            let cases = caseWeights
-            for j in 0..<q { g[j] = 0 }
-            var first = true
-            var start = lo
-            while start < hi {
-                let m = Swift.min(b, hi - start)
-                // Z_b = [1 | (X_b − m)/s].
-                for i in 0..<m {
-                    let src = xp + (start + i) * p, z = zp + i * q
-                    z[0] = 1
-                    for j in 0..<p { z[1 + j] = (src[j] - mean[j]) * r[j] }
+        var start = lo
+        while start < hi {
+            let m = Swift.min(b, hi - start)
+            // Z_b = [1 | (X_b − m)/s], zero rows after the m-th.
+            x.storage.withUnsafeBufferPointer { xp in
+                scaling.means.withUnsafeBufferPointer { mean in
+                    inverseSD.withUnsafeBufferPointer { r in
+                        ws.z.storage.withUnsafeMutableBufferPointer { zp in
+                            for i in 0..<m {
+                                let src = (start + i) * p, dst = i * q
+                                zp[dst] = 1
+                                for j in 0..<p { zp[dst + 1 + j] = (xp[src + j] - mean[j]) * r[j] }
+                            }
+                            for k in (m * q)..<(b * q) { zp[k] = 0 }
+                        }
+                    }
                 }
-                gemvRows(zp, rows: m, cols: q, betab.baseAddress!, into: eta)          // η_b = Z_b·β̃
-                for i in 0..<m {
-                    let e = eta[i], yi = yb[start + i]
-                    let c = cases?[start + i] ?? 1
-                    let t = exp(-Swift.abs(e))           // e^(−|η|) ∈ (0, 1]
-                    let u = 1 / (1 + t)
-                    let prob = e >= 0 ? u : t * u        // sign-split logistic
-                    res[i] = c * (yi - prob)
-                    root[i] = (c * t * u * u).squareRoot()   // √(c·p(1 − p)), no 1 − p cancellation
-                    deviance += c * (Swift.max(e, 0) + log1p(t) - yi * e)   // c·(softplus(η) − yη)
-                }
-                gemvRowsTransposedAdding(zp, rows: m, cols: q, res, into: g)           // g += Z_bᵀ·r
-                for i in 0..<m {
-                    let z = zp + i * q, s = root[i]
-                    for j in 0..<q { z[j] *= s }
-                }
-                syrkUpper(zp, rows: m, cols: q, beta: first ? 0 : 1, into: hb.baseAddress!)
-                first = false
-                start += m
             }
-            if first { for k in 0..<(q * q) { hb[k] = 0 } }
-        }}}}}}}}}
+            multiply(ws.z, beta, into: &ws.eta)
+            let cases = caseWeights
+            ws.eta.withUnsafeBufferPointer { eta in
+                y.withUnsafeBufferPointer { yp in
+                    ws.weight.withUnsafeMutableBufferPointer { w in
+                        ws.residual.withUnsafeMutableBufferPointer { res in
+                            for i in 0..<m {
+                                let e = eta[i], yi = yp[start + i]
+                                let c = cases?[start + i] ?? 1
+                                let t = exp(-Swift.abs(e))           // e^(−|η|) ∈ (0, 1]
+                                let u = 1 / (1 + t)
+                                let prob = e >= 0 ? u : t * u        // sign-split logistic
+                                w[i] = c * t * u * u                  // c·p(1 − p), no 1 − p cancellation
+                                res[i] = c * (yi - prob)
+                                deviance += c * (Swift.max(e, 0) + log1p(t) - yi * e)   // c·(softplus(η) − yη)
+                            }
+                            for i in m..<b {
+                                w[i] = 0
+                                res[i] = 0
+                            }
+                        }
+                    }
+                }
+            }
+            multiply(ws.z, ws.residual, transpose: true, beta: 1, into: &ws.gradient)
+            weightedGram(ws.z, weights: ws.weight, scratch: &ws.scratch, into: &ws.blockGram)
+            for k in 0..<(q * q) { ws.gram.storage[k] += ws.blockGram.storage[k] }
+            start += m
+        }
         ws.deviance = deviance
     }
 

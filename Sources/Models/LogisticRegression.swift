@@ -23,20 +23,19 @@ import LinearAlgebra
 /// with C = 1/λ. λ = 0 is maximum likelihood (statsmodels `Logit`).
 ///
 /// **Iteration.** From β̃ = (logit ȳ, 0, …, 0) (the null model), each step:
-///   1. gradient g = Zᵀ(y − p) − λ·β̃′, β̃′ = β̃ with β̃₀ = 0;
-///   2. Hessian H = ZᵀWZ + λ·I′, W = diag(pᵢ(1 − pᵢ)), I′ = identity without the (0,0) entry;
+///   1. gradient g = Zᵀ(y − p) − λ·β̃′ (BLAS `dgemv`, transposed), β̃′ = β̃ with β̃₀ = 0;
+///   2. Hessian H = ZᵀWZ + λ·I′, W = diag(pᵢ(1 − pᵢ)) (`weightedGram`: `dsyrk` into a
+///      reused scratch buffer), I′ = identity without the (0,0) entry;
 ///   3. Newton step δ = H⁻¹g by Cholesky (LAPACK `dpotrf`, `dpotrs`);
 ///   4. β̃ + t·δ with t = 1, ½, ¼, … (at most 30 halvings) until D_λ does not rise;
 ///   5. stop when |ΔD_λ| / (|D_λ| + 0.1) < `tolerance` (R `glm.fit`'s rule), then take
 ///      one more Newton step (uncounted), so β̃ is the optimum to rounding.
-/// D, g and ZᵀWZ of a trial point come from one pass over X (`NewtonEngine`): each row
-/// is standardized, its η, pᵢ, wᵢ, gradient term and deviance term computed in one fused
-/// loop, and written as √wᵢ·zᵢ into a reused cache-sized block buffer on which one
-/// `dsyrk` per block accumulates ZᵀWZ. Z is never stored, and an accepted trial's g and
-/// ZᵀWZ are the next step's. The covariance is H⁻¹ at the final estimate (`dpotri`).
-/// - Complexity: n·(p + 1)·(p + 2) flops of `dsyrk` per evaluation plus O(n·p), one read
-///   of X per evaluation, O(p²) extra memory per stripe; typically 4–8 iterations, and
-///   iterations + 2 evaluations (the start, one per accepted step, the last step).
+/// D, g and ZᵀWZ of a trial point come from one pass over X in cache-sized blocks that
+/// are standardized on the fly (`NewtonEngine`): Z is never stored, and an accepted
+/// trial's g and ZᵀWZ are the next step's. The covariance is H⁻¹ at the final estimate
+/// (`dpotri`).
+/// - Complexity: O(n·p²) per iteration (the `dsyrk`), one read of X per evaluation,
+///   O(p²) extra memory per stripe; typically 4–8 iterations.
 ///
 /// **Diagnostics** (each a `LogisticError` naming features):
 ///   - constant features (a single value) and, without a penalty (λ = 0), collinear
@@ -234,20 +233,16 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         let bad: Int? = x.storage.withUnsafeBufferPointer { xp in
             low.withUnsafeMutableBufferPointer { lo in
                 high.withUnsafeMutableBufferPointer { hi in
-                    // Per row: 0·value is 0 for every finite value and NaN for ±∞ and NaN, so
-                    // one comparison of the row's sum finds a bad row; the ranges use plain
-                    // comparisons (no NaN rules to honour once the row is finite), which
-                    // vectorize.
                     for i in 0..<n {
-                        let row = xp.baseAddress! + i * p
-                        var probe = 0.0
-                        for j in 0..<p { probe += row[j] * 0 }
-                        if probe.isNaN { return (i * p..<((i + 1) * p)).first { !xp[$0].isFinite } }
+                        let row = i * p
+                        var finite = true
                         for j in 0..<p {
-                            let value = row[j]
-                            lo[j] = value < lo[j] ? value : lo[j]
-                            hi[j] = value > hi[j] ? value : hi[j]
+                            let value = xp[row + j]
+                            finite = finite && value.isFinite
+                            lo[j] = Swift.min(lo[j], value)
+                            hi[j] = Swift.max(hi[j], value)
                         }
+                        if !finite { return (row..<(row + p)).first { !xp[$0].isFinite } }
                     }
                     return nil
                 }

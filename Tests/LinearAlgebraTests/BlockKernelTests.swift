@@ -28,17 +28,6 @@ final class BlockKernelTests: XCTestCase {
         }
     }
 
-    func testGemvRowsIsRowDotProducts() {
-        let a: [Double] = [1, 2, 3, 4, 5, 6]      // 3 × 2
-        var y = [Double](repeating: -1, count: 3)
-        a.withUnsafeBufferPointer { ap in
-            [10.0, 1].withUnsafeBufferPointer { xp in
-                y.withUnsafeMutableBufferPointer { gemvRows(ap.baseAddress!, rows: 3, cols: 2, xp.baseAddress!, into: $0.baseAddress!) }
-            }
-        }
-        XCTAssertEqual(y, [12, 34, 56])
-    }
-
     func testBlockedGramOfATallMatrixMatchesNaiveSums() {
         var rng = SeededGenerator(seed: 3)
         let n = 2_049, p = 5                      // several 512-row blocks and a partial one

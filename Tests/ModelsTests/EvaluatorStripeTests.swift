@@ -3,8 +3,9 @@ import XCTest
 import LinearAlgebra
 import _TestSupport
 
-/// The striped, blocked evaluators (several stripes, many `dsyrk` blocks, groups that
-/// straddle stripes) against direct sums written from the formulas.
+/// The evaluators of both fits (the logistic engine's stripes and blocks, the Cox
+/// evaluator's backward pass and weighted Gram matrix; heavy ties, strata and case
+/// weights) against direct sums written from the formulas.
 final class EvaluatorStripeTests: XCTestCase {
     /// ℓ, U and I of the Efron/Breslow partial likelihood by brute force: for every event
     /// group, S0, S1, S2 summed over its whole risk set.
@@ -58,9 +59,9 @@ final class EvaluatorStripeTests: XCTestCase {
 
     func testCoxEvaluatorMatchesBruteForceAcrossStripes() {
         var rng = SeededGenerator(seed: 17)
-        let n = 20_000, p = 3      // 20 000 rows: 2 stripes of many 512-row blocks
+        let n = 20_000, p = 3      // 20 000 rows in 80 tied groups over 2 strata
         let x = Matrix(rows: n, cols: p, storage: (0..<(n * p)).map { _ in Double.random(in: -2...2, using: &rng) })
-        // Whole days in 1…40: heavy ties, groups that straddle the stripe boundary.
+        // Whole days in 1…40: heavy ties.
         let time = (0..<n).map { _ in Double(Int.random(in: 1...40, using: &rng)) }
         let event = (0..<n).map { _ in Double.random(in: 0...1, using: &rng) < 0.6 }
         let weights = (0..<n).map { _ in Double.random(in: 0.5...2, using: &rng) }
@@ -88,7 +89,7 @@ final class EvaluatorStripeTests: XCTestCase {
 
     func testLogisticEngineMatchesDirectSumsAcrossStripes() {
         var rng = SeededGenerator(seed: 5)
-        let n = 9_000, p = 4       // 2 stripes (n / 4096), several 512-row blocks each, a partial last block
+        let n = 9_000, p = 4       // several stripes of 448-row blocks, a partial last block
         let x = Matrix(rows: n, cols: p, storage: (0..<(n * p)).map { _ in Double.random(in: -3...3, using: &rng) })
         let y = (0..<n).map { _ in Double(Int.random(in: 0...1, using: &rng)) }
         let cases = (0..<n).map { _ in Double.random(in: 0.5...2, using: &rng) }
