@@ -51,7 +51,7 @@ public struct Concordance: Sendable, Codable, Equatable {
         precondition(!riskScore.contains { $0.isNaN } && !time.contains { $0.isNaN },
                      "Concordance: scores and times must not be NaN")
         // Dense ranks 1…u of the scores (equal scores share a rank).
-        let byScore = (0..<n).sorted { riskScore[$0] < riskScore[$1] }
+        let byScore = stableOrder(riskScore)
         var rank = [Int](repeating: 0, count: n)
         var u = 0
         for (k, i) in byScore.enumerated() {
@@ -59,9 +59,17 @@ public struct Concordance: Sendable, Codable, Equatable {
             rank[i] = u
         }
         // Descending time; within a day, censored rows first.
-        let order = (0..<n).sorted { a, b in
-            if time[a] != time[b] { return time[a] > time[b] }
-            return !event[a] && event[b]
+        var order = stableOrder(time, descending: true)
+        var runStart = 0
+        while runStart < n {                                 // censored rows first within each day
+            var runEnd = runStart + 1
+            while runEnd < n && time[order[runEnd]] == time[order[runStart]] { runEnd += 1 }
+            if runEnd - runStart > 1 {
+                let run = order[runStart..<runEnd]
+                let censoredFirst = run.filter { !event[$0] } + run.filter { event[$0] }
+                order.replaceSubrange(runStart..<runEnd, with: censoredFirst)
+            }
+            runStart = runEnd
         }
         var tree = [Int](repeating: 0, count: u + 1)      // Fenwick tree over ranks 1…u
         func add(_ r: Int) { var i = r; while i <= u { tree[i] += 1; i += i & -i } }

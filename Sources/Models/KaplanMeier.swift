@@ -119,7 +119,7 @@ public struct KaplanMeier: Sendable, Equatable {
             }
         }
         let z = standardNormalQuantile(1 - (1 - confidenceLevel) / 2)
-        let order = time.indices.sorted { time[$0] < time[$1] }
+        let order = stableOrder(time)
 
         var steps: [Step] = []
         var atRisk = time.count

@@ -39,9 +39,7 @@ extension Metrics {
         if n < groups {
             throw MetricsError(code: .tooFewRows, message: "\(n) rows cannot fill \(groups) calibration groups.")
         }
-        let order = labels.indices.sorted {
-            probabilities[$0] != probabilities[$1] ? probabilities[$0] < probabilities[$1] : $0 < $1
-        }
+        let order = stableOrder(probabilities)          // ties by row order
         var result: [Calibration.Group] = []
         var hl = 0.0
         for g in 0..<groups {

@@ -121,7 +121,7 @@ extension Metrics {
         if totalEvents == 0 {
             throw MetricsError(code: .singleClass, message: "no label is 1; gains and lift need events.")
         }
-        let order = labels.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
+        let order = stableOrder(scores, descending: true)          // ties by row order
         let rate = Double(totalEvents) / Double(n)
         var rows: [GainsTable.Row] = []
         var cumulativeCount = 0, cumulativeEvents = 0

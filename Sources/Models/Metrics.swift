@@ -121,8 +121,8 @@ public enum Metrics {
 
     static func tiedGroups(scores: [Double], labels: [Double]) throws(MetricsError) -> [TiedGroup] {
         try validateScores(scores, labels: labels)
-        // Sort (score, label) pairs: no index indirection in the comparisons.
-        let pairs = zip(scores, labels).sorted { $0.0 < $1.0 }
+        // (score, label) pairs in stable score order (`stableOrder`: a radix sort).
+        let pairs = stableOrder(scores).lazy.map { (scores[$0], labels[$0]) }
         var groups: [TiedGroup] = []
         for (s, y) in pairs {
             if groups.isEmpty || groups[groups.count - 1].score != s {

@@ -108,7 +108,7 @@ public struct TimeDependentAccuracy: Sendable, Codable, Equatable {
 
     /// The area under the IPCW ROC curve at t (see the type's documentation).
     static func dynamicAUC(at t: Double, time: [Double], event: [Bool], risk: [Double], ipcw: [Double]) -> Double {
-        let order = risk.indices.sorted { risk[$0] > risk[$1] }
+        let order = stableOrder(risk, descending: true)
         var totalCases = 0.0, controls = 0
         for i in risk.indices {
             if time[i] <= t && event[i] { totalCases += ipcw[i] } else if time[i] > t { controls += 1 }
@@ -131,7 +131,7 @@ public struct TimeDependentAccuracy: Sendable, Codable, Equatable {
     /// Uno's C (see the type's documentation), with a Fenwick tree over the sorted scores.
     static func unoConcordance(time: [Double], event: [Bool], risk: [Double], ipcw: [Double], truncation: Double) -> Double {
         let n = time.count
-        let sortedRisk = risk.sorted()
+        let sortedRisk = stableOrder(risk).map { risk[$0] }
         var tree = [Int](repeating: 0, count: n + 1)
         func add(_ value: Double) {
             var k = lowerBound(sortedRisk, value) + 1
@@ -142,7 +142,7 @@ public struct TimeDependentAccuracy: Sendable, Codable, Equatable {
             while k > 0 { c += tree[k]; k -= k & -k }
             return c
         }
-        let order = (0..<n).sorted { time[$0] < time[$1] }
+        let order = stableOrder(time)
         var numerator = 0.0, denominator = 0.0, inserted = 0
         var hi = n
         while hi > 0 {
@@ -195,7 +195,7 @@ struct StepCurve {
 
     /// Counts per distinct time: (time, at risk, events, censored), ascending.
     private static func counts(time: [Double], event: [Bool]) -> [(t: Double, atRisk: Int, events: Int, censored: Int)] {
-        let order = time.indices.sorted { time[$0] < time[$1] }
+        let order = stableOrder(time)
         var out: [(Double, Int, Int, Int)] = []
         var k = 0
         while k < order.count {
