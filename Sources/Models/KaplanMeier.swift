@@ -105,7 +105,7 @@ public struct KaplanMeier: Sendable, Equatable {
     ///   - event: true where the row ends with the event (recovered), false where censored.
     ///   - confidenceLevel: the level of the pointwise bands, in (0, 1).
     /// - Throws: `KaplanMeierError` for no rows or a negative or non-finite time.
-    /// - Complexity: O(n log n) for one sort.
+    /// - Complexity: O(n) for one `stableOrder` radix sort, plus O(n) for the steps.
     public init(time: [Double], event: [Bool], confidenceLevel: Double = 0.95) throws(KaplanMeierError) {
         precondition(time.count == event.count, "KaplanMeier: \(time.count) times for \(event.count) event flags")
         precondition(confidenceLevel > 0 && confidenceLevel < 1, "KaplanMeier: confidence level must be in (0, 1)")

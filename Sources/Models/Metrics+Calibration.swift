@@ -29,7 +29,7 @@ extension Metrics {
     /// so group sizes differ by at most one. The Hosmer–Lemeshow statistic is referred
     /// to χ² on G − 2 degrees of freedom (`chiSquaredUpperTail`). A group whose
     /// E_g·(1 − E_g/m_g) is 0 (all p = 0 or all p = 1) adds 0 if O_g = E_g, else +∞.
-    /// - Complexity: O(n log n).
+    /// - Complexity: O(n): one `stableOrder` radix sort.
     /// Reference: Hosmer & Lemeshow, *Applied Logistic Regression*, 2nd ed. (2000), §5.2.2.
     public static func calibration(probabilities: [Double], labels: [Double],
                                    groups: Int = 10) throws(MetricsError) -> Calibration {

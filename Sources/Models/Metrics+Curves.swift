@@ -111,7 +111,7 @@ extension Metrics {
     /// positions ⌊(g−1)·n/G⌋ ..< ⌊g·n/G⌋. With r = n₁/n the overall event rate,
     /// lift_g = (events_g/count_g)/r and the cumulative gain is the share of all 1s in
     /// groups 1…g.
-    /// - Complexity: O(n log n).
+    /// - Complexity: O(n): one `stableOrder` radix sort.
     public static func gainsTable(scores: [Double], labels: [Double], groups: Int = 10) throws(MetricsError) -> GainsTable {
         precondition(groups >= 1, "gainsTable: at least one group")
         try validateScores(scores, labels: labels)

@@ -22,7 +22,8 @@
 ///
 /// References: Uno et al., *Statistics in Medicine* 30 (2011) 1105–1117; Graf et al.,
 /// *Statistics in Medicine* 18 (1999) 2529–2545; Lambert & Chevret, *SMMR* 25 (2016).
-/// - Complexity: O(n log n) per horizon (one sort) and for Uno's C (a Fenwick tree).
+/// - Complexity: O(n) per horizon (one `stableOrder` radix sort) and O(n log n) for Uno's C
+///   (a Fenwick tree).
 public struct TimeDependentAccuracy: Sendable, Codable, Equatable {
     /// The horizons in days, ascending.
     public var horizons: [Double]
