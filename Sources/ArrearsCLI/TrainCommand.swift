@@ -181,6 +181,7 @@ public struct Train: ParsableCommand {
     }
 
     public func run() throws {
+        MemoryPolicy.retainFreedMemory()               // train holds the whole portfolio: reuse freed blocks
         let console = Console(quiet: quiet)
         let rejectsPath = rejects ?? siblingPath(of: out, suffix: "rejects")
         try Outputs.check([(out, "--out"), (rejectsPath, "--rejects"), (holdoutIDs, "--holdout-ids")],
