@@ -44,16 +44,14 @@ struct LedgerRank {
         }
         let audit = PendingAudit()
         let ledger = self.ledger
-        Thread.detachNewThread {
-            let outcome: Result<Int64, LedgerError>
+        audit.start {
             do throws(LedgerError) {
-                outcome = .success(try ledger.recordRun(result, identity: identity, facts: facts) {
+                return .success(try ledger.recordRun(result, identity: identity, facts: facts) {
                     guard audit.awaitDecision() else { throw PendingAudit.Abandoned() }
                 })
             } catch {
-                outcome = .failure(error)
+                return .failure(error)
             }
-            audit.finished(outcome)
         }
         let followUps = result.counts[.promiseDue] + result.counts[.promiseBroken]
         audit.note = { run in
@@ -66,14 +64,50 @@ struct LedgerRank {
 
 /// An audit-trail write running on its own thread (see `LedgerRank.startRecording`):
 /// the writer waits in its transaction for `finish(commit:)`, then commits or rolls back.
+///
+/// The thread is a joinable POSIX thread, and `finish` joins it: by the time `finish`
+/// returns, the writer has released everything it held — the ledger's connection pool
+/// (closing its SQLite connections and disposing of its dispatch queues), the worklist,
+/// the facts. A detached thread did that teardown after signalling completion, racing with
+/// the command's next allocations or with the process's exit handlers; that race was the
+/// occasional `malloc(): unaligned fastbin chunk detected` abort after `rank --ledger`.
 final class PendingAudit: @unchecked Sendable {
     // @unchecked: `commit` is written before `decided` is signalled and read after the
-    // wait; `outcome` likewise with `done`; `note` is set before `finish` is called.
+    // wait; `outcome` is written by the thread and read after `pthread_join`; `note` is
+    // set before `finish` is called.
     struct Abandoned: Error {}
-    private let decided = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+    private let decided = DispatchSemaphore(value: 0)
     private var commit = false
     private var outcome: Result<Int64, LedgerError>?
+    private var thread: pthread_t?
     var note: (Int64) -> String = { "run \($0)" }
+
+    /// The thread's work and where its result goes; released on the thread before it ends.
+    private final class Work {
+        let body: () -> Result<Int64, LedgerError>
+        let audit: PendingAudit
+        init(_ body: @escaping () -> Result<Int64, LedgerError>, _ audit: PendingAudit) { self.body = body; self.audit = audit }
+    }
+
+    /// Runs `body` on a new joinable thread (on this thread, when no thread can be made —
+    /// then `body` must not wait for `finish`, so the decision is taken as a commit).
+    func start(_ body: @escaping () -> Result<Int64, LedgerError>) {
+        let context = Unmanaged.passRetained(Work(body, self)).toOpaque()
+        var id = pthread_t()
+        let rc = pthread_create(&id, nil, { raw in
+            let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
+            work.audit.outcome = work.body()
+            return nil                                   // `work` (and what `body` captured) is released here
+        }, context)
+        if rc == 0 {
+            thread = id
+        } else {
+            let work = Unmanaged<Work>.fromOpaque(context).takeRetainedValue()
+            commit = true
+            decided.signal()
+            outcome = work.body()
+        }
+    }
 
     /// Called by the writer inside its transaction: true to commit.
     func awaitDecision() -> Bool {
@@ -81,23 +115,31 @@ final class PendingAudit: @unchecked Sendable {
         return commit
     }
 
-    func finished(_ outcome: Result<Int64, LedgerError>) {
-        self.outcome = outcome
-        done.signal()
-    }
-
-    /// Lets the writer commit (`commit`) or roll back, waits for it, and returns the
-    /// note for standard error (after a commit).
+    /// Lets the writer commit (`commit`) or roll back, waits for its thread to end, and
+    /// returns the note for standard error (after a commit).
     @discardableResult
     func finish(commit: Bool) throws -> String {
-        self.commit = commit
-        decided.signal()
-        done.wait()
-        switch outcome! {
-        case .success(let run): return note(run)
-        case .failure(let error):
+        if let t = thread {
+            self.commit = commit
+            decided.signal()
+            pthread_join(t, nil)
+            thread = nil
+        }
+        switch outcome {
+        case .success(let run)?: return note(run)
+        case .failure(let error)?:
             if !commit { return "" }
             throw CommandFailure(message: "--ledger: \(error.description)")
+        case nil: return ""
+        }
+    }
+
+    deinit {
+        // Never left running: a run that was not finished is rolled back.
+        if let t = thread {
+            commit = false
+            decided.signal()
+            pthread_join(t, nil)
         }
     }
 }
